@@ -1,0 +1,1 @@
+//! Defaulting, exactly as the API server applies apps/v1 defaults.

@@ -1,0 +1,14 @@
+//! Decides what the Kubernetes DaemonSet controller must do.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod model;
+mod syntax;
+
+mod defaults;
+mod validation;
+
+#[cfg(feature = "yaml")]
+mod load;
+
+pub use model::*;

@@ -1,0 +1,133 @@
+//! Kubernetes name and label syntax (apimachinery's `IsQualifiedName`, `IsValidLabelValue`,
+//! `IsDNS1123Subdomain`), shared by validation and by selector parsing.
+
+/// Maximum length of a label value and of a qualified name's name part.
+pub(crate) const MAX_NAME_LEN: usize = 63;
+/// Maximum length of a DNS-1123 subdomain (label-key prefixes, object names).
+pub(crate) const MAX_SUBDOMAIN_LEN: usize = 253;
+
+/// `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`, at most 63 characters, not empty.
+fn is_label_name(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) => {
+            bytes.len() <= MAX_NAME_LEN
+                && first.is_ascii_alphanumeric()
+                && last.is_ascii_alphanumeric()
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        }
+        _ => false,
+    }
+}
+
+/// A DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+pub(crate) fn is_dns1123_label(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) => {
+            bytes.len() <= MAX_NAME_LEN
+                && (first.is_ascii_lowercase() || first.is_ascii_digit())
+                && (last.is_ascii_lowercase() || last.is_ascii_digit())
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        }
+        _ => false,
+    }
+}
+
+/// A DNS-1123 subdomain: DNS-1123 labels joined by dots, at most 253 characters.
+pub(crate) fn is_dns1123_subdomain(text: &str) -> bool {
+    !text.is_empty() && text.len() <= MAX_SUBDOMAIN_LEN && text.split('.').all(is_dns1123_label)
+}
+
+/// Why a label key is invalid, or `None` when it is valid.
+pub(crate) fn label_key_error(key: &str) -> Option<String> {
+    let mut parts = key.split('/');
+    let (prefix, name) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(name), None, None) => (None, name),
+        (Some(prefix), Some(name), None) => (Some(prefix), name),
+        _ => {
+            return Some(format!(
+                "{key:?} is not a valid label key: it may contain at most one '/'"
+            ));
+        }
+    };
+    if let Some(prefix) = prefix {
+        if prefix.is_empty() {
+            return Some(format!(
+                "{key:?} is not a valid label key: the prefix before '/' must not be empty"
+            ));
+        }
+        if !is_dns1123_subdomain(prefix) {
+            return Some(format!(
+                "{key:?} is not a valid label key: the prefix must be a lower-case DNS subdomain \
+                 of at most 253 characters, such as example.com"
+            ));
+        }
+    }
+    if name.is_empty() {
+        return Some(format!(
+            "{key:?} is not a valid label key: the name part must not be empty"
+        ));
+    }
+    if !is_label_name(name) {
+        return Some(format!(
+            "{key:?} is not a valid label key: the name part must be at most 63 characters of \
+             letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
+        ));
+    }
+    None
+}
+
+/// Why a label value is invalid, or `None` when it is valid (the empty value is valid).
+pub(crate) fn label_value_error(value: &str) -> Option<String> {
+    if value.is_empty() || is_label_name(value) {
+        None
+    } else {
+        Some(format!(
+            "{value:?} is not a valid label value: it must be empty, or at most 63 characters of \
+             letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_keys() {
+        for key in [
+            "app",
+            "kubernetes.io/hostname",
+            "topology.kubernetes.io/zone",
+            "A_b.c-D",
+            "example.com/Name",
+        ] {
+            assert_eq!(label_key_error(key), None, "{key}");
+        }
+        for key in ["", "/a", "a/", "a/b/c", "Example.com/a", "-a", "a-", &"x".repeat(64)] {
+            assert!(label_key_error(key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn label_values() {
+        assert_eq!(label_value_error(""), None);
+        assert_eq!(label_value_error("logging-node"), None);
+        assert!(label_value_error("-5").is_some());
+        assert!(label_value_error("a b").is_some());
+        assert!(label_value_error(&"v".repeat(64)).is_some());
+    }
+
+    #[test]
+    fn subdomains() {
+        assert!(is_dns1123_subdomain("node-1.example.com"));
+        assert!(!is_dns1123_subdomain("Node-1"));
+        assert!(!is_dns1123_subdomain(""));
+        assert!(!is_dns1123_subdomain("a..b"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Validation, exactly as the API server validates apps/v1 DaemonSets.
