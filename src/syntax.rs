@@ -109,7 +109,16 @@ mod tests {
         ] {
             assert_eq!(label_key_error(key), None, "{key}");
         }
-        for key in ["", "/a", "a/", "a/b/c", "Example.com/a", "-a", "a-", &"x".repeat(64)] {
+        for key in [
+            "",
+            "/a",
+            "a/",
+            "a/b/c",
+            "Example.com/a",
+            "-a",
+            "a-",
+            &"x".repeat(64),
+        ] {
             assert!(label_key_error(key).is_some(), "{key}");
         }
     }

@@ -6,11 +6,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An instant, as in `metadata.creationTimestamp` or a condition's `lastTransitionTime`.
 ///
-/// Parsed from RFC 3339 with any offset (`2024-05-01T10:00:00Z`, `2024-05-01T12:00:00+02:00`) and
-/// written back in UTC with second precision, as the API server does. Backed by
-/// [`jiff::Timestamp`], the type k8s-openapi and kube use, so years 0001 to 9999 are exact.
+/// Kubernetes' `metav1.Time` has second precision: this is whole seconds since the Unix epoch.
+/// Parsed from RFC 3339 with any offset (`2024-05-01T10:00:00Z`, `2024-05-01T12:00:00+02:00`;
+/// fractional seconds are dropped, as the API server drops them) and written back in UTC, as
+/// the API server writes it. Years 0001 to 9999 are exact at either end, which
+/// [`jiff::Timestamp`] alone cannot hold (it stops a day short of 9999-12-31 UTC), so jiff does
+/// the civil calendar and this type keeps the seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Time(pub jiff::Timestamp);
+pub struct Time {
+    seconds: i64,
+}
 
 /// A timestamp that is not RFC 3339.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,42 +27,110 @@ pub struct TimeParseError {
     pub reason: String,
 }
 
+const EPOCH: jiff::civil::DateTime = jiff::civil::DateTime::constant(1970, 1, 1, 0, 0, 0, 0);
+const MIN_SECONDS: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
+const MAX_SECONDS: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+
 impl Time {
-    /// The instant `seconds` after the Unix epoch; `None` outside years -9999 to 9999.
+    /// The instant `seconds` after the Unix epoch; `None` outside years 0001 to 9999.
     pub fn from_unix_seconds(seconds: i64) -> Option<Self> {
-        jiff::Timestamp::from_second(seconds).ok().map(Time)
+        (MIN_SECONDS..=MAX_SECONDS)
+            .contains(&seconds)
+            .then_some(Time { seconds })
     }
 
     /// Seconds since the Unix epoch (negative before 1970).
     pub fn unix_seconds(self) -> i64 {
-        self.0.as_second()
+        self.seconds
     }
 
-    /// Parses RFC 3339 text, for example `2024-05-01T10:00:00Z`.
+    /// Parses RFC 3339 text, for example `2024-05-01T10:00:00Z` or `2024-05-01T12:00:00+02:00`.
     pub fn parse(text: &str) -> Result<Self, TimeParseError> {
-        text.parse::<jiff::Timestamp>()
-            .map(Time)
-            .map_err(|err| TimeParseError {
-                text: text.to_owned(),
-                reason: err.to_string(),
-            })
+        let fail = |reason: &str| TimeParseError {
+            text: text.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let (civil, offset_seconds) = split_offset(text)
+            .ok_or_else(|| fail("it must end in Z or an offset such as +02:00"))?;
+        if !civil.contains('T') && !civil.contains('t') {
+            return Err(fail("date and time must be separated by T"));
+        }
+        let datetime: jiff::civil::DateTime = civil
+            .parse()
+            .map_err(|err: jiff::Error| fail(&err.to_string()))?;
+        let local = datetime.duration_since(EPOCH).as_secs();
+        local
+            .checked_sub(offset_seconds)
+            .and_then(Time::from_unix_seconds)
+            .ok_or_else(|| fail("it falls outside years 0001 to 9999 in UTC"))
     }
 
-    /// This instant plus `seconds`, or `None` when that leaves the representable range.
+    /// This instant plus `seconds`, or `None` when that leaves years 0001 to 9999.
     pub fn checked_add_seconds(self, seconds: i64) -> Option<Self> {
-        let span = jiff::SignedDuration::from_secs(seconds);
-        self.0.checked_add(span).ok().map(Time)
+        self.seconds
+            .checked_add(seconds)
+            .and_then(Time::from_unix_seconds)
     }
 
-    /// Whole seconds from `earlier` to `self` (negative when `earlier` is later), saturating.
+    /// Whole seconds from `earlier` to `self` (negative when `earlier` is later).
     pub fn seconds_since(self, earlier: Time) -> i64 {
-        self.unix_seconds().saturating_sub(earlier.unix_seconds())
+        // Both lie within 0001..=9999, so the difference cannot overflow.
+        self.seconds.saturating_sub(earlier.seconds)
+    }
+
+    /// The same instant as a [`jiff::Timestamp`], where jiff can hold it.
+    pub fn to_timestamp(self) -> Option<jiff::Timestamp> {
+        jiff::Timestamp::from_second(self.seconds).ok()
+    }
+}
+
+impl From<jiff::Timestamp> for Time {
+    fn from(timestamp: jiff::Timestamp) -> Self {
+        Time {
+            seconds: timestamp.as_second().clamp(MIN_SECONDS, MAX_SECONDS),
+        }
+    }
+}
+
+/// Splits `...Z` or `...+HH:MM` into the civil part and the offset in seconds east of UTC.
+fn split_offset(text: &str) -> Option<(&str, i64)> {
+    if let Some(civil) = text.strip_suffix('Z').or_else(|| text.strip_suffix('z')) {
+        return Some((civil, 0));
+    }
+    let split = text.len().checked_sub(6)?;
+    let (civil, offset) = (text.get(..split)?, text.get(split..)?.as_bytes());
+    let [sign, h1, h2, b':', m1, m2] = *offset else {
+        return None;
+    };
+    let digit = |b: u8| b.is_ascii_digit().then(|| i64::from(b - b'0'));
+    let hours = digit(h1)? * 10 + digit(h2)?;
+    let minutes = digit(m1)? * 10 + digit(m2)?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let magnitude = hours * 3600 + minutes * 60;
+    match sign {
+        b'+' => Some((civil, magnitude)),
+        b'-' => Some((civil, -magnitude)),
+        _ => None,
     }
 }
 
 impl fmt::Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+        let civil = EPOCH
+            .checked_add(jiff::SignedDuration::from_secs(self.seconds))
+            .map_err(|_| fmt::Error)?;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            civil.year(),
+            civil.month(),
+            civil.day(),
+            civil.hour(),
+            civil.minute(),
+            civil.second()
+        )
     }
 }
 
@@ -70,7 +143,7 @@ impl std::str::FromStr for Time {
 
 impl Serialize for Time {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
+        serializer.collect_str(self)
     }
 }
 
@@ -105,6 +178,23 @@ mod tests {
         assert!(Time::parse("0001-01-01T00:00:00Z").is_ok());
         let end = Time::parse("9999-12-31T23:59:59Z").unwrap();
         assert_eq!(end.checked_add_seconds(1), None);
+    }
+
+    #[test]
+    fn keeps_second_precision_and_offsets() {
+        let t = Time::parse("0001-01-01T00:30:00+01:00");
+        assert!(t.is_err(), "before year 1 in UTC");
+        let t = Time::parse("2024-05-01T10:00:00.999Z").unwrap();
+        assert_eq!(t.to_string(), "2024-05-01T10:00:00Z");
+        assert_eq!(
+            Time::parse("2024-05-01T10:00:00-00:30")
+                .unwrap()
+                .to_string(),
+            "2024-05-01T10:30:00Z"
+        );
+        assert!(Time::parse("2024-05-01 10:00:00Z").is_err());
+        assert!(Time::parse("2024-05-01T10:00:00+25:00").is_err());
+        assert!(Time::parse("2024-05-01T10:00:00").is_err());
     }
 
     #[test]
