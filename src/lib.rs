@@ -3,6 +3,8 @@
 #![deny(missing_docs)]
 
 pub mod model;
+mod planning;
+mod scheduling;
 mod syntax;
 
 mod defaults;
@@ -12,3 +14,5 @@ mod validation;
 mod load;
 
 pub use model::*;
+pub use planning::*;
+pub use scheduling::*;

@@ -99,17 +99,6 @@ impl IntOrString {
     }
 }
 
-/// Scales an optional value the way upstream does when the pointer may be nil.
-pub fn scaled_value_opt(
-    value: Option<&IntOrString>,
-    total: i64,
-    round_up: bool,
-) -> Result<i64, IntOrPercentError> {
-    value
-        .ok_or(IntOrPercentError::Missing)?
-        .scaled_value(total, round_up)
-}
-
 fn ceil_div(numerator: i128, denominator: i128) -> i128 {
     let quotient = numerator.div_euclid(denominator);
     if numerator.rem_euclid(denominator) == 0 {
@@ -252,10 +241,6 @@ mod tests {
         assert_eq!(
             s("9223372036854775807%").scaled_value(1000, true),
             Err(IntOrPercentError::Overflow("9223372036854775807%".into()))
-        );
-        assert_eq!(
-            scaled_value_opt(None, 10, true),
-            Err(IntOrPercentError::Missing)
         );
     }
 }

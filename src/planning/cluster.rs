@@ -1,0 +1,260 @@
+//! Claiming pods and grouping them by node: the snapshot every later step reads.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::types::{Action, PlanError};
+use crate::model::{DaemonSet, Node, OwnerReference, Pod};
+use crate::scheduling::{DaemonPlacement, LabelMatcher, NODE_NAME_FIELD, Placement};
+
+/// Where a claimed pod lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target<'a> {
+    Node(usize),
+    Vanished(&'a str),
+}
+
+/// The DaemonSet's pods grouped by node, with each node's placement.
+pub(crate) struct Snapshot<'a> {
+    pub(crate) nodes: &'a [Node],
+    pub(crate) pods: &'a [Pod],
+    pub(crate) placements: Vec<Placement>,
+    /// `node_pods[node_start[i]..node_start[i + 1]]` are node `i`'s pods, oldest first.
+    node_start: Vec<usize>,
+    node_pods: Vec<usize>,
+    /// Pods aimed at nodes that are not in the node list, by node name, oldest first.
+    pub(crate) vanished: BTreeMap<&'a str, Vec<usize>>,
+    /// Adopt and release actions, by pod name.
+    pub(crate) claim_actions: Vec<Action>,
+}
+
+impl<'a> Snapshot<'a> {
+    pub(crate) fn new(
+        daemon_set: &DaemonSet,
+        selector: &LabelMatcher,
+        placement: &DaemonPlacement,
+        nodes: &'a [Node],
+        pods: &'a [Pod],
+    ) -> Result<Self, PlanError> {
+        let mut node_index: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+        for (i, node) in nodes.iter().enumerate() {
+            if node_index.insert(node.metadata.name.as_str(), i).is_some() {
+                return Err(PlanError::DuplicateNodeName {
+                    name: node.metadata.name.clone(),
+                });
+            }
+        }
+        let placements = nodes.iter().map(|n| placement.placement(n)).collect();
+
+        let namespace = effective_namespace(&daemon_set.metadata.namespace);
+        let being_deleted = daemon_set.metadata.deletion_timestamp.is_some();
+        let mut seen_names: HashSet<&str> = HashSet::new();
+        let mut claim_actions = Vec::new();
+        let mut targets: Vec<(usize, Target<'a>)> = Vec::new();
+        for (pod_index, pod) in pods.iter().enumerate() {
+            if effective_namespace(&pod.metadata.namespace) != namespace {
+                continue;
+            }
+            let claimed = match pod.metadata.controller_ref() {
+                Some(owner) if !owns(daemon_set, owner) => false,
+                Some(_) => {
+                    if selector.matches(&pod.metadata.labels) {
+                        true
+                    } else {
+                        if !being_deleted {
+                            claim_actions.push(Action::Release {
+                                pod: pod.metadata.name.clone(),
+                            });
+                        }
+                        false
+                    }
+                }
+                None => {
+                    let adopt = !being_deleted
+                        && !pod.is_terminating()
+                        && selector.matches(&pod.metadata.labels);
+                    if adopt {
+                        claim_actions.push(Action::Adopt {
+                            pod: pod.metadata.name.clone(),
+                        });
+                    }
+                    adopt
+                }
+            };
+            if !claimed {
+                continue;
+            }
+            if !seen_names.insert(pod.metadata.name.as_str()) {
+                return Err(PlanError::DuplicatePodName {
+                    namespace: namespace.to_owned(),
+                    name: pod.metadata.name.clone(),
+                });
+            }
+            // Finished pods that are also being deleted are invisible: nothing is left to do.
+            if pod.is_terminal() && pod.is_terminating() {
+                continue;
+            }
+            let Some(target_name) = target_node(pod) else {
+                // Upstream cannot tell where such a pod belongs and never looks at it again.
+                continue;
+            };
+            let target = match node_index.get(target_name) {
+                Some(&i) => Target::Node(i),
+                None => Target::Vanished(target_name),
+            };
+            targets.push((pod_index, target));
+        }
+
+        let mut counts = vec![0usize; nodes.len().saturating_add(1)];
+        let mut vanished: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+        for (pod_index, target) in &targets {
+            match target {
+                Target::Node(i) => {
+                    if let Some(count) = counts.get_mut(i.saturating_add(1)) {
+                        *count = count.saturating_add(1);
+                    }
+                }
+                Target::Vanished(name) => vanished.entry(name).or_default().push(*pod_index),
+            }
+        }
+        for i in 1..counts.len() {
+            let previous = counts.get(i - 1).copied().unwrap_or(0);
+            if let Some(count) = counts.get_mut(i) {
+                *count = count.saturating_add(previous);
+            }
+        }
+        let node_start = counts.clone();
+        let mut next = counts;
+        let mut node_pods = vec![0usize; node_start.last().copied().unwrap_or(0)];
+        for (pod_index, target) in &targets {
+            if let Target::Node(i) = target {
+                if let Some(slot) = next.get_mut(*i) {
+                    if let Some(entry) = node_pods.get_mut(*slot) {
+                        *entry = *pod_index;
+                    }
+                    *slot = slot.saturating_add(1);
+                }
+            }
+        }
+        for i in 0..nodes.len() {
+            let (start, end) = (
+                node_start.get(i).copied().unwrap_or(0),
+                node_start.get(i + 1).copied().unwrap_or(0),
+            );
+            if end.saturating_sub(start) > 1 {
+                if let Some(slice) = node_pods.get_mut(start..end) {
+                    slice.sort_by(|&a, &b| pod_order(pods, a, b));
+                }
+            }
+        }
+        for list in vanished.values_mut() {
+            list.sort_by(|&a, &b| pod_order(pods, a, b));
+        }
+        claim_actions.sort_by(|a, b| action_pod(a).cmp(action_pod(b)));
+
+        Ok(Snapshot {
+            nodes,
+            pods,
+            placements,
+            node_start,
+            node_pods,
+            vanished,
+            claim_actions,
+        })
+    }
+
+    /// Node `i`'s pods, oldest first.
+    pub(crate) fn pods_of(&self, i: usize) -> &[usize] {
+        let start = self.node_start.get(i).copied().unwrap_or(0);
+        let end = self.node_start.get(i + 1).copied().unwrap_or(start);
+        self.node_pods.get(start..end).unwrap_or(&[])
+    }
+
+    pub(crate) fn pod(&self, index: usize) -> Option<&'a Pod> {
+        self.pods.get(index)
+    }
+
+    pub(crate) fn node_name(&self, i: usize) -> &'a str {
+        self.nodes.get(i).map_or("", |n| n.metadata.name.as_str())
+    }
+
+    pub(crate) fn placement(&self, i: usize) -> Placement {
+        self.placements.get(i).copied().unwrap_or(Placement {
+            should_run: false,
+            should_continue_running: false,
+        })
+    }
+}
+
+fn action_pod(action: &Action) -> &str {
+    match action {
+        Action::Adopt { pod } | Action::Release { pod } | Action::Delete { pod, .. } => pod,
+        Action::Create { node, .. } => node,
+    }
+}
+
+/// Manifests without a namespace land in `default`.
+fn effective_namespace(namespace: &str) -> &str {
+    if namespace.is_empty() {
+        "default"
+    } else {
+        namespace
+    }
+}
+
+/// Whether a controller reference points at this DaemonSet. A DaemonSet without a uid (a
+/// manifest that was never applied) owns the pods whose controller is a DaemonSet of its name.
+fn owns(daemon_set: &DaemonSet, owner: &OwnerReference) -> bool {
+    let same_kind_and_name = owner.kind == "DaemonSet" && owner.name == daemon_set.metadata.name;
+    if daemon_set.metadata.uid.is_empty() {
+        same_kind_and_name
+    } else {
+        owner.uid == daemon_set.metadata.uid && same_kind_and_name
+    }
+}
+
+/// The node a daemon pod runs on or is aimed at: `spec.nodeName`, else the single value of
+/// the first `metadata.name In` field requirement of its required node affinity.
+pub(crate) fn target_node(pod: &Pod) -> Option<&str> {
+    if !pod.spec.node_name.is_empty() {
+        return Some(&pod.spec.node_name);
+    }
+    let terms = &pod
+        .spec
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required
+        .as_ref()?
+        .node_selector_terms;
+    let requirement = terms
+        .iter()
+        .flat_map(|term| term.match_fields.iter())
+        .find(|r| {
+            r.key == NODE_NAME_FIELD && r.operator == crate::model::NodeSelectorOperator::In
+        })?;
+    match requirement.values.as_slice() {
+        [single] => Some(single),
+        _ => None,
+    }
+}
+
+/// Upstream's "oldest" order: scheduled before unscheduled, then earlier creation, then name.
+pub(crate) fn pod_order(pods: &[Pod], a: usize, b: usize) -> std::cmp::Ordering {
+    match (pods.get(a), pods.get(b)) {
+        (Some(a), Some(b)) => compare_pods(a, b),
+        _ => a.cmp(&b),
+    }
+}
+
+pub(crate) fn compare_pods(a: &Pod, b: &Pod) -> std::cmp::Ordering {
+    let unscheduled = |p: &Pod| p.spec.node_name.is_empty();
+    unscheduled(a)
+        .cmp(&unscheduled(b))
+        .then_with(|| {
+            a.metadata
+                .creation_timestamp
+                .cmp(&b.metadata.creation_timestamp)
+        })
+        .then_with(|| a.metadata.name.cmp(&b.metadata.name))
+}

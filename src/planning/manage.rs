@@ -1,0 +1,141 @@
+//! `manage`: per-node creates and deletes (upstream's `podsShouldBeOnNode` and the sweep of
+//! unscheduled pods aimed at vanished nodes).
+
+use std::time::Duration;
+
+use super::backoff::FailedPodBackoff;
+use super::cluster::Snapshot;
+use super::revision::CurrentRevision;
+use super::types::DeleteReason;
+use crate::model::{DaemonSet, PodPhase, Time};
+
+/// Manage's decisions before the burst cap.
+#[derive(Debug, Default)]
+pub(crate) struct ManageOutcome {
+    /// Node indices that get a pod.
+    pub(crate) creates: Vec<usize>,
+    /// Pod indices to delete, with why.
+    pub(crate) deletes: Vec<(usize, DeleteReason)>,
+    /// The shortest failed-pod backoff still running.
+    pub(crate) requeue_after: Option<Duration>,
+}
+
+pub(crate) struct ManageContext<'a> {
+    pub(crate) daemon_set: &'a DaemonSet,
+    pub(crate) revision: &'a CurrentRevision,
+    pub(crate) allows_surge: bool,
+    pub(crate) now: Time,
+}
+
+pub(crate) fn manage(
+    ctx: &ManageContext<'_>,
+    snapshot: &Snapshot<'_>,
+    backoff: &mut FailedPodBackoff,
+) -> ManageOutcome {
+    let mut out = ManageOutcome::default();
+    let observed_generation = ctx
+        .daemon_set
+        .status
+        .as_ref()
+        .and_then(|s| s.observed_generation)
+        .unwrap_or(0);
+    let min_ready = ctx.daemon_set.spec.min_ready_seconds;
+    let mut running: Vec<usize> = Vec::new();
+    for node in 0..snapshot.nodes.len() {
+        let placement = snapshot.placement(node);
+        let pods = snapshot.pods_of(node);
+        if placement.should_run && pods.is_empty() {
+            out.creates.push(node);
+            continue;
+        }
+        if !placement.should_continue_running {
+            for &p in pods {
+                if snapshot.pod(p).is_some_and(|pod| !pod.is_terminating()) {
+                    out.deletes.push((p, DeleteReason::NodeIneligible));
+                }
+            }
+            continue;
+        }
+        running.clear();
+        for &p in pods {
+            let Some(pod) = snapshot.pod(p) else { continue };
+            if pod.is_terminating() {
+                continue;
+            }
+            match pod.status.phase {
+                Some(PodPhase::Failed) => {
+                    let key = FailedPodBackoff::key(
+                        &ctx.daemon_set.metadata.uid,
+                        observed_generation,
+                        snapshot.node_name(node),
+                    );
+                    match backoff.in_backoff(&key, ctx.now) {
+                        Some(delay) => {
+                            out.requeue_after =
+                                Some(out.requeue_after.map_or(delay, |d| d.min(delay)));
+                        }
+                        None => {
+                            backoff.record(key, ctx.now);
+                            out.deletes.push((p, DeleteReason::Failed));
+                        }
+                    }
+                }
+                Some(PodPhase::Succeeded) => out.deletes.push((p, DeleteReason::Succeeded)),
+                _ => running.push(p),
+            }
+        }
+        if !ctx.allows_surge {
+            // `running` is already oldest first: keep the first, delete the rest.
+            for &p in running.iter().skip(1) {
+                out.deletes.push((p, DeleteReason::Duplicate));
+            }
+            continue;
+        }
+        if running.is_empty() {
+            if placement.should_run {
+                out.creates.push(node);
+            }
+            continue;
+        }
+        let mut oldest_new = None;
+        let mut oldest_old = None;
+        for &p in &running {
+            let Some(pod) = snapshot.pod(p) else { continue };
+            let slot = if ctx.revision.has_current_hash(pod) {
+                &mut oldest_new
+            } else {
+                &mut oldest_old
+            };
+            if slot.is_none() {
+                *slot = Some(p);
+            } else {
+                out.deletes.push((p, DeleteReason::Duplicate));
+            }
+        }
+        if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
+            let old_ready = snapshot.pod(old).is_some_and(|pod| pod.is_ready());
+            if !old_ready {
+                out.deletes.push((old, DeleteReason::OldNotReady));
+            } else if snapshot
+                .pod(new)
+                .is_some_and(|pod| pod.is_available(min_ready, ctx.now))
+            {
+                out.deletes.push((old, DeleteReason::Superseded));
+            }
+        }
+    }
+    for pods in snapshot.vanished.values() {
+        for &p in pods {
+            // Scheduled pods on vanished nodes are left to pod garbage collection. Upstream also
+            // re-deletes terminating ones; a second delete of a deleting pod changes nothing, so
+            // the plan does not list it.
+            let unscheduled_and_live = snapshot
+                .pod(p)
+                .is_some_and(|pod| pod.spec.node_name.is_empty() && !pod.is_terminating());
+            if unscheduled_and_live {
+                out.deletes.push((p, DeleteReason::NodeMissing));
+            }
+        }
+    }
+    out
+}

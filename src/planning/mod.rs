@@ -1,0 +1,220 @@
+//! Planning: one sync of the DaemonSet controller as a pure function.
+
+mod backoff;
+mod cluster;
+mod manage;
+mod render;
+mod revision;
+mod rolling;
+mod status;
+mod types;
+
+use std::time::Duration;
+
+pub use backoff::{BackoffEntry, FailedPodBackoff};
+pub use render::render_pod;
+pub use revision::revision_hash;
+pub use types::{
+    Action, BudgetUse, BudgetUseReason, CreateReason, DEFAULT_BURST_REPLICAS, DeleteReason, Plan,
+    PlanError, PlanOptions, RollingUpdateError, RollingUpdateStep, SkipReason, UpdateBatch,
+    UpdateMode,
+};
+
+pub(crate) use cluster::{Snapshot, target_node};
+pub(crate) use revision::CurrentRevision;
+
+use crate::model::{DaemonSet, LabelSelector, Node, Pod};
+use crate::scheduling::{DaemonPlacement, LabelMatcher};
+
+/// Plans one sync of the DaemonSet controller: what upstream's controller would create, delete,
+/// adopt and release, the rolling-update batch it starts, and the status it writes.
+///
+/// The DaemonSet should be defaulted ([`crate::apply_defaults`]) as the API server would have
+/// done, and ideally validated. Nodes and pods may come in any order: the plan is the same.
+/// Where upstream's choice is arbitrary (it walks Go maps), this crate chooses by name: creates in
+/// node-name order, deletes by node name then pod name, adoptions and releases by pod name,
+/// rolling-update candidates in node-name order; the burst limit keeps the first items of each
+/// list in that order.
+///
+/// Pods of other namespaces are ignored (an empty namespace means `default`). Pods controlled by
+/// another object are ignored.
+pub fn plan(
+    daemon_set: &DaemonSet,
+    nodes: &[Node],
+    pods: &[Pod],
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let revision_text = match &options.revision {
+        Some(given) => given.clone(),
+        None => revision_hash(
+            &daemon_set.spec.template,
+            daemon_set.status.as_ref().and_then(|s| s.collision_count),
+        ),
+    };
+    let skipped = if daemon_set.metadata.deletion_timestamp.is_some() {
+        Some(SkipReason::BeingDeleted)
+    } else if daemon_set.spec.selector.as_ref() == Some(&LabelSelector::default()) {
+        Some(SkipReason::SelectsAllPods)
+    } else {
+        None
+    };
+    if let Some(reason) = skipped {
+        return Ok(Plan {
+            revision: revision_text,
+            actions: Vec::new(),
+            status: daemon_set.status.clone().unwrap_or_default(),
+            status_changed: false,
+            skipped: Some(reason),
+            deferred_creates: 0,
+            deferred_deletes: 0,
+            requeue_after: None,
+            failed_pod_backoff: options.failed_pod_backoff.clone(),
+            rolling_update: None,
+        });
+    }
+    let selector = LabelMatcher::new(daemon_set.spec.selector.as_ref()).map_err(|source| {
+        PlanError::InvalidSelector {
+            daemon_set: daemon_set.metadata.display_name(),
+            source,
+        }
+    })?;
+    let placement = DaemonPlacement::new(daemon_set, options.taint_comparison_operators);
+    let snapshot = Snapshot::new(daemon_set, &selector, &placement, nodes, pods)?;
+    let revision = CurrentRevision::new(daemon_set, revision_text);
+    let now = options.now;
+
+    let mut backoff = options.failed_pod_backoff.clone();
+    let managed = manage::manage(
+        &manage::ManageContext {
+            daemon_set,
+            revision: &revision,
+            allows_surge: rolling::allows_surge(daemon_set),
+            now,
+        },
+        &snapshot,
+        &mut backoff,
+    );
+    backoff.collect_garbage(now);
+
+    let mut actions = snapshot.claim_actions.clone();
+    let burst = options.burst_replicas;
+    let creates: Vec<_> = managed
+        .creates
+        .iter()
+        .map(|&n| (n, CreateReason::Missing))
+        .collect();
+    let (created_nodes, mut deferred_creates) =
+        push_creates(&snapshot, creates, burst, &mut actions);
+    let (deleted_pods, mut deferred_deletes) =
+        push_deletes(&snapshot, managed.deletes, burst, &mut actions);
+
+    let rolling_update = if daemon_set.is_rolling_update() {
+        let mut created = vec![false; nodes.len()];
+        for &n in &created_nodes {
+            if let Some(flag) = created.get_mut(n) {
+                *flag = true;
+            }
+        }
+        let mut deleted = vec![false; pods.len()];
+        for &p in &deleted_pods {
+            if let Some(flag) = deleted.get_mut(p) {
+                *flag = true;
+            }
+        }
+        let ctx = rolling::RollingContext {
+            daemon_set,
+            revision: &revision,
+            now,
+            created: &created,
+            deleted: &deleted,
+        };
+        Some(match rolling::rolling_update(&ctx, &snapshot) {
+            Ok((mut batch, outcome)) => {
+                let (surged, more_creates) =
+                    push_creates(&snapshot, outcome.creates, burst, &mut actions);
+                let (removed, more_deletes) =
+                    push_deletes(&snapshot, outcome.deletes, burst, &mut actions);
+                deferred_creates = deferred_creates.saturating_add(more_creates);
+                deferred_deletes = deferred_deletes.saturating_add(more_deletes);
+                batch.surged = surged
+                    .iter()
+                    .map(|&n| snapshot.node_name(n).to_owned())
+                    .collect();
+                batch.deleted = removed
+                    .iter()
+                    .filter_map(|&p| snapshot.pod(p).map(|pod| pod.metadata.name.clone()))
+                    .collect();
+                RollingUpdateStep::Batch(batch)
+            }
+            Err(error) => RollingUpdateStep::Failed(error),
+        })
+    } else {
+        None
+    };
+
+    let status = status::compute_status(daemon_set, &snapshot, &revision, now);
+    let status_changed = status::status_changed(daemon_set, &status);
+    let min_ready = daemon_set.spec.min_ready_seconds;
+    let mut requeue_after = managed.requeue_after;
+    if min_ready > 0 && status.number_ready != status.number_available {
+        let wait = Duration::from_secs(u64::try_from(min_ready).unwrap_or(0));
+        requeue_after = Some(requeue_after.map_or(wait, |d| d.min(wait)));
+    }
+    Ok(Plan {
+        revision: revision.hash,
+        actions,
+        status,
+        status_changed,
+        skipped: None,
+        deferred_creates,
+        deferred_deletes,
+        requeue_after,
+        failed_pod_backoff: backoff,
+        rolling_update,
+    })
+}
+
+/// Sorts creates by node name, keeps the first `burst`, appends them; returns the executed node
+/// indices and how many were deferred.
+fn push_creates(
+    snapshot: &Snapshot<'_>,
+    mut creates: Vec<(usize, CreateReason)>,
+    burst: usize,
+    actions: &mut Vec<Action>,
+) -> (Vec<usize>, usize) {
+    creates.sort_by(|a, b| snapshot.node_name(a.0).cmp(snapshot.node_name(b.0)));
+    let deferred = creates.len().saturating_sub(burst);
+    creates.truncate(burst);
+    actions.extend(creates.iter().map(|&(n, reason)| Action::Create {
+        node: snapshot.node_name(n).to_owned(),
+        reason,
+    }));
+    (creates.into_iter().map(|(n, _)| n).collect(), deferred)
+}
+
+/// Sorts deletes by node then pod name, keeps the first `burst`, appends them; returns the
+/// executed pod indices and how many were deferred.
+fn push_deletes(
+    snapshot: &Snapshot<'_>,
+    mut deletes: Vec<(usize, DeleteReason)>,
+    burst: usize,
+    actions: &mut Vec<Action>,
+) -> (Vec<usize>, usize) {
+    let key = |p: usize| {
+        snapshot.pod(p).map_or(("", ""), |pod| {
+            (target_node(pod).unwrap_or(""), pod.metadata.name.as_str())
+        })
+    };
+    deletes.sort_by(|a, b| key(a.0).cmp(&key(b.0)));
+    let deferred = deletes.len().saturating_sub(burst);
+    deletes.truncate(burst);
+    actions.extend(deletes.iter().filter_map(|&(p, reason)| {
+        let pod = snapshot.pod(p)?;
+        Some(Action::Delete {
+            pod: pod.metadata.name.clone(),
+            node: (!pod.spec.node_name.is_empty()).then(|| pod.spec.node_name.clone()),
+            reason,
+        })
+    }));
+    (deletes.into_iter().map(|(p, _)| p).collect(), deferred)
+}

@@ -1,0 +1,352 @@
+//! What a plan takes and returns.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::backoff::FailedPodBackoff;
+use crate::model::{DaemonSetStatus, IntOrPercentError, Time};
+use crate::scheduling::SelectorError;
+
+/// The number of creates, and separately of deletes, one sync issues at most (upstream's
+/// `BurstReplicas`).
+pub const DEFAULT_BURST_REPLICAS: usize = 250;
+
+/// Everything a plan needs besides the objects: the time, and the state a controller keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlanOptions {
+    /// The current time: availability (minReadySeconds) and the failed-pod backoff are judged
+    /// against it. The library never reads a clock.
+    pub now: Time,
+    /// The current revision hash, e.g. read from the DaemonSet's newest ControllerRevision;
+    /// `None` computes it with [`crate::revision_hash`].
+    pub revision: Option<String>,
+    /// Creates, and separately deletes, issued per plan at most; the rest wait for the next
+    /// plan. Upstream uses 250.
+    pub burst_replicas: usize,
+    /// The failed-pod backoff state returned by the previous plan.
+    pub failed_pod_backoff: FailedPodBackoff,
+    /// Switches on the alpha `Lt`/`Gt` toleration operators (feature gate
+    /// `TaintTolerationComparisonOperators`, off by default upstream).
+    pub taint_comparison_operators: bool,
+}
+
+impl PlanOptions {
+    /// Options with upstream's defaults at time `now`.
+    pub fn new(now: Time) -> Self {
+        PlanOptions {
+            now,
+            revision: None,
+            burst_replicas: DEFAULT_BURST_REPLICAS,
+            failed_pod_backoff: FailedPodBackoff::default(),
+            taint_comparison_operators: false,
+        }
+    }
+
+    /// Uses `revision` as the current revision hash.
+    pub fn with_revision(mut self, revision: impl Into<String>) -> Self {
+        self.revision = Some(revision.into());
+        self
+    }
+
+    /// Carries the failed-pod backoff state of the previous plan.
+    pub fn with_failed_pod_backoff(mut self, backoff: FailedPodBackoff) -> Self {
+        self.failed_pod_backoff = backoff;
+        self
+    }
+}
+
+/// The decisions of one sync of the DaemonSet controller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Plan {
+    /// The current revision hash created pods are labelled with.
+    pub revision: String,
+    /// What to do, in order: adoptions and releases, then manage's creates and deletes, then
+    /// the rolling update's.
+    pub actions: Vec<Action>,
+    /// The status to write, counted from the pods as given (before these actions).
+    pub status: DaemonSetStatus,
+    /// Whether `status` differs from the DaemonSet's stored status (upstream skips the write
+    /// otherwise).
+    pub status_changed: bool,
+    /// Why the sync did nothing at all, if it did not.
+    pub skipped: Option<SkipReason>,
+    /// Creates beyond the burst limit, left for the next plan.
+    pub deferred_creates: usize,
+    /// Deletes beyond the burst limit, left for the next plan.
+    pub deferred_deletes: usize,
+    /// Plan again after this long even if nothing changes (failed-pod backoff, minReadySeconds).
+    pub requeue_after: Option<Duration>,
+    /// The failed-pod backoff state to pass to the next plan.
+    pub failed_pod_backoff: FailedPodBackoff,
+    /// The rolling-update step of this plan, when the strategy is RollingUpdate.
+    pub rolling_update: Option<RollingUpdateStep>,
+}
+
+/// One thing the controller does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// Create a daemon pod for `node` (render it with [`crate::render_pod`]).
+    Create {
+        /// The node the pod is pinned to.
+        node: String,
+        /// Why.
+        reason: CreateReason,
+    },
+    /// Delete a pod.
+    Delete {
+        /// The pod's name.
+        pod: String,
+        /// The node the pod is on or aimed at, if any.
+        node: Option<String>,
+        /// Why.
+        reason: DeleteReason,
+    },
+    /// Adopt an orphan pod that matches the selector (add the controller reference).
+    Adopt {
+        /// The pod's name.
+        pod: String,
+    },
+    /// Release an owned pod that no longer matches the selector (remove the reference).
+    Release {
+        /// The pod's name.
+        pod: String,
+    },
+}
+
+/// Why a pod is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateReason {
+    /// The node should run a daemon pod and has none.
+    Missing,
+    /// Surge: a new pod beside an available old one, within maxSurge.
+    Surge,
+    /// Surge: a new pod beside an unavailable old one, beyond maxSurge (as upstream).
+    SurgeForUnavailable,
+}
+
+/// Why a pod is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeleteReason {
+    /// One pod too many on the node; the oldest is kept.
+    Duplicate,
+    /// The pod failed (deleted at most once per backoff window per node).
+    Failed,
+    /// The pod completed, which a daemon must not.
+    Succeeded,
+    /// The node may not run the daemon any more (selector, affinity or NoExecute taint).
+    NodeIneligible,
+    /// The pod was never scheduled and its target node no longer exists.
+    NodeMissing,
+    /// Surge: the old pod is not Ready while a new pod runs beside it.
+    OldNotReady,
+    /// Surge: the new pod beside it is available.
+    Superseded,
+    /// Rolling update: an available old pod, within maxUnavailable.
+    Outdated,
+    /// Rolling update: an old pod that is unavailable anyway (not limited by the budget).
+    OutdatedUnavailable,
+    /// Surge: an old pod on a node the new template can no longer use.
+    Sunset,
+}
+
+impl CreateReason {
+    /// The reason as a short kebab-case word, as the JSON output spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreateReason::Missing => "missing",
+            CreateReason::Surge => "surge",
+            CreateReason::SurgeForUnavailable => "surge-for-unavailable",
+        }
+    }
+}
+
+impl DeleteReason {
+    /// The reason as a short kebab-case word, as the JSON output spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeleteReason::Duplicate => "duplicate",
+            DeleteReason::Failed => "failed",
+            DeleteReason::Succeeded => "succeeded",
+            DeleteReason::NodeIneligible => "node-ineligible",
+            DeleteReason::NodeMissing => "node-missing",
+            DeleteReason::OldNotReady => "old-not-ready",
+            DeleteReason::Superseded => "superseded",
+            DeleteReason::Outdated => "outdated",
+            DeleteReason::OutdatedUnavailable => "outdated-unavailable",
+            DeleteReason::Sunset => "sunset",
+        }
+    }
+}
+
+impl fmt::Display for CreateReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for DeleteReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Create { node, reason } => write!(f, "create a pod on {node} ({reason})"),
+            Action::Delete { pod, node, reason } => match node {
+                Some(node) => write!(f, "delete pod {pod} on {node} ({reason})"),
+                None => write!(f, "delete pod {pod} ({reason})"),
+            },
+            Action::Adopt { pod } => write!(f, "adopt pod {pod}"),
+            Action::Release { pod } => write!(f, "release pod {pod}"),
+        }
+    }
+}
+
+/// Why a sync does nothing at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// The DaemonSet is being deleted: no actions, no status write.
+    BeingDeleted,
+    /// `spec.selector` is `{}`, which would select every pod of the namespace (upstream emits a
+    /// `SelectingAll` warning event).
+    SelectsAllPods,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::BeingDeleted => f.write_str("the DaemonSet is being deleted"),
+            SkipReason::SelectsAllPods => f.write_str(
+                "spec.selector is empty and would select every pod: a non-empty selector is required",
+            ),
+        }
+    }
+}
+
+/// The rolling-update step of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RollingUpdateStep {
+    /// The step ran; this is the batch it started.
+    Batch(UpdateBatch),
+    /// The step failed as upstream's does (manage's actions and the status still stand).
+    Failed(RollingUpdateError),
+}
+
+/// A rolling-update step that upstream would end with an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RollingUpdateError {
+    /// maxUnavailable or maxSurge cannot be scaled.
+    #[error("spec.updateStrategy.rollingUpdate.{field}: {source}")]
+    Budget {
+        /// `maxUnavailable` or `maxSurge`.
+        field: &'static str,
+        /// The scaling error.
+        source: IntOrPercentError,
+    },
+    /// Surge mode found an old pod on a node that no longer exists (upstream fails the step
+    /// until pod garbage collection removes the pod).
+    #[error("old pod {pod} is on node {node}, which no longer exists")]
+    VanishedNode {
+        /// The node name.
+        node: String,
+        /// The pod name.
+        pod: String,
+    },
+}
+
+/// How the rolling update replaces pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateMode {
+    /// Delete old pods first, at most maxUnavailable nodes without an available pod.
+    MaxUnavailable,
+    /// Start new pods beside old ones first, at most maxSurge nodes with two pods.
+    MaxSurge,
+}
+
+/// The batch the rolling update starts in this plan, and how its budget is spent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UpdateBatch {
+    /// Which budget applies.
+    pub mode: UpdateMode,
+    /// Desired nodes the budget is scaled against.
+    pub desired: i64,
+    /// The scaled budget: maxUnavailable or maxSurge as a number of nodes.
+    pub budget: i64,
+    /// The part of the budget already used, node by node, with why.
+    pub used: Vec<BudgetUse>,
+    /// Old pods deleted now (names).
+    pub deleted: Vec<String>,
+    /// Nodes that get a new pod now (surge).
+    pub surged: Vec<String>,
+    /// Old pods that wait for a later batch.
+    pub waiting: usize,
+}
+
+/// One node using part of the rolling-update budget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetUse {
+    /// The node (or vanished node) name.
+    pub node: String,
+    /// Why it counts.
+    pub why: BudgetUseReason,
+}
+
+/// Why a node counts against the rolling-update budget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BudgetUseReason {
+    /// The node should run a pod and has none (or only terminating ones).
+    NoPod,
+    /// The node has several old or several new pods.
+    SeveralPods,
+    /// The node has both an old and a new pod.
+    OldAndNew,
+    /// The node's pod is not Ready.
+    NotReady,
+    /// The node's pod is Ready but not yet for minReadySeconds; available at this time.
+    WithinMinReadySeconds(Time),
+    /// The node's old pod is unavailable and is replaced now.
+    OldUnavailable,
+    /// A surge pod is starting here.
+    Surging,
+}
+
+/// Why a plan cannot be made at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// `spec.selector` cannot be compiled.
+    #[error("daemonset {daemon_set}: spec.selector.{source}")]
+    InvalidSelector {
+        /// The DaemonSet, `namespace/name`.
+        daemon_set: String,
+        /// What is wrong with it.
+        source: SelectorError,
+    },
+    /// Two nodes share a name, which no real cluster can produce.
+    #[error("two nodes are named {name:?}: node names must be unique")]
+    DuplicateNodeName {
+        /// The name.
+        name: String,
+    },
+    /// Two pods of the DaemonSet's namespace share a name, which no real cluster can produce.
+    #[error("two pods in namespace {namespace:?} are named {name:?}: pod names must be unique")]
+    DuplicatePodName {
+        /// The namespace.
+        namespace: String,
+        /// The name.
+        name: String,
+    },
+}

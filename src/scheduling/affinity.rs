@@ -1,0 +1,312 @@
+//! Required node affinity: `spec.nodeSelector` plus
+//! `nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`, compiled once per plan.
+
+use crate::model::{Labels, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement, PodSpec};
+use crate::syntax::{label_key_error, label_value_error};
+
+/// The node field matchFields can name.
+pub const NODE_NAME_FIELD: &str = "metadata.name";
+
+/// Why a node does not satisfy the template's required node affinity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AffinityMismatch {
+    /// A `spec.nodeSelector` entry the node does not carry with that value.
+    NodeSelector {
+        /// The label key.
+        key: String,
+        /// The value the template asks for.
+        wanted: String,
+        /// The node's value, if it has the label.
+        actual: Option<String>,
+    },
+    /// No required node-affinity term matched; why each one failed, in term order.
+    Terms(Vec<TermMismatch>),
+}
+
+/// Why one node selector term did not match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermMismatch {
+    /// Index of the term in `nodeSelectorTerms`.
+    pub term: usize,
+    /// What failed.
+    pub reason: TermFailure,
+}
+
+/// What made a node selector term fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TermFailure {
+    /// The term has no requirements: it matches no node.
+    Empty,
+    /// The term cannot be parsed (upstream ignores such a term: it matches no node).
+    Invalid(String),
+    /// A requirement did not hold.
+    Requirement {
+        /// `matchExpressions` or `matchFields`.
+        list: &'static str,
+        /// Index of the requirement in that list.
+        index: usize,
+        /// The requirement's key.
+        key: String,
+        /// The requirement's operator.
+        operator: NodeSelectorOperator,
+        /// The requirement's values.
+        values: Vec<String>,
+        /// The node's value for the key, if any.
+        actual: Option<String>,
+    },
+}
+
+/// The compiled required node affinity of a pod template.
+#[derive(Debug, Clone)]
+pub(crate) struct RequiredAffinity {
+    node_selector: Vec<(String, String)>,
+    /// `None` when the template has no required node selector (everything matches).
+    terms: Option<Vec<CompiledTerm>>,
+}
+
+#[derive(Debug, Clone)]
+enum CompiledTerm {
+    Empty,
+    Invalid(String),
+    Valid {
+        expressions: Vec<CompiledRequirement>,
+        fields: Vec<CompiledRequirement>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct CompiledRequirement {
+    key: String,
+    operator: NodeSelectorOperator,
+    values: Vec<String>,
+    /// The parsed threshold of `Gt`/`Lt`.
+    threshold: i64,
+}
+
+impl RequiredAffinity {
+    pub(crate) fn new(spec: &PodSpec) -> Self {
+        let node_selector = spec
+            .node_selector
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let terms = spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .and_then(|na| na.required.as_ref())
+            .map(compile_selector);
+        RequiredAffinity {
+            node_selector,
+            terms,
+        }
+    }
+
+    /// Whether the node fits, without saying why not.
+    pub(crate) fn matches(&self, name: &str, labels: &Labels) -> bool {
+        let selector_ok = self
+            .node_selector
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v));
+        selector_ok
+            && self.terms.as_ref().is_none_or(|terms| {
+                terms
+                    .iter()
+                    .any(|term| term_result(term, name, labels).is_ok())
+            })
+    }
+
+    /// Why the node does not fit, or `None` when it does.
+    pub(crate) fn mismatch(&self, name: &str, labels: &Labels) -> Option<AffinityMismatch> {
+        for (key, wanted) in &self.node_selector {
+            let actual = labels.get(key);
+            if actual != Some(wanted) {
+                return Some(AffinityMismatch::NodeSelector {
+                    key: key.clone(),
+                    wanted: wanted.clone(),
+                    actual: actual.cloned(),
+                });
+            }
+        }
+        let terms = self.terms.as_ref()?;
+        let mut failures = Vec::with_capacity(terms.len());
+        for (index, term) in terms.iter().enumerate() {
+            match term_result(term, name, labels) {
+                Ok(()) => return None,
+                Err(reason) => failures.push(TermMismatch {
+                    term: index,
+                    reason,
+                }),
+            }
+        }
+        Some(AffinityMismatch::Terms(failures))
+    }
+}
+
+fn compile_selector(selector: &NodeSelector) -> Vec<CompiledTerm> {
+    selector
+        .node_selector_terms
+        .iter()
+        .map(|term| {
+            if term.match_expressions.is_empty() && term.match_fields.is_empty() {
+                return CompiledTerm::Empty;
+            }
+            let expressions: Result<Vec<_>, String> = term
+                .match_expressions
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    compile_expression(r).map_err(|e| format!("matchExpressions[{i}]: {e}"))
+                })
+                .collect();
+            let fields: Result<Vec<_>, String> = term
+                .match_fields
+                .iter()
+                .enumerate()
+                .map(|(i, r)| compile_field(r).map_err(|e| format!("matchFields[{i}]: {e}")))
+                .collect();
+            match (expressions, fields) {
+                (Ok(expressions), Ok(fields)) => CompiledTerm::Valid {
+                    expressions,
+                    fields,
+                },
+                (Err(e), _) | (_, Err(e)) => CompiledTerm::Invalid(e),
+            }
+        })
+        .collect()
+}
+
+fn compile_expression(r: &NodeSelectorRequirement) -> Result<CompiledRequirement, String> {
+    if let Some(message) = label_key_error(&r.key) {
+        return Err(message);
+    }
+    let mut threshold = 0;
+    match &r.operator {
+        NodeSelectorOperator::In | NodeSelectorOperator::NotIn => {
+            if r.values.is_empty() {
+                return Err(format!("operator {} needs at least one value", r.operator));
+            }
+        }
+        NodeSelectorOperator::Exists | NodeSelectorOperator::DoesNotExist => {
+            if !r.values.is_empty() {
+                return Err(format!("operator {} takes no values", r.operator));
+            }
+        }
+        NodeSelectorOperator::Gt | NodeSelectorOperator::Lt => {
+            let [value] = r.values.as_slice() else {
+                return Err(format!("operator {} takes exactly one value", r.operator));
+            };
+            threshold = crate::model::intstr::parse_go_parse_int(value)
+                .ok_or_else(|| format!("{value:?} is not an integer"))?;
+        }
+        NodeSelectorOperator::Other(other) => {
+            return Err(format!("{other:?} is not a valid operator"));
+        }
+    }
+    if let Some(message) = r.values.iter().find_map(|v| label_value_error(v)) {
+        return Err(message);
+    }
+    Ok(CompiledRequirement {
+        key: r.key.clone(),
+        operator: r.operator.clone(),
+        values: r.values.clone(),
+        threshold,
+    })
+}
+
+fn compile_field(r: &NodeSelectorRequirement) -> Result<CompiledRequirement, String> {
+    if !matches!(
+        r.operator,
+        NodeSelectorOperator::In | NodeSelectorOperator::NotIn
+    ) {
+        return Err(format!(
+            "operator {} is not supported for fields",
+            r.operator
+        ));
+    }
+    if r.values.len() != 1 {
+        return Err("a field requirement takes exactly one value".to_owned());
+    }
+    Ok(CompiledRequirement {
+        key: r.key.clone(),
+        operator: r.operator.clone(),
+        values: r.values.clone(),
+        threshold: 0,
+    })
+}
+
+fn term_result(term: &CompiledTerm, name: &str, labels: &Labels) -> Result<(), TermFailure> {
+    let (expressions, fields) = match term {
+        CompiledTerm::Empty => return Err(TermFailure::Empty),
+        CompiledTerm::Invalid(message) => return Err(TermFailure::Invalid(message.clone())),
+        CompiledTerm::Valid {
+            expressions,
+            fields,
+        } => (expressions, fields),
+    };
+    for (index, r) in expressions.iter().enumerate() {
+        let actual = labels.get(&r.key);
+        if !expression_holds(r, actual.map(String::as_str)) {
+            return Err(requirement_failure(
+                "matchExpressions",
+                index,
+                r,
+                actual.cloned(),
+            ));
+        }
+    }
+    // A node without a name has no fields, and upstream then skips matchFields entirely.
+    if !name.is_empty() {
+        for (index, r) in fields.iter().enumerate() {
+            let field_value = if r.key == NODE_NAME_FIELD { name } else { "" };
+            let equal = r.values.first().is_some_and(|v| v == field_value);
+            let holds = match r.operator {
+                NodeSelectorOperator::In => equal,
+                _ => !equal,
+            };
+            if !holds {
+                return Err(requirement_failure(
+                    "matchFields",
+                    index,
+                    r,
+                    Some(field_value.to_owned()),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn requirement_failure(
+    list: &'static str,
+    index: usize,
+    r: &CompiledRequirement,
+    actual: Option<String>,
+) -> TermFailure {
+    TermFailure::Requirement {
+        list,
+        index,
+        key: r.key.clone(),
+        operator: r.operator.clone(),
+        values: r.values.clone(),
+        actual,
+    }
+}
+
+fn expression_holds(r: &CompiledRequirement, value: Option<&str>) -> bool {
+    match r.operator {
+        NodeSelectorOperator::In => value.is_some_and(|v| r.values.iter().any(|w| w == v)),
+        NodeSelectorOperator::NotIn => value.is_none_or(|v| r.values.iter().all(|w| w != v)),
+        NodeSelectorOperator::Exists => value.is_some(),
+        NodeSelectorOperator::DoesNotExist => value.is_none(),
+        NodeSelectorOperator::Gt => value
+            .and_then(crate::model::intstr::parse_go_parse_int)
+            .is_some_and(|v| v > r.threshold),
+        NodeSelectorOperator::Lt => value
+            .and_then(crate::model::intstr::parse_go_parse_int)
+            .is_some_and(|v| v < r.threshold),
+        NodeSelectorOperator::Other(_) => false,
+    }
+}
