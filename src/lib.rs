@@ -13,6 +13,7 @@ mod validation;
 #[cfg(feature = "yaml")]
 mod load;
 
+pub use defaults::apply_defaults;
 pub use model::*;
 pub use planning::*;
 pub use scheduling::*;

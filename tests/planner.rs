@@ -1,0 +1,16 @@
+//! Data-driven planner conformance: every case under `tests/cases/planner/`.
+#![cfg(feature = "yaml")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+#[test]
+fn planner_cases() {
+    let count = common::run_dir("planner");
+    assert!(count > 0);
+}
