@@ -1,0 +1,121 @@
+//! Presentation: for every node, why a daemon pod does or does not belong there, and what the
+//! plan does about it.
+
+use std::fmt;
+
+use crate::model::{DaemonSet, Node, Pod};
+use crate::planning::{Action, Plan, PlanError, PlanOptions, Snapshot};
+use crate::scheduling::{DaemonPlacement, Ineligibility, LabelMatcher, Placement};
+
+/// One node's explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NodeExplanation {
+    /// The node name.
+    pub node: String,
+    /// Whether a daemon pod should run, or may keep running, there.
+    pub placement: Placement,
+    /// Why the node is not fully eligible (`None` when a pod should run).
+    pub cause: Option<Ineligibility>,
+    /// The daemon pods on the node, oldest first.
+    pub pods: Vec<String>,
+    /// The plan's actions for this node.
+    pub actions: Vec<Action>,
+}
+
+impl NodeExplanation {
+    /// A one-word decision: `create`, `delete`, `replace`, `keep` or `none`.
+    pub fn decision(&self) -> &'static str {
+        let creates = self
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Create { .. }));
+        let deletes = self
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Delete { .. }));
+        match (creates, deletes, self.pods.is_empty()) {
+            (true, true, _) => "replace",
+            (true, false, _) => "create",
+            (false, true, _) => "delete",
+            (false, false, false) => "keep",
+            (false, false, true) => "none",
+        }
+    }
+}
+
+impl fmt::Display for NodeExplanation {
+    /// The reason in words: the action reasons, else the eligibility cause, else "runs its pod".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for action in &self.actions {
+            if !first {
+                f.write_str("; ")?;
+            }
+            first = false;
+            match action {
+                Action::Create { reason, .. } => write!(f, "create ({reason})")?,
+                Action::Delete { pod, reason, .. } => write!(f, "delete {pod} ({reason})")?,
+                other => write!(f, "{other}")?,
+            }
+        }
+        match (&self.cause, first) {
+            (Some(cause), true) => write!(f, "{cause}"),
+            (Some(cause), false) => write!(f, "; {cause}"),
+            (None, true) if self.pods.is_empty() => f.write_str("eligible"),
+            (None, true) => f.write_str("eligible, runs its pod"),
+            (None, false) => Ok(()),
+        }
+    }
+}
+
+/// Explains `plan` node by node, in node-name order: eligibility and its cause, the daemon pods
+/// on the node, and the plan's actions there. Pass the same inputs the plan was made from.
+pub fn explain(
+    daemon_set: &DaemonSet,
+    nodes: &[Node],
+    pods: &[Pod],
+    plan: &Plan,
+    options: &PlanOptions,
+) -> Result<Vec<NodeExplanation>, PlanError> {
+    let selector = LabelMatcher::new(daemon_set.spec.selector.as_ref()).map_err(|source| {
+        PlanError::InvalidSelector {
+            daemon_set: daemon_set.metadata.display_name(),
+            source,
+        }
+    })?;
+    let placement = DaemonPlacement::new(daemon_set, options.taint_comparison_operators);
+    let snapshot = Snapshot::new(daemon_set, &selector, &placement, nodes, pods)?;
+    let mut out: Vec<NodeExplanation> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let verdict = placement.verdict(node);
+            let pod_names: Vec<String> = snapshot
+                .pods_of(i)
+                .iter()
+                .filter_map(|&p| snapshot.pod(p).map(|pod| pod.metadata.name.clone()))
+                .collect();
+            let name = node.metadata.name.as_str();
+            let actions = plan
+                .actions
+                .iter()
+                .filter(|action| match action {
+                    Action::Create { node, .. } => node == name,
+                    Action::Delete { pod, .. } => pod_names.contains(pod),
+                    _ => false,
+                })
+                .cloned()
+                .collect();
+            NodeExplanation {
+                node: name.to_owned(),
+                placement: verdict.placement,
+                cause: verdict.cause,
+                pods: pod_names,
+                actions,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.node.cmp(&b.node));
+    Ok(out)
+}
