@@ -1,4 +1,54 @@
 //! Decides what the Kubernetes DaemonSet controller must do.
+//!
+//! Given a DaemonSet, the cluster's nodes and the pods, [`plan`] returns what upstream's
+//! DaemonSet controller (kube-controller-manager, `pkg/controller/daemon`) would do in one sync:
+//! which nodes get a daemon pod, which pods are deleted and why, which orphans are adopted, the
+//! rolling-update batch it starts, and the status `kubectl get ds` would then show. [`explain`]
+//! says for every node why a daemon pod does or does not belong there, and
+//! [`preview_rollout`] plays the rest of a rolling update forward, batch by batch.
+//!
+//! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
+//! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
+//! with the `yaml` feature (on by default); the model types mirror Kubernetes' field names, so
+//! objects also convert through serde from any other Kubernetes client's types.
+//!
+//! ```
+//! use daemonset_planner::{
+//!     apply_defaults, plan, Action, DaemonSet, LabelSelector, Node, PlanOptions, Time,
+//! };
+//!
+//! let mut ds = DaemonSet::default();
+//! ds.metadata.name = "fluentd".into();
+//! ds.metadata.namespace = "kube-system".into();
+//! ds.metadata.uid = "0b7e6c1a".into();
+//! let labels = [("name".to_string(), "fluentd".to_string())];
+//! ds.spec.selector = Some(LabelSelector { match_labels: labels.clone().into(), ..Default::default() });
+//! ds.spec.template.metadata.labels = labels.into();
+//! apply_defaults(&mut ds);
+//!
+//! let mut node = Node::default();
+//! node.metadata.name = "worker-1".into();
+//!
+//! let now = Time::parse("2026-11-22T10:00:00Z").unwrap();
+//! let plan = plan(&ds, &[node], &[], &PlanOptions::new(now)).unwrap();
+//! assert!(matches!(&plan.actions[..], [Action::Create { node, .. }] if node == "worker-1"));
+//! assert_eq!(plan.status.desired_number_scheduled, 1);
+//! assert_eq!(plan.status.current_number_scheduled, 0);
+//! ```
+//!
+//! # Layers
+//!
+//! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
+//! [`LabelMatcher`]), which planning ([`plan`]) uses; presentation ([`explain`],
+//! [`preview_rollout`], [`Simulator`]) sits on top. Loading manifests is at the edge, behind the
+//! `yaml` feature.
+//!
+//! # Where this crate chooses for upstream
+//!
+//! Upstream walks Go maps, so some of its choices are random. This crate chooses by name: creates
+//! in node-name order, deletes by node name then pod name, adoptions and releases by pod name, and
+//! rolling-update candidates in node-name order; the burst limit keeps the first items of each
+//! list in that order. Any such choice is one upstream could have made.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

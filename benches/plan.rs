@@ -1,0 +1,33 @@
+//! Full plans over generated clusters: steady state, fresh, mid-rollout and churned, with and
+//! without the six-term NotIn affinity.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use daemonset_planner::{IntOrString, PlanOptions, plan};
+use support::Scenario;
+
+fn bench_plan(c: &mut Criterion) {
+    let mut group = c.benchmark_group("plan");
+    group.sample_size(10);
+    for &size in &[1_000usize, 10_000, 100_000] {
+        let nodes = support::nodes(size);
+        for &(affinity, label) in &[(false, "plain"), (true, "notin6")] {
+            let ds = support::daemon_set(affinity, IntOrString::Int(1));
+            for scenario in [Scenario::Steady, Scenario::Fresh, Scenario::MidRollout, Scenario::Churned] {
+                let pods = support::pods(&ds, &nodes, scenario);
+                let options = PlanOptions::new(support::now()).with_revision(support::REVISION);
+                group.throughput(Throughput::Elements(size as u64));
+                let id = BenchmarkId::new(format!("{label}/{scenario:?}"), size);
+                group.bench_with_input(id, &size, |b, _| {
+                    b.iter(|| plan(&ds, &nodes, &pods, &options).unwrap())
+                });
+            }
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_plan);
+criterion_main!(benches);

@@ -1,0 +1,167 @@
+//! Generated clusters for benchmarks and the `scale` example: nodes named `node-N` with
+//! hostname, zone and region labels, a few percent tainted, and DaemonSets with or without the
+//! six-term NotIn exclusion affinity most clusters run.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use daemonset_planner::{
+    Affinity, DaemonSet, IntOrString, LabelSelector, Node, NodeAffinity, NodeSelector,
+    NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, OwnerReference, Pod,
+    PodCondition, PodPhase, Taint, TaintEffect, Time, apply_defaults,
+};
+
+/// What state the pods are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// Every eligible node runs one ready pod of the current revision.
+    Steady,
+    /// No pods at all.
+    Fresh,
+    /// Half the pods are of the previous revision.
+    MidRollout,
+    /// Steady, but 1% of the nodes were replaced: their pods point at vanished nodes.
+    Churned,
+}
+
+pub const REVISION: &str = "rev-new";
+pub const OLD_REVISION: &str = "rev-old";
+
+pub fn now() -> Time {
+    Time::parse("2026-11-22T12:00:00Z").unwrap()
+}
+
+pub fn daemon_set(with_affinity: bool, max_unavailable: IntOrString) -> DaemonSet {
+    let mut ds = DaemonSet::default();
+    ds.metadata.name = "node-exporter".into();
+    ds.metadata.namespace = "monitoring".into();
+    ds.metadata.uid = "5b1f0c9e-2d4a-4e8b-9f61-7a3c2e1d0b9a".into();
+    ds.metadata.generation = Some(3);
+    let labels: daemonset_planner::Labels =
+        [("app.kubernetes.io/name".to_string(), "node-exporter".to_string())].into();
+    ds.spec.selector = Some(LabelSelector {
+        match_labels: labels.clone(),
+        ..Default::default()
+    });
+    ds.spec.template.metadata.labels = labels;
+    if with_affinity {
+        let keys = [
+            "example.com/papaya",
+            "example.com/virtual-kubelet",
+            "example.com/fargate",
+            "example.com/windows-build",
+            "example.com/gpu-isolated",
+            "example.com/edge-gateway",
+        ];
+        let expressions = keys
+            .iter()
+            .map(|key| NodeSelectorRequirement {
+                key: (*key).into(),
+                operator: NodeSelectorOperator::NotIn,
+                values: vec!["true".into()],
+            })
+            .collect();
+        ds.spec.template.spec.affinity = Some(Affinity {
+            node_affinity: Some(NodeAffinity {
+                required: Some(NodeSelector {
+                    node_selector_terms: vec![NodeSelectorTerm {
+                        match_expressions: expressions,
+                        match_fields: Vec::new(),
+                    }],
+                }),
+                preferred: Vec::new(),
+            }),
+            other: Default::default(),
+        });
+    }
+    let mut strategy = daemonset_planner::RollingUpdateDaemonSet::default();
+    strategy.max_unavailable = Some(max_unavailable);
+    ds.spec.update_strategy.rolling_update = Some(strategy);
+    apply_defaults(&mut ds);
+    ds
+}
+
+pub fn nodes(count: usize) -> Vec<Node> {
+    (0..count)
+        .map(|i| {
+            let mut node = Node::default();
+            let name = format!("node-{i}");
+            node.metadata.labels = [
+                ("kubernetes.io/hostname".to_string(), name.clone()),
+                ("kubernetes.io/os".to_string(), "linux".to_string()),
+                ("kubernetes.io/arch".to_string(), "amd64".to_string()),
+                (
+                    "topology.kubernetes.io/zone".to_string(),
+                    format!("eu-west-1{}", ["a", "b", "c"][i % 3]),
+                ),
+                ("topology.kubernetes.io/region".to_string(), "eu-west-1".to_string()),
+                ("node.kubernetes.io/instance-type".to_string(), "m6i.xlarge".to_string()),
+            ]
+            .into();
+            node.metadata.name = name;
+            // A few percent carry taints: cordoned, under memory pressure, or dedicated.
+            match i % 50 {
+                7 => node
+                    .spec
+                    .taints
+                    .push(Taint::new("node.kubernetes.io/unschedulable", TaintEffect::NoSchedule)),
+                19 => node.spec.taints.push(Taint::new(
+                    "node.kubernetes.io/memory-pressure",
+                    TaintEffect::NoSchedule,
+                )),
+                33 => node.spec.taints.push(Taint {
+                    key: "dedicated".into(),
+                    value: "ingress".into(),
+                    effect: TaintEffect::PreferNoSchedule,
+                    time_added: None,
+                }),
+                _ => {}
+            }
+            node
+        })
+        .collect()
+}
+
+pub fn pods(ds: &DaemonSet, nodes: &[Node], scenario: Scenario) -> Vec<Pod> {
+    if scenario == Scenario::Fresh {
+        return Vec::new();
+    }
+    let created = Time::parse("2026-11-01T00:00:00Z").unwrap();
+    let owner = OwnerReference {
+        api_version: "apps/v1".into(),
+        kind: "DaemonSet".into(),
+        name: ds.metadata.name.clone(),
+        uid: ds.metadata.uid.clone(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    };
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let mut pod = Pod::default();
+            pod.metadata.name = format!("node-exporter-{i:06x}");
+            pod.metadata.namespace = ds.metadata.namespace.clone();
+            pod.metadata.creation_timestamp = Some(created);
+            pod.metadata.owner_references = vec![owner.clone()];
+            let mut labels = ds.spec.template.metadata.labels.clone();
+            let old = scenario == Scenario::MidRollout && i % 2 == 0;
+            labels.insert(
+                "controller-revision-hash".into(),
+                if old { OLD_REVISION } else { REVISION }.into(),
+            );
+            pod.metadata.labels = labels;
+            pod.spec.node_name = if scenario == Scenario::Churned && i % 100 == 42 {
+                format!("node-gone-{i}")
+            } else {
+                node.metadata.name.clone()
+            };
+            pod.status.phase = Some(PodPhase::Running);
+            pod.status.conditions = vec![PodCondition {
+                type_: "Ready".into(),
+                status: "True".into(),
+                last_transition_time: Some(created),
+                ..Default::default()
+            }];
+            pod
+        })
+        .collect()
+}
