@@ -13,6 +13,8 @@ mod validation;
 #[cfg(feature = "yaml")]
 mod load;
 
+pub use defaults::{apply_defaults, defaulted};
+
 pub use model::*;
 pub use planning::*;
 pub use scheduling::*;
