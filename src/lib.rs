@@ -14,6 +14,10 @@ mod validation;
 mod load;
 
 pub use defaults::{apply_defaults, defaulted};
+pub use validation::{
+    FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
+    validate_daemonset_with, validate_node,
+};
 
 pub use model::*;
 pub use planning::*;
