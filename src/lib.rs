@@ -66,7 +66,12 @@ mod validation;
 #[cfg(feature = "yaml")]
 mod load;
 
-pub use defaults::apply_defaults;
+pub use defaults::{apply_defaults, defaulted};
+pub use validation::{
+    FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
+    validate_daemonset_with, validate_node,
+};
+
 pub use explain::{NodeExplanation, explain};
 pub use model::*;
 pub use planning::*;

@@ -45,52 +45,83 @@ pub(crate) fn is_dns1123_subdomain(text: &str) -> bool {
 
 /// Why a label key is invalid, or `None` when it is valid.
 pub(crate) fn label_key_error(key: &str) -> Option<String> {
+    label_key_reason(key).map(|reason| format!("{key:?} is not a valid label key: {reason}"))
+}
+
+/// Why a label key (a "qualified name") is invalid, without repeating the key; `None` when valid.
+pub(crate) fn label_key_reason(key: &str) -> Option<&'static str> {
     let mut parts = key.split('/');
     let (prefix, name) = match (parts.next(), parts.next(), parts.next()) {
         (Some(name), None, None) => (None, name),
         (Some(prefix), Some(name), None) => (Some(prefix), name),
-        _ => {
-            return Some(format!(
-                "{key:?} is not a valid label key: it may contain at most one '/'"
-            ));
-        }
+        _ => return Some("it may contain at most one '/'"),
     };
     if let Some(prefix) = prefix {
         if prefix.is_empty() {
-            return Some(format!(
-                "{key:?} is not a valid label key: the prefix before '/' must not be empty"
-            ));
+            return Some("the prefix before '/' must not be empty");
         }
         if !is_dns1123_subdomain(prefix) {
-            return Some(format!(
-                "{key:?} is not a valid label key: the prefix must be a lower-case DNS subdomain \
-                 of at most 253 characters, such as example.com"
-            ));
+            return Some(
+                "the prefix must be a lower-case DNS subdomain of at most 253 characters, such as \
+                 example.com",
+            );
         }
     }
     if name.is_empty() {
-        return Some(format!(
-            "{key:?} is not a valid label key: the name part must not be empty"
-        ));
+        return Some("the name part must not be empty");
     }
     if !is_label_name(name) {
-        return Some(format!(
-            "{key:?} is not a valid label key: the name part must be at most 63 characters of \
-             letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
-        ));
+        return Some(
+            "the name part must be at most 63 characters of letters, digits, '-', '_' or '.', \
+             starting and ending with a letter or digit",
+        );
     }
     None
 }
 
 /// Why a label value is invalid, or `None` when it is valid (the empty value is valid).
 pub(crate) fn label_value_error(value: &str) -> Option<String> {
+    label_value_reason(value)
+        .map(|reason| format!("{value:?} is not a valid label value: {reason}"))
+}
+
+/// Why a label value is invalid, without repeating the value; `None` when valid.
+pub(crate) fn label_value_reason(value: &str) -> Option<&'static str> {
     if value.is_empty() || is_label_name(value) {
         None
     } else {
-        Some(format!(
-            "{value:?} is not a valid label value: it must be empty, or at most 63 characters of \
-             letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
-        ))
+        Some(
+            "it must be empty, or at most 63 characters of letters, digits, '-', '_' or '.', \
+             starting and ending with a letter or digit",
+        )
+    }
+}
+
+/// Why an object name is not a DNS-1123 subdomain, without repeating the name; `None` when valid.
+pub(crate) fn dns1123_subdomain_reason(text: &str) -> Option<&'static str> {
+    if text.len() > MAX_SUBDOMAIN_LEN {
+        Some("it must be no more than 253 characters")
+    } else if is_dns1123_subdomain(text) {
+        None
+    } else {
+        Some(
+            "it must be a lower-case DNS subdomain: parts of a-z, 0-9 and '-' separated by '.', \
+             each starting and ending with a letter or digit",
+        )
+    }
+}
+
+/// Why a namespace name is not a DNS-1123 label, without repeating it; `None` when valid.
+pub(crate) fn dns1123_label_reason(text: &str) -> Option<&'static str> {
+    if text.len() > MAX_NAME_LEN {
+        Some("it must be no more than 63 characters")
+    } else if is_dns1123_label(text) {
+        None
+    } else {
+        Some(
+            "it must be a lower-case DNS label: a-z, 0-9 and '-', starting and ending with a \
+             letter or digit",
+        )
     }
 }
 

@@ -106,7 +106,7 @@ pub fn tolerates(toleration: &Toleration, taint: &Taint, comparison_operators: b
 }
 
 /// `0`, or an optional `-` then a non-zero digit and more digits, fitting in i64.
-fn canonical_integer(text: &str) -> Option<i64> {
+pub(crate) fn canonical_integer(text: &str) -> Option<i64> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let canonical = text == "0"
         || (digits
