@@ -220,11 +220,11 @@ impl Simulator {
             .checked_add_seconds(self.termination_seconds)
             .unwrap_or(self.now);
         let now = self.now;
-        if let Some(pod) = self.pod_mut(name) {
-            if pod.metadata.deletion_timestamp.is_none() {
-                pod.metadata.deletion_timestamp = Some(now);
-                self.gone_at.insert(name.to_owned(), gone);
-            }
+        if let Some(pod) = self.pod_mut(name)
+            && pod.metadata.deletion_timestamp.is_none()
+        {
+            pod.metadata.deletion_timestamp = Some(now);
+            self.gone_at.insert(name.to_owned(), gone);
         }
     }
 

@@ -126,13 +126,13 @@ impl<'a> Snapshot<'a> {
         let mut next = counts;
         let mut node_pods = vec![0usize; node_start.last().copied().unwrap_or(0)];
         for (pod_index, target) in &targets {
-            if let Target::Node(i) = target {
-                if let Some(slot) = next.get_mut(*i) {
-                    if let Some(entry) = node_pods.get_mut(*slot) {
-                        *entry = *pod_index;
-                    }
-                    *slot = slot.saturating_add(1);
+            if let Target::Node(i) = target
+                && let Some(slot) = next.get_mut(*i)
+            {
+                if let Some(entry) = node_pods.get_mut(*slot) {
+                    *entry = *pod_index;
                 }
+                *slot = slot.saturating_add(1);
             }
         }
         for i in 0..nodes.len() {
@@ -140,10 +140,10 @@ impl<'a> Snapshot<'a> {
                 node_start.get(i).copied().unwrap_or(0),
                 node_start.get(i + 1).copied().unwrap_or(0),
             );
-            if end.saturating_sub(start) > 1 {
-                if let Some(slice) = node_pods.get_mut(start..end) {
-                    slice.sort_by(|&a, &b| pod_order(pods, a, b));
-                }
+            if end.saturating_sub(start) > 1
+                && let Some(slice) = node_pods.get_mut(start..end)
+            {
+                slice.sort_by(|&a, &b| pod_order(pods, a, b));
             }
         }
         for list in vanished.values_mut() {

@@ -56,7 +56,7 @@ fn add_or_update(tolerations: &mut Vec<Toleration>, wanted: Toleration) {
             && t.value == wanted.value
             && t.effect == wanted.effect
     };
-    if tolerations.iter().any(|t| *t == wanted) {
+    if tolerations.contains(&wanted) {
         return;
     }
     let mut replaced = false;
