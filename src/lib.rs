@@ -12,3 +12,9 @@ mod validation;
 mod load;
 
 pub use model::*;
+
+#[cfg(feature = "yaml")]
+pub use load::{
+    LoadError, MAX_INPUT_BYTES, load_daemonset, load_daemonset_from_reader, load_nodes,
+    load_nodes_from_reader, load_pods, load_pods_from_reader,
+};
