@@ -36,7 +36,11 @@
 //! Every object must have `kind` and `apiVersion`: a DaemonSet must be `apps/v1`
 //! (`extensions/v1beta1` and `apps/v1beta2` were removed in Kubernetes 1.16), a node or pod
 //! `v1`. Fields this crate does not model are ignored, as the API server's clients ignore
-//! fields they do not know.
+//! fields they do not know, with one exception: a key that is not a field of its object but
+//! differs from a field this crate reads only by letter case or a letter or two
+//! (`metadata.Labels`, `nodeselector`, `tolerration`) is rejected with
+//! [`LoadError::UnknownField`], because ignoring it would silently leave the field at its
+//! default. A modelled field set to `null` counts as absent, as it does for the API server.
 //! YAML merge keys (`<<: *anchor`) are applied.
 //!
 //! # Limits
@@ -54,6 +58,7 @@
 //!   [`LoadError::Syntax`].
 
 mod error;
+mod schema;
 mod yaml;
 
 use std::io::Read;
@@ -64,6 +69,7 @@ use serde_yaml::{Mapping, Value};
 pub use error::LoadError;
 
 use crate::model::{DaemonSet, Node, Pod};
+use schema::Schema;
 
 /// The largest input accepted, in bytes: 256 MiB.
 pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
@@ -87,6 +93,12 @@ pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
 /// ",
 /// )?;
 /// assert_eq!(ds.metadata.display_name(), "kube-system/fluentd");
+///
+/// let typo = load_daemonset("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {Labels: {}}\n");
+/// assert_eq!(
+///     typo.unwrap_err().to_string(),
+///     "document 0: unknown field `Labels` at metadata, did you mean `labels`?"
+/// );
 /// # Ok::<(), daemonset_planner::LoadError>(())
 /// ```
 pub fn load_daemonset(text: &str) -> Result<DaemonSet, LoadError> {
@@ -127,6 +139,8 @@ trait Manifest: DeserializeOwned {
     const LIST_KIND: &'static str;
     /// How error messages name one, such as `node`.
     const NOUN: &'static str;
+    /// Its modelled fields, for typo detection.
+    const SCHEMA: &'static Schema;
 
     /// Whether this crate reads objects of this kind in `api_version`.
     fn check_api_version(api_version: &str) -> ApiVersionCheck;
@@ -149,6 +163,7 @@ impl Manifest for DaemonSet {
     const KIND: &'static str = "DaemonSet";
     const LIST_KIND: &'static str = "DaemonSetList";
     const NOUN: &'static str = "daemonset";
+    const SCHEMA: &'static Schema = &schema::DAEMONSET;
 
     fn check_api_version(api_version: &str) -> ApiVersionCheck {
         match api_version {
@@ -171,6 +186,7 @@ impl Manifest for Node {
     const KIND: &'static str = "Node";
     const LIST_KIND: &'static str = "NodeList";
     const NOUN: &'static str = "node";
+    const SCHEMA: &'static Schema = &schema::NODE;
 
     fn check_api_version(api_version: &str) -> ApiVersionCheck {
         core_v1(api_version)
@@ -181,6 +197,7 @@ impl Manifest for Pod {
     const KIND: &'static str = "Pod";
     const LIST_KIND: &'static str = "PodList";
     const NOUN: &'static str = "pod";
+    const SCHEMA: &'static Schema = &schema::POD;
 
     fn check_api_version(api_version: &str) -> ApiVersionCheck {
         core_v1(api_version)
@@ -288,7 +305,16 @@ fn load_document<M: Manifest>(
             use_instead: "v1".to_owned(),
         });
     }
-    let items = match mapping.remove("items") {
+    let mut list = Value::Mapping(std::mem::take(&mut mapping));
+    schema::prepare(&mut list, &schema::LIST, &mut String::new()).map_err(|typo| {
+        LoadError::UnknownField {
+            document,
+            path: typo.path,
+            field: typo.field,
+            suggestion: typo.suggestion.to_owned(),
+        }
+    })?;
+    let items = match list.as_mapping_mut().and_then(|list| list.remove("items")) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Sequence(items)) => items,
         Some(other) => {
@@ -365,7 +391,7 @@ fn check_api_version<M: Manifest>(
     }
 }
 
-/// One object whose kind and apiVersion have been checked.
+/// One object whose kind and apiVersion have been checked: typo check, then typed read.
 fn load_object<M: Manifest>(
     document: usize,
     item: Option<usize>,
@@ -375,7 +401,14 @@ fn load_object<M: Manifest>(
         .map(|index| format!("items[{index}]"))
         .unwrap_or_default();
     let object = object_name(M::NOUN, &mapping);
-    let value = Value::Mapping(mapping);
+    let mut value = Value::Mapping(mapping);
+    let mut path = prefix.clone();
+    schema::prepare(&mut value, M::SCHEMA, &mut path).map_err(|typo| LoadError::UnknownField {
+        document,
+        path: typo.path,
+        field: typo.field,
+        suggestion: typo.suggestion.to_owned(),
+    })?;
     serde_path_to_error::deserialize::<_, M>(value).map_err(|err| {
         let path = match err.path().iter().len() {
             0 => String::new(),
