@@ -10,10 +10,11 @@
 use std::time::{Duration, Instant};
 
 use daemonset_planner::{
-    IntOrString, LoadError, NodeSelectorOperator, TaintEffect, TolerationOperator,
+    DaemonSet, IntOrString, LoadError, NodeSelectorOperator, TaintEffect, TolerationOperator,
     UpdateStrategyType, load_daemonset, load_daemonset_from_reader, load_nodes,
     load_nodes_from_reader, load_pods, load_pods_from_reader,
 };
+use proptest::prelude::*;
 
 const FLUENTD: &str = include_str!("data/fluentd-elasticsearch.yaml");
 const FLANNEL: &str = include_str!("data/kube-flannel.yaml");
@@ -823,4 +824,200 @@ fn readers_report_io_and_encoding_errors() {
 fn errors_are_send_sync_and_cloneable() {
     fn check<T: Send + Sync + Clone + std::error::Error + 'static>() {}
     check::<LoadError>();
+}
+
+// ---------------------------------------------------------------------------------------------
+// No panics
+
+/// Real field names, kinds and versions, so that generated documents reach deep code paths.
+const WORDS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec",
+    "status",
+    "items",
+    "name",
+    "namespace",
+    "labels",
+    "Labels",
+    "annotations",
+    "creationTimestamp",
+    "ownerReferences",
+    "template",
+    "selector",
+    "matchLabels",
+    "matchExpressions",
+    "updateStrategy",
+    "rollingUpdate",
+    "maxUnavailable",
+    "maxSurge",
+    "nodeName",
+    "nodeSelector",
+    "nodeselector",
+    "affinity",
+    "nodeAffinity",
+    "requiredDuringSchedulingIgnoredDuringExecution",
+    "nodeSelectorTerms",
+    "tolerations",
+    "tolerration",
+    "taints",
+    "key",
+    "value",
+    "values",
+    "operator",
+    "effect",
+    "conditions",
+    "type",
+    "phase",
+    "hostNetwork",
+    "containers",
+    "<<",
+    "Node",
+    "Pod",
+    "DaemonSet",
+    "List",
+    "NodeList",
+    "PodList",
+    "DaemonSetList",
+    "v1",
+    "apps/v1",
+    "extensions/v1beta1",
+];
+
+fn yaml_value() -> impl Strategy<Value = serde_yaml::Value> {
+    use serde_yaml::Value;
+    let word = proptest::sample::select(WORDS).prop_map(|w| Value::from(w.to_owned()));
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        "[a-zA-Z0-9%:. -]{0,12}".prop_map(Value::from),
+        "(19|20|99)[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:00:00(Z|\\+02:00)"
+            .prop_map(Value::from),
+        word.clone(),
+    ];
+    leaf.prop_recursive(6, 64, 8, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Sequence),
+            proptest::collection::vec((word.clone(), inner), 0..6)
+                .prop_map(|entries| Value::Mapping(entries.into_iter().collect())),
+        ]
+    })
+}
+
+/// An object whose kind and apiVersion are drawn from the ones the loader knows.
+fn yaml_object() -> impl Strategy<Value = serde_yaml::Value> {
+    let kind = proptest::sample::select(&WORDS[WORDS.len() - 10..]);
+    let api_version = proptest::sample::select(&["v1", "apps/v1", "apps/v1beta2", ""][..]);
+    (kind, api_version, yaml_value(), yaml_value()).prop_map(
+        |(kind, api_version, metadata, spec)| {
+            let mut mapping = serde_yaml::Mapping::new();
+            mapping.insert("apiVersion".into(), api_version.into());
+            mapping.insert("kind".into(), kind.into());
+            mapping.insert("metadata".into(), metadata);
+            mapping.insert("spec".into(), spec.clone());
+            mapping.insert("items".into(), serde_yaml::Value::Sequence(vec![spec]));
+            serde_yaml::Value::Mapping(mapping)
+        },
+    )
+}
+
+/// Fragments of YAML syntax glued together: anchors, aliases, merges, flow and block nodes.
+fn yaml_soup() -> impl Strategy<Value = String> {
+    let token = proptest::sample::select(
+        &[
+            "- ",
+            ": ",
+            "\n",
+            "  ",
+            "&a ",
+            "*a",
+            "&b ",
+            "*b",
+            "<<: ",
+            "{",
+            "}",
+            "[",
+            "]",
+            ", ",
+            "---\n",
+            "...\n",
+            "'",
+            "\"",
+            "|\n",
+            ">-\n",
+            "!tag ",
+            "!!str ",
+            "? ",
+            "#",
+            "kind: ",
+            "Node",
+            "apiVersion: v1\n",
+            "items:\n",
+            "metadata: ",
+            "name: x",
+            "\t",
+            "~",
+            "1.5",
+        ][..],
+    );
+    proptest::collection::vec(token, 0..40).prop_map(|tokens| tokens.concat())
+}
+
+fn load_everything(text: &str) {
+    let _ = load_daemonset(text);
+    let _ = load_nodes(text);
+    let _ = load_pods(text);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in ".*") {
+        load_everything(&text);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let _ = load_daemonset_from_reader(&bytes[..]);
+        let _ = load_nodes_from_reader(&bytes[..]);
+        load_everything(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn yaml_soup_never_panics(text in yaml_soup()) {
+        load_everything(&text);
+    }
+
+    #[test]
+    fn yaml_shaped_documents_never_panic(
+        documents in proptest::collection::vec(prop_oneof![yaml_value(), yaml_object()], 1..4)
+    ) {
+        let text = documents
+            .iter()
+            .map(|document| serde_yaml::to_string(document).unwrap())
+            .collect::<Vec<_>>()
+            .join("---\n");
+        load_everything(&text);
+    }
+
+    #[test]
+    fn a_loaded_daemonset_survives_a_round_trip(
+        name in "[a-z][a-z0-9-]{0,10}",
+        max_unavailable in prop_oneof![
+            (0..100i32).prop_map(IntOrString::Int),
+            (0..100i32).prop_map(|p| IntOrString::String(format!("{p}%"))),
+        ],
+        host_network in any::<bool>(),
+    ) {
+        let mut ds: DaemonSet = load_daemonset(FLANNEL).unwrap();
+        ds.metadata.name = name;
+        ds.spec.template.spec.host_network = host_network;
+        ds.spec.update_strategy.rolling_update.as_mut().unwrap().max_unavailable = Some(max_unavailable);
+        let again = load_daemonset(&serde_yaml::to_string(&ds).unwrap()).unwrap();
+        prop_assert_eq!(again, ds);
+    }
 }
