@@ -78,3 +78,9 @@ pub use planning::*;
 pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};
 pub use scheduling::*;
 pub use simulate::Simulator;
+
+#[cfg(feature = "yaml")]
+pub use load::{
+    LoadError, MAX_INPUT_BYTES, load_daemonset, load_daemonset_from_reader, load_nodes,
+    load_nodes_from_reader, load_pods, load_pods_from_reader,
+};

@@ -1,0 +1,185 @@
+//! Reading one YAML document into a [`serde_yaml::Value`], with a budget on alias expansion.
+//!
+//! serde_yaml stops nesting at 128 levels and stops following aliases after 100 alias jumps
+//! per event of the document, which defeats the classic "billion laughs". It does not bound
+//! how much each jump copies: one anchored list of N scalars referenced N times expands to N²
+//! nodes from about 4N bytes of text. So the value is built here, counting every node (keys
+//! included) against a budget for the whole stream: its length in bytes plus
+//! [`NODE_ALLOWANCE`]. Without aliases a YAML node takes at least about one byte of text, so
+//! only alias expansion (or pathological flow syntax) reaches it.
+
+use std::cell::Cell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
+use serde_yaml::value::{Tag, TaggedValue};
+use serde_yaml::{Mapping, Number, Value};
+
+/// Nodes a stream may hold beyond one per byte of input.
+pub(super) const NODE_ALLOWANCE: usize = 100_000;
+
+/// How many more nodes the stream may build.
+pub(super) struct Budget {
+    left: Cell<usize>,
+}
+
+impl Budget {
+    /// The budget for an input of `len` bytes.
+    pub(super) fn for_input(len: usize) -> Self {
+        Budget {
+            left: Cell::new(len.saturating_add(NODE_ALLOWANCE)),
+        }
+    }
+
+    fn spend<E: de::Error>(&self) -> Result<(), E> {
+        match self.left.get().checked_sub(1) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(
+                "the document expands to too many YAML nodes (aliases referring to large \
+                 anchored values?)",
+            )),
+        }
+    }
+}
+
+/// Reads one document of a stream.
+pub(super) fn read_document<'de>(
+    document: serde_yaml::Deserializer<'de>,
+    budget: &Budget,
+) -> Result<Value, serde_yaml::Error> {
+    let mut value = Builder { budget }.deserialize(document)?;
+    // Merge keys (`<<: *defaults`) as Kubernetes' YAML decoder applies them.
+    value.apply_merge()?;
+    Ok(value)
+}
+
+/// Builds a [`Value`] node by node, spending the budget.
+#[derive(Clone, Copy)]
+struct Builder<'b> {
+    budget: &'b Budget,
+}
+
+impl<'de> DeserializeSeed<'de> for Builder<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+fn out_of_range<E: de::Error>(text: impl fmt::Display) -> E {
+    E::custom(format!("integer {text} is out of range (at most 64 bits)"))
+}
+
+impl<'de> Visitor<'de> for Builder<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Value, E> {
+        self.budget.spend()?;
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Value, E> {
+        self.budget.spend()?;
+        Ok(Value::Number(Number::from(value)))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Value, E> {
+        self.budget.spend()?;
+        Ok(Value::Number(Number::from(value)))
+    }
+
+    fn visit_i128<E: de::Error>(self, value: i128) -> Result<Value, E> {
+        Err(out_of_range(value))
+    }
+
+    fn visit_u128<E: de::Error>(self, value: u128) -> Result<Value, E> {
+        Err(out_of_range(value))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Value, E> {
+        self.budget.spend()?;
+        Ok(Value::Number(Number::from(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Value, E> {
+        self.budget.spend()?;
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Value, E> {
+        self.budget.spend()?;
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.budget.spend()?;
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.budget.spend()?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Sequence(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.budget.spend()?;
+        let mut mapping = Mapping::new();
+        while let Some(key) = map.next_key_seed(self)? {
+            if mapping.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "duplicate key {}",
+                    describe_key(&key)
+                )));
+            }
+            let value = map.next_value_seed(self)?;
+            mapping.insert(key, value);
+        }
+        Ok(Value::Mapping(mapping))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // serde_yaml hands a node with a custom tag (`!name value`) over as an enum.
+        let (tag, contents) = data.variant::<String>()?;
+        if tag.is_empty() {
+            return Err(de::Error::custom("empty YAML tag"));
+        }
+        let value = de::VariantAccess::newtype_variant_seed(contents, self)?;
+        Ok(Value::Tagged(Box::new(TaggedValue {
+            tag: Tag::new(tag),
+            value,
+        })))
+    }
+}
+
+/// A mapping key for a message: `name` for strings, a type for anything else.
+fn describe_key(key: &Value) -> String {
+    match key {
+        Value::String(text) => format!("`{text}`"),
+        Value::Null => "null".to_owned(),
+        Value::Bool(value) => value.to_string(),
+        Value::Number(number) => number.to_string(),
+        Value::Sequence(_) => "(a sequence)".to_owned(),
+        Value::Mapping(_) => "(a mapping)".to_owned(),
+        Value::Tagged(_) => "(a tagged value)".to_owned(),
+    }
+}
