@@ -15,7 +15,12 @@ fn bench_plan(c: &mut Criterion) {
         let nodes = support::nodes(size);
         for &(affinity, label) in &[(false, "plain"), (true, "notin6")] {
             let ds = support::daemon_set(affinity, IntOrString::Int(1));
-            for scenario in [Scenario::Steady, Scenario::Fresh, Scenario::MidRollout, Scenario::Churned] {
+            for scenario in [
+                Scenario::Steady,
+                Scenario::Fresh,
+                Scenario::MidRollout,
+                Scenario::Churned,
+            ] {
                 let pods = support::pods(&ds, &nodes, scenario);
                 let options = PlanOptions::new(support::now()).with_revision(support::REVISION);
                 group.throughput(Throughput::Elements(size as u64));

@@ -7,6 +7,7 @@
     clippy::panic
 )]
 
+#[allow(clippy::collapsible_if)]
 mod common;
 
 #[test]

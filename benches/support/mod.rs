@@ -1,7 +1,12 @@
 //! Generated clusters for benchmarks and the `scale` example: nodes named `node-N` with
 //! hostname, zone and region labels, a few percent tainted, and DaemonSets with or without the
 //! six-term NotIn exclusion affinity most clusters run.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use daemonset_planner::{
     Affinity, DaemonSet, IntOrString, LabelSelector, Node, NodeAffinity, NodeSelector,
@@ -35,8 +40,11 @@ pub fn daemon_set(with_affinity: bool, max_unavailable: IntOrString) -> DaemonSe
     ds.metadata.namespace = "monitoring".into();
     ds.metadata.uid = "5b1f0c9e-2d4a-4e8b-9f61-7a3c2e1d0b9a".into();
     ds.metadata.generation = Some(3);
-    let labels: daemonset_planner::Labels =
-        [("app.kubernetes.io/name".to_string(), "node-exporter".to_string())].into();
+    let labels: daemonset_planner::Labels = [(
+        "app.kubernetes.io/name".to_string(),
+        "node-exporter".to_string(),
+    )]
+    .into();
     ds.spec.selector = Some(LabelSelector {
         match_labels: labels.clone(),
         ..Default::default()
@@ -72,9 +80,10 @@ pub fn daemon_set(with_affinity: bool, max_unavailable: IntOrString) -> DaemonSe
             other: Default::default(),
         });
     }
-    let mut strategy = daemonset_planner::RollingUpdateDaemonSet::default();
-    strategy.max_unavailable = Some(max_unavailable);
-    ds.spec.update_strategy.rolling_update = Some(strategy);
+    ds.spec.update_strategy.rolling_update = Some(daemonset_planner::RollingUpdateDaemonSet {
+        max_unavailable: Some(max_unavailable),
+        ..Default::default()
+    });
     apply_defaults(&mut ds);
     ds
 }
@@ -92,17 +101,23 @@ pub fn nodes(count: usize) -> Vec<Node> {
                     "topology.kubernetes.io/zone".to_string(),
                     format!("eu-west-1{}", ["a", "b", "c"][i % 3]),
                 ),
-                ("topology.kubernetes.io/region".to_string(), "eu-west-1".to_string()),
-                ("node.kubernetes.io/instance-type".to_string(), "m6i.xlarge".to_string()),
+                (
+                    "topology.kubernetes.io/region".to_string(),
+                    "eu-west-1".to_string(),
+                ),
+                (
+                    "node.kubernetes.io/instance-type".to_string(),
+                    "m6i.xlarge".to_string(),
+                ),
             ]
             .into();
             node.metadata.name = name;
             // A few percent carry taints: cordoned, under memory pressure, or dedicated.
             match i % 50 {
-                7 => node
-                    .spec
-                    .taints
-                    .push(Taint::new("node.kubernetes.io/unschedulable", TaintEffect::NoSchedule)),
+                7 => node.spec.taints.push(Taint::new(
+                    "node.kubernetes.io/unschedulable",
+                    TaintEffect::NoSchedule,
+                )),
                 19 => node.spec.taints.push(Taint::new(
                     "node.kubernetes.io/memory-pressure",
                     TaintEffect::NoSchedule,
