@@ -1,0 +1,109 @@
+//! Plan cost against the input-scan floor at 10,000, 100,000 and 1,000,000 nodes.
+//!
+//! Prints one line per size and nothing else on stdout (tooling reads it):
+//! `nodes=N plan_ns_per_node=X floor_ns_per_node=Y ratio=X/Y allocs_per_node=Z`
+//!
+//! The floor is a plain loop that touches what any plan must read at least once: each node's
+//! name, labels and taints, and each pod's owner references, node name and phase. Plan and floor
+//! are measured in the same run, as the median of several repetitions. Run with `--release`.
+#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use daemonset_planner::{IntOrString, Node, PlanOptions, Pod, plan};
+
+/// Counts heap allocations, to check the plan path allocates at most once per node.
+struct CountingAllocator;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+/// Touches each node's name, labels and taints and each pod's owner references, node name and
+/// phase once, as tightly as a loop can.
+fn floor(nodes: &[Node], pods: &[Pod]) -> u64 {
+    let mut acc = 0u64;
+    for node in nodes {
+        acc = acc.wrapping_add(u64::from(node.metadata.name.as_bytes().last().copied().unwrap_or(0)));
+        for (key, value) in &node.metadata.labels {
+            let k = key.as_bytes().first().copied().unwrap_or(0);
+            let v = value.as_bytes().first().copied().unwrap_or(0);
+            acc = acc.wrapping_add(u64::from(k ^ v));
+        }
+        acc = acc.wrapping_add(node.spec.taints.len() as u64);
+    }
+    for pod in pods {
+        for owner in &pod.metadata.owner_references {
+            acc = acc.wrapping_add(u64::from(owner.uid.as_bytes().first().copied().unwrap_or(0)));
+        }
+        acc = acc.wrapping_add(u64::from(pod.spec.node_name.as_bytes().last().copied().unwrap_or(0)));
+        acc = acc.wrapping_add(u64::from(pod.status.phase.is_some()));
+    }
+    acc
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    // SCALE_SIZES=10000,20000 measures other sizes (for profiling); the default is the contract.
+    let sizes: Vec<usize> = std::env::var("SCALE_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
+    for &size in &sizes {
+        let nodes = support::nodes(size);
+        let ds = support::daemon_set(true, IntOrString::Int(1));
+        let pods = support::pods(&ds, &nodes, support::Scenario::Steady);
+        let options = PlanOptions::new(support::now()).with_revision(support::REVISION);
+        let reps = if size >= 1_000_000 { 5 } else { 11 };
+        let mut plan_ns = Vec::new();
+        let mut floor_ns = Vec::new();
+        let mut allocs = u64::MAX;
+        for _ in 0..reps {
+            let start = Instant::now();
+            black_box(floor(black_box(&nodes), black_box(&pods)));
+            floor_ns.push(start.elapsed().as_nanos() as f64 / size as f64);
+
+            let before = ALLOCATIONS.load(Ordering::Relaxed);
+            let start = Instant::now();
+            let result = black_box(plan(black_box(&ds), &nodes, &pods, &options).unwrap());
+            plan_ns.push(start.elapsed().as_nanos() as f64 / size as f64);
+            allocs = allocs.min(ALLOCATIONS.load(Ordering::Relaxed) - before);
+            drop(result);
+        }
+        let (p, f) = (median(plan_ns), median(floor_ns));
+        println!(
+            "nodes={size} plan_ns_per_node={p:.1} floor_ns_per_node={f:.1} ratio={:.2} allocs_per_node={:.4}",
+            p / f,
+            allocs as f64 / size as f64
+        );
+    }
+}
