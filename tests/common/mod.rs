@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use daemonset_planner::{
     Action, DaemonSet, FailedPodBackoff, Node, Plan, PlanOptions, Pod, RollingUpdateStep, Time,
-    apply_defaults, plan,
+    apply_defaults, plan, render_pod,
 };
 use serde_yaml::{Mapping, Value};
 
@@ -306,6 +306,67 @@ pub fn check(case: &Case, plan: &Plan) -> Vec<String> {
     }
     if let Some(v) = scalar("rollingUpdate") {
         problems.extend(check_rolling(v, plan));
+    }
+    if let Some(v) = scalar("backoffDelays") {
+        problems.extend(check_backoff(v, plan));
+    }
+    if let Some(v) = scalar("createdPodLabels") {
+        problems.extend(check_created_labels(case, v, plan));
+    }
+    problems
+}
+
+/// `backoffDelays`: the failed-pod backoff table the plan hands on, as key -> delay in
+/// seconds; compared exactly (`{}` means empty).
+fn check_backoff(want: &Value, plan: &Plan) -> Vec<String> {
+    let want: std::collections::BTreeMap<String, u64> = want
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.as_str().unwrap().to_string(), v.as_u64().unwrap()))
+        .collect();
+    let got: std::collections::BTreeMap<String, u64> = plan
+        .failed_pod_backoff
+        .entries()
+        .iter()
+        .map(|(k, e)| (k.clone(), e.delay_seconds))
+        .collect();
+    if want == got {
+        Vec::new()
+    } else {
+        vec![format!("backoffDelays: want {want:?}, got {got:?}")]
+    }
+}
+
+/// `createdPodLabels`: labels every pod the plan creates must carry (rendered with
+/// `render_pod` for the plan's revision); other labels may be present too. The plan must
+/// create at least one pod.
+fn check_created_labels(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
+    let ds = case.daemon_set();
+    let nodes: Vec<&str> = plan
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Create { node, .. } => Some(node.as_str()),
+            _ => None,
+        })
+        .collect();
+    if nodes.is_empty() {
+        return vec!["createdPodLabels: the plan creates no pod".into()];
+    }
+    let mut problems = Vec::new();
+    for node in nodes {
+        let pod = render_pod(&ds, node, &plan.revision);
+        for (key, value) in want.as_mapping().unwrap() {
+            let key = key.as_str().unwrap();
+            let want = value.as_str().map(str::to_string);
+            let got = pod.metadata.labels.get(key).cloned();
+            if got != want {
+                problems.push(format!(
+                    "createdPodLabels on {node}: {key} want {want:?}, got {got:?}"
+                ));
+            }
+        }
     }
     problems
 }
