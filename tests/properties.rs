@@ -1,0 +1,1150 @@
+//! Property tests: random clusters (nodes with labels and taints, a DaemonSet with a random
+//! placement and update strategy, pods in every state) against invariants of one plan, of a
+//! short simulated run, and of the rolling-update budgets.
+//!
+//! Objects are built in Rust, so this file does not need the `yaml` feature.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use daemonset_planner::{
+    Action, Affinity, CreateReason, DaemonPlacement, DaemonSet, DeleteReason, IntOrString,
+    LabelSelector, Node, NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
+    NodeSelectorTerm, OwnerReference, Placement, Plan, PlanOptions, Pod, PodCondition, PodPhase,
+    RollingUpdateDaemonSet, Simulator, Taint, TaintEffect, Time, Toleration, TolerationOperator,
+    UpdateStrategyType, apply_defaults, plan,
+};
+use proptest::prelude::*;
+
+// ---------------------------------------------------------------------------------------------
+// Fixed names and times
+// ---------------------------------------------------------------------------------------------
+
+const NOW_SECONDS: i64 = 1_700_000_000;
+const DS_NAME: &str = "ds";
+const DS_UID: &str = "ds-uid";
+const NAMESPACE: &str = "default";
+const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
+const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
+const HASH_LABEL: &str = "controller-revision-hash";
+const ZONES: [&str; 3] = ["zone-a", "zone-b", "zone-c"];
+
+fn now() -> Time {
+    Time::from_unix_seconds(NOW_SECONDS).unwrap()
+}
+
+fn at(offset: i64) -> Time {
+    Time::from_unix_seconds(NOW_SECONDS + offset).unwrap()
+}
+
+fn options() -> PlanOptions {
+    PlanOptions::new(now()).with_revision("new")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generators: plain descriptions first, objects built from them
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TaintKind {
+    ControlPlane,
+    NotReady,
+    DedicatedGpu,
+    Unschedulable,
+    PreferNoSchedule,
+}
+
+#[derive(Debug, Clone)]
+struct NodeGen {
+    zone: usize,
+    /// `Some(true)` = `disk: ssd`, `Some(false)` = `disk: hdd`.
+    disk: Option<bool>,
+    taints: Vec<TaintKind>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum AffinityGen {
+    None,
+    NotInZoneA,
+    InZonesBC,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum TolerationGen {
+    None,
+    ControlPlane,
+    DedicatedGpu,
+    Both,
+    Everything,
+}
+
+#[derive(Debug, Clone)]
+enum StrategyGen {
+    MaxUnavailable(IntOrString),
+    /// maxSurge, with maxUnavailable 0.
+    MaxSurge(IntOrString),
+    OnDelete,
+}
+
+#[derive(Debug, Clone)]
+struct DsGen {
+    ssd_only: bool,
+    affinity: AffinityGen,
+    tolerations: TolerationGen,
+    strategy: StrategyGen,
+    min_ready_seconds: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OwnerGen {
+    /// Controlled by the DaemonSet, labels matching.
+    Ours,
+    /// No controller, labels matching: adopted.
+    Orphan,
+    /// Controlled by another DaemonSet (another uid): never touched.
+    Other,
+    /// Controlled by the DaemonSet but its labels no longer match: released.
+    OursMismatch,
+}
+
+#[derive(Debug, Clone)]
+struct PodGen {
+    phase: PodPhase,
+    ready: bool,
+    /// Seconds since the Ready condition last changed.
+    ready_age: i64,
+    terminating: bool,
+    new_revision: bool,
+    owner: OwnerGen,
+    /// Creation order: ranks of these keys give distinct creation timestamps.
+    order_key: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ExtraGen {
+    /// Unscheduled, aimed at an existing node (index taken modulo the node count).
+    Aimed(usize),
+    /// Scheduled on a node that no longer exists.
+    VanishedScheduled(u8),
+    /// Unscheduled, aimed at a node that no longer exists.
+    VanishedAimed(u8),
+}
+
+/// Which update strategies a cluster strategy may produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StrategyMode {
+    Any,
+    /// OnDelete, or RollingUpdate with every pod of revision `new`.
+    SettlesWithoutRollout,
+    RollingNoSurge,
+    RollingSurge,
+}
+
+#[derive(Debug, Clone)]
+struct Cluster {
+    ds: DaemonSet,
+    nodes: Vec<Node>,
+    pods: Vec<Pod>,
+}
+
+fn taint_kind() -> impl Strategy<Value = TaintKind> {
+    prop_oneof![
+        Just(TaintKind::ControlPlane),
+        Just(TaintKind::NotReady),
+        Just(TaintKind::DedicatedGpu),
+        Just(TaintKind::Unschedulable),
+        Just(TaintKind::PreferNoSchedule),
+    ]
+}
+
+fn node_gen() -> impl Strategy<Value = NodeGen> {
+    let taints = prop_oneof![
+        6 => Just(Vec::new()),
+        3 => prop::collection::vec(taint_kind(), 1..=1),
+        1 => prop::collection::vec(taint_kind(), 2..=2),
+    ];
+    (
+        0..ZONES.len(),
+        prop::option::weighted(0.6, any::<bool>()),
+        taints,
+    )
+        .prop_map(|(zone, disk, mut taints)| {
+            taints.sort();
+            taints.dedup();
+            NodeGen { zone, disk, taints }
+        })
+}
+
+fn max_unavailable_value() -> impl Strategy<Value = IntOrString> {
+    prop_oneof![
+        (0..=3i32).prop_map(IntOrString::Int),
+        prop::sample::select(vec!["0%", "10%", "25%", "50%", "100%"]).prop_map(IntOrString::from),
+    ]
+}
+
+fn max_surge_value() -> impl Strategy<Value = IntOrString> {
+    prop_oneof![
+        (1..=3i32).prop_map(IntOrString::Int),
+        prop::sample::select(vec!["10%", "30%", "100%"]).prop_map(IntOrString::from),
+    ]
+}
+
+fn strategy_gen(mode: StrategyMode) -> BoxedStrategy<StrategyGen> {
+    let no_surge = max_unavailable_value().prop_map(StrategyGen::MaxUnavailable);
+    let surge = max_surge_value().prop_map(StrategyGen::MaxSurge);
+    match mode {
+        StrategyMode::Any | StrategyMode::SettlesWithoutRollout => prop_oneof![
+            2 => no_surge,
+            2 => surge,
+            1 => Just(StrategyGen::OnDelete),
+        ]
+        .boxed(),
+        StrategyMode::RollingNoSurge => no_surge.boxed(),
+        StrategyMode::RollingSurge => surge.boxed(),
+    }
+}
+
+fn ds_gen(mode: StrategyMode) -> impl Strategy<Value = DsGen> {
+    let affinity = prop_oneof![
+        3 => Just(AffinityGen::None),
+        1 => Just(AffinityGen::NotInZoneA),
+        1 => Just(AffinityGen::InZonesBC),
+    ];
+    let tolerations = prop_oneof![
+        3 => Just(TolerationGen::None),
+        1 => Just(TolerationGen::ControlPlane),
+        1 => Just(TolerationGen::DedicatedGpu),
+        1 => Just(TolerationGen::Both),
+        1 => Just(TolerationGen::Everything),
+    ];
+    (
+        prop::bool::weighted(0.25),
+        affinity,
+        tolerations,
+        strategy_gen(mode),
+        prop::sample::select(vec![0, 30]),
+    )
+        .prop_map(
+            |(ssd_only, affinity, tolerations, strategy, min_ready_seconds)| DsGen {
+                ssd_only,
+                affinity,
+                tolerations,
+                strategy,
+                min_ready_seconds,
+            },
+        )
+}
+
+/// A pod in any state; with `calm`, mostly a healthy Running, Ready pod of the DaemonSet, so
+/// that rolling updates have budget left to spend.
+fn pod_gen(calm: bool) -> impl Strategy<Value = PodGen> {
+    let phase = if calm {
+        prop_oneof![
+            38 => Just(PodPhase::Running),
+            1 => Just(PodPhase::Pending),
+            1 => Just(PodPhase::Failed),
+        ]
+        .boxed()
+    } else {
+        prop_oneof![
+            6 => Just(PodPhase::Running),
+            2 => Just(PodPhase::Pending),
+            1 => Just(PodPhase::Failed),
+            1 => Just(PodPhase::Succeeded),
+        ]
+        .boxed()
+    };
+    let owner = if calm {
+        prop_oneof![
+            19 => Just(OwnerGen::Ours),
+            1 => Just(OwnerGen::Orphan),
+        ]
+        .boxed()
+    } else {
+        prop_oneof![
+            12 => Just(OwnerGen::Ours),
+            2 => Just(OwnerGen::Orphan),
+            1 => Just(OwnerGen::Other),
+            1 => Just(OwnerGen::OursMismatch),
+        ]
+        .boxed()
+    };
+    let (ready, terminating, ready_age) = if calm {
+        (0.97, 0.02, 0..600i64)
+    } else {
+        (0.8, 0.12, 0..90i64)
+    };
+    (
+        phase,
+        prop::bool::weighted(ready),
+        ready_age,
+        prop::bool::weighted(terminating),
+        any::<bool>(),
+        owner,
+        any::<u32>(),
+    )
+        .prop_map(
+            |(phase, ready, ready_age, terminating, new_revision, owner, order_key)| PodGen {
+                phase,
+                ready,
+                ready_age,
+                terminating,
+                new_revision,
+                owner,
+                order_key,
+            },
+        )
+}
+
+fn extra_gen() -> impl Strategy<Value = ExtraGen> {
+    prop_oneof![
+        2 => any::<usize>().prop_map(ExtraGen::Aimed),
+        1 => (0..3u8).prop_map(ExtraGen::VanishedScheduled),
+        1 => (0..3u8).prop_map(ExtraGen::VanishedAimed),
+    ]
+}
+
+/// A random cluster. Half of them are "calm": one healthy pod on most nodes and few extras.
+fn cluster(mode: StrategyMode) -> impl Strategy<Value = Cluster> {
+    (1..=60usize, any::<bool>())
+        .prop_flat_map(move |(n, calm)| {
+            let per_node = if calm {
+                prop::collection::vec(
+                    prop_oneof![1 => Just(0usize), 28 => Just(1usize), 1 => Just(2usize)]
+                        .prop_flat_map(|k| prop::collection::vec(pod_gen(true), k)),
+                    n,
+                )
+                .boxed()
+            } else {
+                prop::collection::vec(prop::collection::vec(pod_gen(false), 0..=2), n).boxed()
+            };
+            let extras =
+                prop::collection::vec((extra_gen(), pod_gen(calm)), 0..=if calm { 1 } else { 4 });
+            (
+                prop::collection::vec(node_gen(), n),
+                per_node,
+                extras,
+                ds_gen(mode),
+            )
+        })
+        .prop_map(move |(node_gens, per_node, extras, ds_gen)| {
+            build_cluster(mode, &node_gens, &per_node, &extras, &ds_gen)
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building objects
+// ---------------------------------------------------------------------------------------------
+
+fn node_name(i: usize) -> String {
+    format!("node-{i}")
+}
+
+fn build_node(i: usize, g: &NodeGen) -> Node {
+    let mut node = Node::default();
+    node.metadata.name = node_name(i);
+    node.metadata
+        .labels
+        .insert(HOSTNAME_LABEL.into(), node_name(i));
+    node.metadata
+        .labels
+        .insert(ZONE_LABEL.into(), ZONES[g.zone].into());
+    if let Some(ssd) = g.disk {
+        node.metadata
+            .labels
+            .insert("disk".into(), if ssd { "ssd" } else { "hdd" }.into());
+    }
+    for kind in &g.taints {
+        match kind {
+            TaintKind::ControlPlane => node.spec.taints.push(Taint::new(
+                "node-role.kubernetes.io/control-plane",
+                TaintEffect::NoSchedule,
+            )),
+            TaintKind::NotReady => {
+                node.spec.taints.push(Taint::new(
+                    "node.kubernetes.io/not-ready",
+                    TaintEffect::NoSchedule,
+                ));
+                node.spec.taints.push(Taint::new(
+                    "node.kubernetes.io/not-ready",
+                    TaintEffect::NoExecute,
+                ));
+            }
+            TaintKind::DedicatedGpu => {
+                let mut taint = Taint::new("dedicated", TaintEffect::NoExecute);
+                taint.value = "gpu".into();
+                node.spec.taints.push(taint);
+            }
+            TaintKind::Unschedulable => {
+                node.spec.unschedulable = true;
+                node.spec.taints.push(Taint::new(
+                    "node.kubernetes.io/unschedulable",
+                    TaintEffect::NoSchedule,
+                ));
+            }
+            TaintKind::PreferNoSchedule => node.spec.taints.push(Taint::new(
+                "example.com/busy",
+                TaintEffect::PreferNoSchedule,
+            )),
+        }
+    }
+    node
+}
+
+fn build_daemon_set(g: &DsGen) -> DaemonSet {
+    let mut ds = DaemonSet {
+        api_version: "apps/v1".into(),
+        kind: "DaemonSet".into(),
+        ..DaemonSet::default()
+    };
+    ds.metadata.name = DS_NAME.into();
+    ds.metadata.namespace = NAMESPACE.into();
+    ds.metadata.uid = DS_UID.into();
+    ds.metadata.generation = Some(1);
+    let mut selector = LabelSelector::default();
+    selector.match_labels.insert("app".into(), "ds".into());
+    ds.spec.selector = Some(selector);
+    ds.spec
+        .template
+        .metadata
+        .labels
+        .insert("app".into(), "ds".into());
+    let spec = &mut ds.spec.template.spec;
+    spec.other.insert(
+        "containers".into(),
+        serde_json::json!([{"name": "agent", "image": "registry.k8s.io/agent:v1"}]),
+    );
+    if g.ssd_only {
+        spec.node_selector.insert("disk".into(), "ssd".into());
+    }
+    let zone_requirement = match g.affinity {
+        AffinityGen::None => None,
+        AffinityGen::NotInZoneA => Some(NodeSelectorRequirement {
+            key: ZONE_LABEL.into(),
+            operator: NodeSelectorOperator::NotIn,
+            values: vec!["zone-a".into()],
+        }),
+        AffinityGen::InZonesBC => Some(NodeSelectorRequirement {
+            key: ZONE_LABEL.into(),
+            operator: NodeSelectorOperator::In,
+            values: vec!["zone-b".into(), "zone-c".into()],
+        }),
+    };
+    if let Some(requirement) = zone_requirement {
+        spec.affinity = Some(Affinity {
+            node_affinity: Some(NodeAffinity {
+                required: Some(NodeSelector {
+                    node_selector_terms: vec![NodeSelectorTerm {
+                        match_expressions: vec![requirement],
+                        match_fields: Vec::new(),
+                    }],
+                }),
+                preferred: Vec::new(),
+            }),
+            other: serde_json::Map::new(),
+        });
+    }
+    let control_plane = Toleration::exists(
+        "node-role.kubernetes.io/control-plane",
+        TaintEffect::NoSchedule,
+    );
+    let gpu = Toleration {
+        key: "dedicated".into(),
+        operator: Some(TolerationOperator::Equal),
+        value: "gpu".into(),
+        effect: Some(TaintEffect::NoExecute),
+        toleration_seconds: None,
+    };
+    let everything = Toleration {
+        operator: Some(TolerationOperator::Exists),
+        ..Toleration::default()
+    };
+    spec.tolerations = match g.tolerations {
+        TolerationGen::None => Vec::new(),
+        TolerationGen::ControlPlane => vec![control_plane],
+        TolerationGen::DedicatedGpu => vec![gpu],
+        TolerationGen::Both => vec![control_plane, gpu],
+        TolerationGen::Everything => vec![everything],
+    };
+    let strategy = &mut ds.spec.update_strategy;
+    match &g.strategy {
+        StrategyGen::MaxUnavailable(value) => {
+            strategy.type_ = Some(UpdateStrategyType::RollingUpdate);
+            strategy.rolling_update = Some(RollingUpdateDaemonSet {
+                max_unavailable: Some(value.clone()),
+                max_surge: None,
+            });
+        }
+        StrategyGen::MaxSurge(value) => {
+            strategy.type_ = Some(UpdateStrategyType::RollingUpdate);
+            strategy.rolling_update = Some(RollingUpdateDaemonSet {
+                max_unavailable: Some(IntOrString::Int(0)),
+                max_surge: Some(value.clone()),
+            });
+        }
+        StrategyGen::OnDelete => strategy.type_ = Some(UpdateStrategyType::OnDelete),
+    }
+    ds.spec.min_ready_seconds = g.min_ready_seconds;
+    apply_defaults(&mut ds);
+    ds
+}
+
+fn aim(pod: &mut Pod, node: &str) {
+    pod.spec.affinity = Some(Affinity {
+        node_affinity: Some(NodeAffinity {
+            required: Some(NodeSelector {
+                node_selector_terms: vec![NodeSelectorTerm {
+                    match_expressions: Vec::new(),
+                    match_fields: vec![NodeSelectorRequirement {
+                        key: "metadata.name".into(),
+                        operator: NodeSelectorOperator::In,
+                        values: vec![node.into()],
+                    }],
+                }],
+            }),
+            preferred: Vec::new(),
+        }),
+        other: serde_json::Map::new(),
+    });
+}
+
+fn set_ready(pod: &mut Pod, ready: bool, since: Time) {
+    pod.status.conditions.push(PodCondition {
+        type_: "Ready".into(),
+        status: if ready { "True" } else { "False" }.into(),
+        last_transition_time: Some(since),
+        ..PodCondition::default()
+    });
+}
+
+/// `scheduled_on` is the node of a scheduled pod; `aimed_at` the target of an unscheduled one.
+fn build_pod(
+    name: String,
+    g: &PodGen,
+    scheduled_on: Option<&str>,
+    aimed_at: Option<&str>,
+    created: Time,
+) -> Pod {
+    let mut pod = Pod {
+        api_version: "v1".into(),
+        kind: "Pod".into(),
+        ..Pod::default()
+    };
+    pod.metadata.name = name;
+    pod.metadata.namespace = NAMESPACE.into();
+    pod.metadata.creation_timestamp = Some(created);
+    let app = if g.owner == OwnerGen::OursMismatch {
+        "something-else"
+    } else {
+        "ds"
+    };
+    pod.metadata.labels.insert("app".into(), app.into());
+    pod.metadata.labels.insert(
+        HASH_LABEL.into(),
+        if g.new_revision { "new" } else { "old" }.into(),
+    );
+    let owner = |name: &str, uid: &str| OwnerReference {
+        api_version: "apps/v1".into(),
+        kind: "DaemonSet".into(),
+        name: name.into(),
+        uid: uid.into(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    };
+    match g.owner {
+        OwnerGen::Ours | OwnerGen::OursMismatch => {
+            pod.metadata.owner_references.push(owner(DS_NAME, DS_UID));
+        }
+        OwnerGen::Other => pod
+            .metadata
+            .owner_references
+            .push(owner("other", "other-uid")),
+        OwnerGen::Orphan => {}
+    }
+    if g.terminating {
+        pod.metadata.deletion_timestamp = Some(at(-5));
+    }
+    if let Some(node) = scheduled_on {
+        pod.spec.node_name = node.into();
+        pod.status.phase = Some(g.phase.clone());
+        let ready = g.ready && g.phase == PodPhase::Running;
+        set_ready(&mut pod, ready, at(-g.ready_age));
+    } else {
+        // Never scheduled: Pending and not Ready.
+        pod.status.phase = Some(PodPhase::Pending);
+    }
+    if let Some(node) = aimed_at {
+        aim(&mut pod, node);
+    }
+    pod
+}
+
+fn build_cluster(
+    mode: StrategyMode,
+    node_gens: &[NodeGen],
+    per_node: &[Vec<PodGen>],
+    extras: &[(ExtraGen, PodGen)],
+    ds_gen: &DsGen,
+) -> Cluster {
+    let ds = build_daemon_set(ds_gen);
+    let nodes: Vec<Node> = node_gens
+        .iter()
+        .enumerate()
+        .map(|(i, g)| build_node(i, g))
+        .collect();
+    let all_new = mode == StrategyMode::SettlesWithoutRollout && ds.is_rolling_update();
+    // Distinct creation timestamps, in an order independent of names.
+    let mut described: Vec<(PodGen, Option<String>, Option<String>)> = Vec::new();
+    for (i, pods) in per_node.iter().enumerate() {
+        for g in pods {
+            described.push((g.clone(), Some(node_name(i)), None));
+        }
+    }
+    for (extra, g) in extras {
+        let (scheduled, aimed) = match *extra {
+            ExtraGen::Aimed(raw) => (None, Some(node_name(raw % nodes.len()))),
+            ExtraGen::VanishedScheduled(k) => (Some(node_name(100 + usize::from(k))), None),
+            ExtraGen::VanishedAimed(k) => (None, Some(node_name(100 + usize::from(k)))),
+        };
+        described.push((g.clone(), scheduled, aimed));
+    }
+    let mut order: Vec<usize> = (0..described.len()).collect();
+    order.sort_by_key(|&k| (described[k].0.order_key, k));
+    let mut rank = vec![0i64; described.len()];
+    for (r, &k) in order.iter().enumerate() {
+        rank[k] = i64::try_from(r).unwrap();
+    }
+    let pods = described
+        .iter()
+        .enumerate()
+        .map(|(k, (g, scheduled, aimed))| {
+            let mut g = g.clone();
+            if all_new {
+                g.new_revision = true;
+            }
+            build_pod(
+                format!("pod-{k}"),
+                &g,
+                scheduled.as_deref(),
+                aimed.as_deref(),
+                at(-10_000 + rank[k]),
+            )
+        })
+        .collect();
+    Cluster { ds, nodes, pods }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers the properties share
+// ---------------------------------------------------------------------------------------------
+
+fn run(cluster: &Cluster, options: &PlanOptions) -> Plan {
+    plan(&cluster.ds, &cluster.nodes, &cluster.pods, options).expect("the plan is made")
+}
+
+fn placements(ds: &DaemonSet, nodes: &[Node]) -> BTreeMap<String, Placement> {
+    let placement = DaemonPlacement::new(ds, false);
+    nodes
+        .iter()
+        .map(|n| (n.metadata.name.clone(), placement.placement(n)))
+        .collect()
+}
+
+fn creates(plan: &Plan) -> impl Iterator<Item = (&str, CreateReason)> {
+    plan.actions.iter().filter_map(|a| match a {
+        Action::Create { node, reason } => Some((node.as_str(), *reason)),
+        _ => None,
+    })
+}
+
+fn deletes(plan: &Plan) -> impl Iterator<Item = (&str, Option<&str>, DeleteReason)> {
+    plan.actions.iter().filter_map(|a| match a {
+        Action::Delete { pod, node, reason } => Some((pod.as_str(), node.as_deref(), *reason)),
+        _ => None,
+    })
+}
+
+/// Whether the DaemonSet claims the pod (owned and matching, or an adoptable orphan).
+fn claimed(pod: &Pod) -> bool {
+    let matches = pod.metadata.labels.get("app").map(String::as_str) == Some("ds");
+    if !matches || pod.metadata.namespace != NAMESPACE {
+        return false;
+    }
+    match pod.metadata.controller_ref() {
+        Some(owner) => owner.uid == DS_UID && owner.kind == "DaemonSet" && owner.name == DS_NAME,
+        None => !pod.is_terminating(),
+    }
+}
+
+/// The node a pod is on or aimed at (`spec.nodeName`, else the matchFields target).
+fn target(pod: &Pod) -> Option<&str> {
+    if !pod.spec.node_name.is_empty() {
+        return Some(&pod.spec.node_name);
+    }
+    let terms = &pod
+        .spec
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required
+        .as_ref()?
+        .node_selector_terms;
+    let requirement = terms
+        .iter()
+        .flat_map(|t| t.match_fields.iter())
+        .find(|r| r.key == "metadata.name" && r.operator == NodeSelectorOperator::In)?;
+    match requirement.values.as_slice() {
+        [single] => Some(single),
+        _ => None,
+    }
+}
+
+/// The claimed, non-terminating pods of each target node.
+fn live_pods_by_target(pods: &[Pod]) -> BTreeMap<String, Vec<&Pod>> {
+    let mut map: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
+    for pod in pods {
+        if claimed(pod)
+            && !pod.is_terminating()
+            && let Some(t) = target(pod)
+        {
+            map.entry(t.to_owned()).or_default().push(pod);
+        }
+    }
+    map
+}
+
+fn allows_surge(ds: &DaemonSet) -> bool {
+    ds.is_rolling_update()
+        && ds
+            .spec
+            .update_strategy
+            .rolling_update
+            .as_ref()
+            .and_then(|r| r.max_surge.as_ref())
+            .and_then(|v| v.scaled_value(1, true).ok())
+            .is_some_and(|v| v > 0)
+}
+
+/// (maxUnavailable, maxSurge) scaled against `desired`, with the both-zero fallback.
+fn budgets(ds: &DaemonSet, desired: i64) -> (i64, i64) {
+    let rolling = ds.spec.update_strategy.rolling_update.as_ref().unwrap();
+    let surge = rolling
+        .max_surge
+        .as_ref()
+        .map_or(0, |v| v.scaled_value(desired, true).unwrap());
+    let unavailable = rolling
+        .max_unavailable
+        .as_ref()
+        .unwrap()
+        .scaled_value(desired, true)
+        .unwrap();
+    if desired > 0 && surge == 0 && unavailable == 0 {
+        (1, 0)
+    } else {
+        (unavailable, surge)
+    }
+}
+
+/// A small deterministic shuffle (xorshift), driven by a generated seed.
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut state = seed | 1;
+    for i in (1..items.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let j = usize::try_from(state % u64::try_from(i + 1).unwrap()).unwrap();
+        items.swap(i, j);
+    }
+}
+
+/// The plan with the order-carrying parts of the rolling-update batch sorted, so that plans
+/// computed from permuted inputs can be compared (see `budget_use_order_follows_node_order`).
+fn normalized(mut plan: Plan) -> Plan {
+    if let Some(daemonset_planner::RollingUpdateStep::Batch(batch)) = &mut plan.rolling_update {
+        batch.used.sort_by(|a, b| {
+            (&a.node, format!("{:?}", a.why)).cmp(&(&b.node, format!("{:?}", b.why)))
+        });
+    }
+    plan
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties of one plan
+// ---------------------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// 1. At most one create per node per plan.
+    #[test]
+    fn at_most_one_create_per_node(c in cluster(StrategyMode::Any)) {
+        let plan = run(&c, &options());
+        let mut per_node: HashMap<&str, usize> = HashMap::new();
+        for (node, _) in creates(&plan) {
+            *per_node.entry(node).or_default() += 1;
+        }
+        for (node, count) in per_node {
+            prop_assert!(count <= 1, "{count} creates on {node}: {:?}", plan.actions);
+        }
+    }
+
+    /// 2. Every create (manage's and the surge's) is on a node where the daemon should run.
+    #[test]
+    fn creates_only_where_the_daemon_should_run(c in cluster(StrategyMode::Any)) {
+        let plan = run(&c, &options());
+        let placements = placements(&c.ds, &c.nodes);
+        for (node, reason) in creates(&plan) {
+            let placement = placements.get(node);
+            prop_assert!(
+                placement.is_some_and(|p| p.should_run),
+                "create ({reason}) on {node} with placement {placement:?}"
+            );
+        }
+    }
+
+    /// 3. Every action names a node or pod of the input; a delete's node is the pod's nodeName.
+    #[test]
+    fn actions_name_input_objects(c in cluster(StrategyMode::Any)) {
+        let plan = run(&c, &options());
+        let nodes: BTreeSet<&str> = c.nodes.iter().map(|n| n.metadata.name.as_str()).collect();
+        let pods: HashMap<&str, &Pod> =
+            c.pods.iter().map(|p| (p.metadata.name.as_str(), p)).collect();
+        for action in &plan.actions {
+            match action {
+                Action::Create { node, .. } => {
+                    prop_assert!(nodes.contains(node.as_str()), "{action}");
+                }
+                Action::Delete { pod, node, .. } => {
+                    let Some(input) = pods.get(pod.as_str()) else {
+                        return Err(TestCaseError::fail(format!("unknown pod in {action}")));
+                    };
+                    let expected = (!input.spec.node_name.is_empty())
+                        .then_some(input.spec.node_name.as_str());
+                    prop_assert_eq!(node.as_deref(), expected, "{}", action);
+                }
+                Action::Adopt { pod } | Action::Release { pod } => {
+                    prop_assert!(pods.contains_key(pod.as_str()), "{action}");
+                }
+                other => prop_assert!(false, "unexpected action {other:?}"),
+            }
+        }
+    }
+
+    /// 4. A pod is never deleted twice in one plan.
+    #[test]
+    fn no_pod_is_deleted_twice(c in cluster(StrategyMode::Any)) {
+        let plan = run(&c, &options());
+        let mut seen = BTreeSet::new();
+        for (pod, _, reason) in deletes(&plan) {
+            prop_assert!(seen.insert(pod), "{pod} deleted twice (again as {reason}): {:?}", plan.actions);
+        }
+    }
+
+    /// 5. Shuffling nodes and pods gives the same plan (up to the order of the informational
+    /// budget-use list, which follows the node order: a known deviation, see the ignored
+    /// test `budget_use_order_follows_node_order`).
+    #[test]
+    fn permutation_invariance(c in cluster(StrategyMode::Any), seed in any::<u64>()) {
+        let before = run(&c, &options());
+        let mut shuffled = c.clone();
+        shuffle(&mut shuffled.nodes, seed);
+        shuffle(&mut shuffled.pods, seed.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15);
+        let after = run(&shuffled, &options());
+        prop_assert_eq!(normalized(before), normalized(after));
+    }
+
+    /// 6. The burst limit: manage and the rolling update each issue at most `k` creates and
+    /// `k` deletes; manage's creates are the first `k` (by node name) of the unlimited ones.
+    #[test]
+    fn burst_limits_creates_and_deletes(c in cluster(StrategyMode::Any), k in 1..=5usize) {
+        let unlimited = run(&c, &options());
+        let mut limited_options = options();
+        limited_options.burst_replicas = k;
+        let limited = run(&c, &limited_options);
+        let total_creates = creates(&limited).count();
+        let total_deletes = deletes(&limited).count();
+        prop_assert!(total_creates <= 2 * k, "{total_creates} creates with burst {k}");
+        prop_assert!(total_deletes <= 2 * k, "{total_deletes} deletes with burst {k}");
+        let missing = |p: &Plan| -> Vec<String> {
+            creates(p)
+                .filter(|(_, r)| *r == CreateReason::Missing)
+                .map(|(n, _)| n.to_owned())
+                .collect()
+        };
+        let surge_creates = creates(&limited)
+            .filter(|(_, r)| *r != CreateReason::Missing)
+            .count();
+        prop_assert!(surge_creates <= k);
+        let manage_only = |r: DeleteReason| {
+            matches!(
+                r,
+                DeleteReason::Duplicate
+                    | DeleteReason::Failed
+                    | DeleteReason::Succeeded
+                    | DeleteReason::NodeIneligible
+                    | DeleteReason::NodeMissing
+                    | DeleteReason::OldNotReady
+            )
+        };
+        let rolling_only = |r: DeleteReason| {
+            matches!(
+                r,
+                DeleteReason::Outdated | DeleteReason::OutdatedUnavailable | DeleteReason::Sunset
+            )
+        };
+        prop_assert!(deletes(&limited).filter(|d| manage_only(d.2)).count() <= k);
+        prop_assert!(deletes(&limited).filter(|d| rolling_only(d.2)).count() <= k);
+        let all_missing = missing(&unlimited);
+        prop_assert!(limited.deferred_creates >= all_missing.len().saturating_sub(k));
+        let limited_missing = missing(&limited);
+        prop_assert_eq!(&limited_missing[..], &all_missing[..all_missing.len().min(k)]);
+    }
+
+    /// 8. Status sanity.
+    #[test]
+    fn status_is_consistent(c in cluster(StrategyMode::Any)) {
+        let plan = run(&c, &options());
+        let s = &plan.status;
+        let placements = placements(&c.ds, &c.nodes);
+        let should_run = placements.values().filter(|p| p.should_run).count();
+        prop_assert_eq!(usize::try_from(s.desired_number_scheduled).unwrap(), should_run);
+        prop_assert!(s.current_number_scheduled <= s.desired_number_scheduled, "{s:?}");
+        prop_assert!(s.number_ready <= s.current_number_scheduled, "{s:?}");
+        prop_assert!(s.number_available <= s.number_ready, "{s:?}");
+        prop_assert!(s.updated_number_scheduled <= s.current_number_scheduled, "{s:?}");
+        prop_assert_eq!(
+            s.number_unavailable,
+            s.desired_number_scheduled - s.number_available
+        );
+        prop_assert!(
+            usize::try_from(s.number_misscheduled).unwrap() <= c.nodes.len() - should_run,
+            "{s:?}"
+        );
+        prop_assert!(s.number_misscheduled >= 0 && s.number_ready >= 0);
+        // CURRENT and misscheduled follow from which nodes hold a visible claimed pod
+        // (terminating ones included, finished-and-terminating ones invisible).
+        let mut holding = BTreeSet::new();
+        for pod in &c.pods {
+            if claimed(pod)
+                && !(pod.is_terminal() && pod.is_terminating())
+                && let Some(t) = target(pod)
+            {
+                holding.insert(t);
+            }
+        }
+        let current = placements
+            .iter()
+            .filter(|(n, p)| p.should_run && holding.contains(n.as_str()))
+            .count();
+        let misscheduled = placements
+            .iter()
+            .filter(|(n, p)| !p.should_run && holding.contains(n.as_str()))
+            .count();
+        prop_assert_eq!(usize::try_from(s.current_number_scheduled).unwrap(), current);
+        prop_assert_eq!(usize::try_from(s.number_misscheduled).unwrap(), misscheduled);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rolling-update budgets
+// ---------------------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Without surge, the rolling update's deletions of available old pods never take the
+    /// number of desired nodes without an available pod above maxUnavailable (or above what
+    /// it already was, when it was above already).
+    #[test]
+    fn no_surge_deletions_respect_max_unavailable(c in cluster(StrategyMode::RollingNoSurge)) {
+        let plan = run(&c, &options());
+        let placements = placements(&c.ds, &c.nodes);
+        let desired = placements.values().filter(|p| p.should_run).count();
+        let (max_unavailable, max_surge) = budgets(&c.ds, i64::try_from(desired).unwrap());
+        prop_assert_eq!(max_surge, 0);
+        let min_ready = c.ds.spec.min_ready_seconds;
+        let live = live_pods_by_target(&c.pods);
+        let already_unavailable = placements
+            .iter()
+            .filter(|(_, p)| p.should_run)
+            .filter(|(name, _)| {
+                !live
+                    .get(name.as_str())
+                    .is_some_and(|pods| pods.iter().any(|p| p.is_available(min_ready, now())))
+            })
+            .count();
+        let outdated = deletes(&plan)
+            .filter(|(_, _, r)| *r == DeleteReason::Outdated)
+            .count();
+        let already = i64::try_from(already_unavailable).unwrap();
+        prop_assert!(
+            already + i64::try_from(outdated).unwrap() <= max_unavailable.max(already),
+            "{already} desired nodes without an available pod, {outdated} outdated deletes, \
+             maxUnavailable {max_unavailable}: {:?}",
+            plan.actions
+        );
+    }
+
+    /// With surge, the nodes that carry two pods after the plan are at most maxSurge (or the
+    /// nodes that already carried two, if more) plus the nodes whose old pod was unavailable.
+    #[test]
+    fn surge_creates_respect_max_surge(c in cluster(StrategyMode::RollingSurge)) {
+        let plan = run(&c, &options());
+        let placements = placements(&c.ds, &c.nodes);
+        let desired = placements.values().filter(|p| p.should_run).count();
+        let (_, max_surge) = budgets(&c.ds, i64::try_from(desired).unwrap());
+        let min_ready = c.ds.spec.min_ready_seconds;
+        let live = live_pods_by_target(&c.pods);
+        let deleted: BTreeSet<&str> = deletes(&plan).map(|(pod, _, _)| pod).collect();
+        let mut after: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut already_two = 0i64;
+        let mut old_unavailable = 0i64;
+        for (node, pods) in &live {
+            if pods.len() >= 2 {
+                already_two += 1;
+            }
+            let old_down = pods.iter().any(|p| {
+                p.metadata.labels.get(HASH_LABEL).map(String::as_str) != Some("new")
+                    && !p.is_available(min_ready, now())
+            });
+            if old_down {
+                old_unavailable += 1;
+            }
+            let remaining = pods
+                .iter()
+                .filter(|p| !deleted.contains(p.metadata.name.as_str()))
+                .count();
+            after.insert(node.as_str(), remaining);
+        }
+        for (node, _) in creates(&plan) {
+            *after.entry(node).or_default() += 1;
+        }
+        let two_after = after.values().filter(|&&n| n >= 2).count();
+        let two_after = i64::try_from(two_after).unwrap();
+        prop_assert!(
+            two_after <= max_surge.max(already_two) + old_unavailable,
+            "{two_after} nodes with two pods after the plan; maxSurge {max_surge}, \
+             {already_two} before, {old_unavailable} with an unavailable old pod: {:?}",
+            plan.actions
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. A simulated cluster settles
+// ---------------------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// With nothing to roll out (OnDelete, or every pod already of revision `new`), a few plans
+    /// bring the cluster to a fixed point: a plan with no actions, after which every node that
+    /// should run the daemon has exactly one live daemon pod and every node that may not keep
+    /// one has none.
+    ///
+    /// What upstream does not promise, and so is left out:
+    /// * one Failed pod per node is deleted per plan (backoff), and without surge a node is
+    ///   only refilled in the plan after its last pod went, so the bound is
+    ///   `2 + max(1, most Failed pods on one node)` plans (3 when no node has two);
+    /// * without surge, a node holding a terminating (not finished) pod gets no replacement
+    ///   while that pod exists, and the simulator never removes pods that were already
+    ///   terminating: such nodes may end with no live pod;
+    /// * pods controlled by another object, terminating orphans, and pods on vanished nodes
+    ///   are not the DaemonSet's to manage.
+    #[test]
+    fn simulated_cluster_reaches_a_fixed_point(c in cluster(StrategyMode::SettlesWithoutRollout)) {
+        let placements = placements(&c.ds, &c.nodes);
+        let surge = allows_surge(&c.ds);
+        let live = live_pods_by_target(&c.pods);
+        let most_failed = live
+            .iter()
+            .filter(|(node, _)| placements.get(node.as_str()).is_some_and(|p| p.should_continue_running))
+            .map(|(_, pods)| pods.iter().filter(|p| p.status.phase == Some(PodPhase::Failed)).count())
+            .max()
+            .unwrap_or(0);
+        let bound = 2 + most_failed.max(1);
+        let blocked: BTreeSet<String> = c
+            .pods
+            .iter()
+            .filter(|p| claimed(p) && p.is_terminating() && !p.is_terminal())
+            .filter_map(|p| target(p).map(str::to_owned))
+            .collect();
+
+        let mut sim = Simulator::new(c.ds.clone(), c.nodes.clone(), c.pods.clone(), now());
+        sim.pod_startup_seconds = 0;
+        let mut options = options();
+        let mut settled_at = None;
+        let mut history = Vec::new();
+        for step in 1..=bound + 2 {
+            let plan = sim.step(&options).expect("the plan is made");
+            options = options.with_failed_pod_backoff(plan.failed_pod_backoff.clone());
+            sim.advance(60);
+            let empty = plan.actions.is_empty();
+            history.push(plan.actions);
+            if empty {
+                settled_at = Some(step);
+                break;
+            }
+        }
+        let Some(settled_at) = settled_at else {
+            return Err(TestCaseError::fail(format!("no fixed point: {history:?}")));
+        };
+        prop_assert!(settled_at <= bound, "settled after {settled_at} plans (bound {bound}): {history:?}");
+        let again = sim.step(&options).expect("the plan is made");
+        prop_assert!(again.actions.is_empty(), "not a fixed point: {:?}", again.actions);
+
+        let live = live_pods_by_target(&sim.pods);
+        for (name, placement) in &placements {
+            let count = live.get(name.as_str()).map_or(0, Vec::len);
+            if placement.should_run {
+                if !surge && blocked.contains(name) {
+                    prop_assert!(count <= 1, "{name} has {count} live pods");
+                } else {
+                    prop_assert_eq!(count, 1, "{} has {} live pods: {:?}", name, count, history);
+                }
+            }
+            if !placement.should_continue_running {
+                prop_assert_eq!(count, 0, "{} has {} live pods: {:?}", name, count, history);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suspected planner bugs, kept as minimal reproductions
+// ---------------------------------------------------------------------------------------------
+
+/// `plan` documents "Nodes and pods may come in any order: the plan is the same", but the
+/// rolling-update batch lists its budget uses (`UpdateBatch::used`) in node-list order
+/// (`keys()` in `src/planning/rolling.rs` walks `0..nodes.len()`), so two orders of the same
+/// two podless nodes give plans that differ in `rolling_update`. Every decision (actions,
+/// status, budget, waiting) is the same; only this informational list is out of order.
+/// `permutation_invariance` compares plans with this list sorted until it is fixed.
+#[test]
+#[ignore = "suspected planner bug: UpdateBatch::used follows the node-list order"]
+fn budget_use_order_follows_node_order() {
+    let ds = build_daemon_set(&DsGen {
+        ssd_only: false,
+        affinity: AffinityGen::None,
+        tolerations: TolerationGen::None,
+        strategy: StrategyGen::MaxUnavailable(IntOrString::Int(1)),
+        min_ready_seconds: 0,
+    });
+    let node = |name: &str| {
+        let mut node = Node::default();
+        node.metadata.name = name.into();
+        node
+    };
+    let forward = [node("node-a"), node("node-b")];
+    let backward = [node("node-b"), node("node-a")];
+    let first = plan(&ds, &forward, &[], &options()).unwrap();
+    let second = plan(&ds, &backward, &[], &options()).unwrap();
+    assert_eq!(first.actions, second.actions);
+    assert_eq!(first, second);
+}
