@@ -6,7 +6,12 @@
 //! The floor is a plain loop that touches what any plan must read at least once: each node's
 //! name, labels and taints, and each pod's owner references, node name and phase. Plan and floor
 //! are measured in the same run, as the median of several repetitions. Run with `--release`.
-#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+#![allow(
+    unsafe_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout
+)]
 
 #[path = "../benches/support/mod.rs"]
 mod support;
@@ -49,7 +54,9 @@ static GLOBAL: CountingAllocator = CountingAllocator;
 fn floor(nodes: &[Node], pods: &[Pod]) -> u64 {
     let mut acc = 0u64;
     for node in nodes {
-        acc = acc.wrapping_add(u64::from(node.metadata.name.as_bytes().last().copied().unwrap_or(0)));
+        acc = acc.wrapping_add(u64::from(
+            node.metadata.name.as_bytes().last().copied().unwrap_or(0),
+        ));
         for (key, value) in &node.metadata.labels {
             let k = key.as_bytes().first().copied().unwrap_or(0);
             let v = value.as_bytes().first().copied().unwrap_or(0);
@@ -59,9 +66,13 @@ fn floor(nodes: &[Node], pods: &[Pod]) -> u64 {
     }
     for pod in pods {
         for owner in &pod.metadata.owner_references {
-            acc = acc.wrapping_add(u64::from(owner.uid.as_bytes().first().copied().unwrap_or(0)));
+            acc = acc.wrapping_add(u64::from(
+                owner.uid.as_bytes().first().copied().unwrap_or(0),
+            ));
         }
-        acc = acc.wrapping_add(u64::from(pod.spec.node_name.as_bytes().last().copied().unwrap_or(0)));
+        acc = acc.wrapping_add(u64::from(
+            pod.spec.node_name.as_bytes().last().copied().unwrap_or(0),
+        ));
         acc = acc.wrapping_add(u64::from(pod.status.phase.is_some()));
     }
     acc

@@ -763,17 +763,6 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
     }
 }
 
-/// The plan with the order-carrying parts of the rolling-update batch sorted, so that plans
-/// computed from permuted inputs can be compared (see `budget_use_order_follows_node_order`).
-fn normalized(mut plan: Plan) -> Plan {
-    if let Some(daemonset_planner::RollingUpdateStep::Batch(batch)) = &mut plan.rolling_update {
-        batch.used.sort_by(|a, b| {
-            (&a.node, format!("{:?}", a.why)).cmp(&(&b.node, format!("{:?}", b.why)))
-        });
-    }
-    plan
-}
-
 // ---------------------------------------------------------------------------------------------
 // Properties of one plan
 // ---------------------------------------------------------------------------------------------
@@ -846,9 +835,7 @@ proptest! {
         }
     }
 
-    /// 5. Shuffling nodes and pods gives the same plan (up to the order of the informational
-    /// budget-use list, which follows the node order: a known deviation, see the ignored
-    /// test `budget_use_order_follows_node_order`).
+    /// 5. Shuffling nodes and pods gives the same plan.
     #[test]
     fn permutation_invariance(c in cluster(StrategyMode::Any), seed in any::<u64>()) {
         let before = run(&c, &options());
@@ -856,7 +843,7 @@ proptest! {
         shuffle(&mut shuffled.nodes, seed);
         shuffle(&mut shuffled.pods, seed.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15);
         let after = run(&shuffled, &options());
-        prop_assert_eq!(normalized(before), normalized(after));
+        prop_assert_eq!(before, after);
     }
 
     /// 6. The burst limit: manage and the rolling update each issue at most `k` creates and
@@ -1117,17 +1104,12 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Suspected planner bugs, kept as minimal reproductions
+// Regressions
 // ---------------------------------------------------------------------------------------------
 
-/// `plan` documents "Nodes and pods may come in any order: the plan is the same", but the
-/// rolling-update batch lists its budget uses (`UpdateBatch::used`) in node-list order
-/// (`keys()` in `src/planning/rolling.rs` walks `0..nodes.len()`), so two orders of the same
-/// two podless nodes give plans that differ in `rolling_update`. Every decision (actions,
-/// status, budget, waiting) is the same; only this informational list is out of order.
-/// `permutation_invariance` compares plans with this list sorted until it is fixed.
+/// Regression: the rolling-update batch once listed its budget uses (`UpdateBatch::used`) in
+/// node-list order, so two orders of the same nodes gave different plans.
 #[test]
-#[ignore = "suspected planner bug: UpdateBatch::used follows the node-list order"]
 fn budget_use_order_follows_node_order() {
     let ds = build_daemon_set(&DsGen {
         ssd_only: false,

@@ -126,13 +126,13 @@ pub(crate) fn manage(
     }
     for pods in snapshot.vanished.values() {
         for &p in pods {
-            // Scheduled pods on vanished nodes are left to pod garbage collection. Upstream also
-            // re-deletes terminating ones; a second delete of a deleting pod changes nothing, so
-            // the plan does not list it.
-            let unscheduled_and_live = snapshot
+            // Scheduled pods on vanished nodes are left to pod garbage collection. Unscheduled
+            // ones are deleted even when already terminating, as upstream does: the delete is
+            // what removes them from the rolling update's view in the same sync.
+            let unscheduled = snapshot
                 .pod(p)
-                .is_some_and(|pod| pod.spec.node_name.is_empty() && !pod.is_terminating());
-            if unscheduled_and_live {
+                .is_some_and(|pod| pod.spec.node_name.is_empty());
+            if unscheduled {
                 out.deletes.push((p, DeleteReason::NodeMissing));
             }
         }

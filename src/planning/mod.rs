@@ -51,10 +51,11 @@ pub fn plan(
             daemon_set.status.as_ref().and_then(|s| s.collision_count),
         ),
     };
-    let skipped = if daemon_set.metadata.deletion_timestamp.is_some() {
-        Some(SkipReason::BeingDeleted)
-    } else if daemon_set.spec.selector.as_ref() == Some(&LabelSelector::default()) {
+    // Upstream checks the empty selector before the deletion timestamp.
+    let skipped = if daemon_set.spec.selector.as_ref() == Some(&LabelSelector::default()) {
         Some(SkipReason::SelectsAllPods)
+    } else if daemon_set.metadata.deletion_timestamp.is_some() {
+        Some(SkipReason::BeingDeleted)
     } else {
         None
     };

@@ -62,6 +62,15 @@ pub(crate) fn budgets(
     else {
         return Ok((if desired > 0 { 1 } else { 0 }, 0));
     };
+    let max_unavailable = rolling
+        .max_unavailable
+        .as_ref()
+        .ok_or(IntOrPercentError::Missing)
+        .and_then(|v| v.scaled_value(desired, true))
+        .map_err(|source| RollingUpdateError::Budget {
+            field: "maxUnavailable",
+            source,
+        })?;
     let max_surge = match &rolling.max_surge {
         None => 0,
         Some(value) => {
@@ -73,15 +82,6 @@ pub(crate) fn budgets(
                 })?
         }
     };
-    let max_unavailable = rolling
-        .max_unavailable
-        .as_ref()
-        .ok_or(IntOrPercentError::Missing)
-        .and_then(|v| v.scaled_value(desired, true))
-        .map_err(|source| RollingUpdateError::Budget {
-            field: "maxUnavailable",
-            source,
-        })?;
     if desired > 0 && max_unavailable == 0 && max_surge == 0 {
         return Ok((1, 0));
     }
@@ -288,6 +288,7 @@ fn without_surge(
     outcome
         .deletes
         .extend(chosen.iter().map(|&(_, p)| (p, DeleteReason::Outdated)));
+    used.sort_by(|a, b| a.node.cmp(&b.node));
     let batch = UpdateBatch {
         mode: UpdateMode::MaxUnavailable,
         desired,
@@ -377,6 +378,7 @@ fn with_surge(
     for (_, node) in first_by_name(candidates, budget) {
         outcome.creates.push((node, CreateReason::Surge));
     }
+    used.sort_by(|a, b| a.node.cmp(&b.node));
     let batch = UpdateBatch {
         mode: UpdateMode::MaxSurge,
         desired,
