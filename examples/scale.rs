@@ -10,7 +10,8 @@
     unsafe_code,
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::print_stdout
+    clippy::print_stdout,
+    clippy::indexing_slicing
 )]
 
 #[path = "../benches/support/mod.rs"]
