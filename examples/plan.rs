@@ -295,6 +295,7 @@ fn budget_reason(why: &daemonset_planner::BudgetUseReason) -> String {
         SeveralPods => "several pods".to_owned(),
         OldAndNew => "old and new pod".to_owned(),
         NotReady => "pod not ready".to_owned(),
+        Created => "new pod created now".to_owned(),
         WithinMinReadySeconds(at) => format!("pod ready, available at {at}"),
         OldUnavailable => "old pod unavailable, replaced now".to_owned(),
         Surging => "surge pod starting".to_owned(),

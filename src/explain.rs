@@ -4,7 +4,9 @@
 use std::fmt;
 
 use crate::model::{DaemonSet, Node, Pod};
-use crate::planning::{Action, Plan, PlanError, PlanOptions, Snapshot};
+use crate::planning::{
+    Action, CurrentRevision, FactsContext, Plan, PlanError, PlanOptions, Snapshot,
+};
 use crate::scheduling::{DaemonPlacement, Ineligibility, LabelMatcher, Placement};
 
 /// One node's explanation.
@@ -85,7 +87,20 @@ pub fn explain(
         }
     })?;
     let placement = DaemonPlacement::new(daemon_set, options.taint_comparison_operators);
-    let snapshot = Snapshot::new(daemon_set, &selector, &placement, nodes, pods)?;
+    let revision = CurrentRevision::new(daemon_set, plan.revision.clone());
+    let facts_context = FactsContext {
+        revision: &revision,
+        min_ready_seconds: daemon_set.spec.min_ready_seconds,
+        now: options.now,
+    };
+    let snapshot = Snapshot::new(
+        daemon_set,
+        &selector,
+        &placement,
+        nodes,
+        pods,
+        &facts_context,
+    )?;
     let mut out: Vec<NodeExplanation> = nodes
         .iter()
         .enumerate()

@@ -2,8 +2,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use foldhash::fast::RandomState;
+
+use super::revision::CurrentRevision;
 use super::types::{Action, PlanError};
-use crate::model::{DaemonSet, Node, OwnerReference, Pod};
+use crate::model::{DaemonSet, Node, OwnerReference, Pod, PodPhase, Time};
 use crate::scheduling::{DaemonPlacement, LabelMatcher, NODE_NAME_FIELD, Placement};
 
 /// Where a claimed pod lives.
@@ -11,6 +14,81 @@ use crate::scheduling::{DaemonPlacement, LabelMatcher, NODE_NAME_FIELD, Placemen
 enum Target<'a> {
     Node(usize),
     Vanished(&'a str),
+}
+
+/// What every later step asks about a claimed pod, worked out once while claiming so that
+/// manage, the rolling update and status do not walk the pod objects again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PodFacts(u8);
+
+impl PodFacts {
+    const TERMINATING: u8 = 1;
+    const FAILED: u8 = 1 << 1;
+    const SUCCEEDED: u8 = 1 << 2;
+    const READY: u8 = 1 << 3;
+    const AVAILABLE: u8 = 1 << 4;
+    const UPDATED: u8 = 1 << 5;
+    const CURRENT_HASH: u8 = 1 << 6;
+
+    /// The facts of a pod the plan itself creates: new, not Ready.
+    pub(crate) const CREATED: PodFacts = PodFacts(Self::UPDATED | Self::CURRENT_HASH);
+
+    fn of(pod: &Pod, ctx: &FactsContext<'_>) -> Self {
+        let mut bits = 0;
+        let mut set = |flag: u8, on: bool| {
+            if on {
+                bits |= flag;
+            }
+        };
+        set(Self::TERMINATING, pod.is_terminating());
+        set(Self::FAILED, pod.status.phase == Some(PodPhase::Failed));
+        set(
+            Self::SUCCEEDED,
+            pod.status.phase == Some(PodPhase::Succeeded),
+        );
+        set(Self::READY, pod.is_ready());
+        set(
+            Self::AVAILABLE,
+            pod.is_available(ctx.min_ready_seconds, ctx.now),
+        );
+        set(Self::UPDATED, ctx.revision.is_updated(pod));
+        set(Self::CURRENT_HASH, ctx.revision.has_current_hash(pod));
+        PodFacts(bits)
+    }
+
+    fn has(self, flag: u8) -> bool {
+        self.0 & flag != 0
+    }
+    pub(crate) fn terminating(self) -> bool {
+        self.has(Self::TERMINATING)
+    }
+    pub(crate) fn failed(self) -> bool {
+        self.has(Self::FAILED)
+    }
+    pub(crate) fn succeeded(self) -> bool {
+        self.has(Self::SUCCEEDED)
+    }
+    pub(crate) fn ready(self) -> bool {
+        self.has(Self::READY)
+    }
+    pub(crate) fn available(self) -> bool {
+        self.has(Self::AVAILABLE)
+    }
+    /// Upstream's `IsPodUpdated`: the revision hash or the legacy template generation matches.
+    pub(crate) fn updated(self) -> bool {
+        self.has(Self::UPDATED)
+    }
+    /// The hash label alone matches (what manage's surge rule reads).
+    pub(crate) fn current_hash(self) -> bool {
+        self.has(Self::CURRENT_HASH)
+    }
+}
+
+/// What pod facts are judged against.
+pub(crate) struct FactsContext<'a> {
+    pub(crate) revision: &'a CurrentRevision,
+    pub(crate) min_ready_seconds: i32,
+    pub(crate) now: Time,
 }
 
 /// The DaemonSet's pods grouped by node, with each node's placement.
@@ -25,6 +103,8 @@ pub(crate) struct Snapshot<'a> {
     pub(crate) vanished: BTreeMap<&'a str, Vec<usize>>,
     /// Adopt and release actions, by pod name.
     pub(crate) claim_actions: Vec<Action>,
+    /// Facts of every grouped pod, by pod index (default for pods not grouped).
+    facts: Vec<PodFacts>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -34,8 +114,10 @@ impl<'a> Snapshot<'a> {
         placement: &DaemonPlacement,
         nodes: &'a [Node],
         pods: &'a [Pod],
+        facts_context: &FactsContext<'_>,
     ) -> Result<Self, PlanError> {
-        let mut node_index: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+        let mut node_index: HashMap<&str, usize, RandomState> =
+            HashMap::with_capacity_and_hasher(nodes.len(), RandomState::default());
         for (i, node) in nodes.iter().enumerate() {
             if node_index.insert(node.metadata.name.as_str(), i).is_some() {
                 return Err(PlanError::DuplicateNodeName {
@@ -47,7 +129,9 @@ impl<'a> Snapshot<'a> {
 
         let namespace = effective_namespace(&daemon_set.metadata.namespace);
         let being_deleted = daemon_set.metadata.deletion_timestamp.is_some();
-        let mut seen_names: HashSet<&str> = HashSet::new();
+        let mut seen_names: HashSet<&str, RandomState> =
+            HashSet::with_capacity_and_hasher(pods.len(), RandomState::default());
+        let mut facts = vec![PodFacts::default(); pods.len()];
         let mut claim_actions = Vec::new();
         let mut targets: Vec<(usize, Target<'a>)> = Vec::new();
         for (pod_index, pod) in pods.iter().enumerate() {
@@ -101,6 +185,9 @@ impl<'a> Snapshot<'a> {
                 Some(&i) => Target::Node(i),
                 None => Target::Vanished(target_name),
             };
+            if let Some(slot) = facts.get_mut(pod_index) {
+                *slot = PodFacts::of(pod, facts_context);
+            }
             targets.push((pod_index, target));
         }
 
@@ -159,7 +246,13 @@ impl<'a> Snapshot<'a> {
             node_pods,
             vanished,
             claim_actions,
+            facts,
         })
+    }
+
+    /// The facts of a grouped pod.
+    pub(crate) fn facts(&self, index: usize) -> PodFacts {
+        self.facts.get(index).copied().unwrap_or_default()
     }
 
     /// Node `i`'s pods, oldest first.

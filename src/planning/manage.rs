@@ -5,9 +5,8 @@ use std::time::Duration;
 
 use super::backoff::FailedPodBackoff;
 use super::cluster::Snapshot;
-use super::revision::CurrentRevision;
 use super::types::DeleteReason;
-use crate::model::{DaemonSet, PodPhase, Time};
+use crate::model::{DaemonSet, Time};
 
 /// Manage's decisions before the burst cap.
 #[derive(Debug, Default)]
@@ -22,7 +21,6 @@ pub(crate) struct ManageOutcome {
 
 pub(crate) struct ManageContext<'a> {
     pub(crate) daemon_set: &'a DaemonSet,
-    pub(crate) revision: &'a CurrentRevision,
     pub(crate) allows_surge: bool,
     pub(crate) now: Time,
 }
@@ -39,7 +37,6 @@ pub(crate) fn manage(
         .as_ref()
         .and_then(|s| s.observed_generation)
         .unwrap_or(0);
-    let min_ready = ctx.daemon_set.spec.min_ready_seconds;
     let mut running: Vec<usize> = Vec::new();
     for node in 0..snapshot.nodes.len() {
         let placement = snapshot.placement(node);
@@ -50,7 +47,7 @@ pub(crate) fn manage(
         }
         if !placement.should_continue_running {
             for &p in pods {
-                if snapshot.pod(p).is_some_and(|pod| !pod.is_terminating()) {
+                if !snapshot.facts(p).terminating() {
                     out.deletes.push((p, DeleteReason::NodeIneligible));
                 }
             }
@@ -58,30 +55,29 @@ pub(crate) fn manage(
         }
         running.clear();
         for &p in pods {
-            let Some(pod) = snapshot.pod(p) else { continue };
-            if pod.is_terminating() {
+            let facts = snapshot.facts(p);
+            if facts.terminating() {
                 continue;
             }
-            match pod.status.phase {
-                Some(PodPhase::Failed) => {
-                    let key = FailedPodBackoff::key(
-                        &ctx.daemon_set.metadata.uid,
-                        observed_generation,
-                        snapshot.node_name(node),
-                    );
-                    match backoff.in_backoff(&key, ctx.now) {
-                        Some(delay) => {
-                            out.requeue_after =
-                                Some(out.requeue_after.map_or(delay, |d| d.min(delay)));
-                        }
-                        None => {
-                            backoff.record(key, ctx.now);
-                            out.deletes.push((p, DeleteReason::Failed));
-                        }
+            if facts.failed() {
+                let key = FailedPodBackoff::key(
+                    &ctx.daemon_set.metadata.uid,
+                    observed_generation,
+                    snapshot.node_name(node),
+                );
+                match backoff.in_backoff(&key, ctx.now) {
+                    Some(delay) => {
+                        out.requeue_after = Some(out.requeue_after.map_or(delay, |d| d.min(delay)));
+                    }
+                    None => {
+                        backoff.record(key, ctx.now);
+                        out.deletes.push((p, DeleteReason::Failed));
                     }
                 }
-                Some(PodPhase::Succeeded) => out.deletes.push((p, DeleteReason::Succeeded)),
-                _ => running.push(p),
+            } else if facts.succeeded() {
+                out.deletes.push((p, DeleteReason::Succeeded));
+            } else {
+                running.push(p);
             }
         }
         if !ctx.allows_surge {
@@ -100,8 +96,7 @@ pub(crate) fn manage(
         let mut oldest_new = None;
         let mut oldest_old = None;
         for &p in &running {
-            let Some(pod) = snapshot.pod(p) else { continue };
-            let slot = if ctx.revision.has_current_hash(pod) {
+            let slot = if snapshot.facts(p).current_hash() {
                 &mut oldest_new
             } else {
                 &mut oldest_old
@@ -113,13 +108,9 @@ pub(crate) fn manage(
             }
         }
         if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
-            let old_ready = snapshot.pod(old).is_some_and(|pod| pod.is_ready());
-            if !old_ready {
+            if !snapshot.facts(old).ready() {
                 out.deletes.push((old, DeleteReason::OldNotReady));
-            } else if snapshot
-                .pod(new)
-                .is_some_and(|pod| pod.is_available(min_ready, ctx.now))
-            {
+            } else if snapshot.facts(new).available() {
                 out.deletes.push((old, DeleteReason::Superseded));
             }
         }

@@ -20,7 +20,7 @@ pub use types::{
     UpdateMode,
 };
 
-pub(crate) use cluster::{Snapshot, target_node};
+pub(crate) use cluster::{FactsContext, Snapshot, target_node};
 pub(crate) use revision::CurrentRevision;
 
 use crate::model::{DaemonSet, LabelSelector, Node, Pod};
@@ -80,15 +80,26 @@ pub fn plan(
         }
     })?;
     let placement = DaemonPlacement::new(daemon_set, options.taint_comparison_operators);
-    let snapshot = Snapshot::new(daemon_set, &selector, &placement, nodes, pods)?;
     let revision = CurrentRevision::new(daemon_set, revision_text);
     let now = options.now;
+    let facts_context = FactsContext {
+        revision: &revision,
+        min_ready_seconds: daemon_set.spec.min_ready_seconds,
+        now,
+    };
+    let snapshot = Snapshot::new(
+        daemon_set,
+        &selector,
+        &placement,
+        nodes,
+        pods,
+        &facts_context,
+    )?;
 
     let mut backoff = options.failed_pod_backoff.clone();
     let managed = manage::manage(
         &manage::ManageContext {
             daemon_set,
-            revision: &revision,
             allows_surge: rolling::allows_surge(daemon_set),
             now,
         },
@@ -124,8 +135,6 @@ pub fn plan(
         }
         let ctx = rolling::RollingContext {
             daemon_set,
-            revision: &revision,
-            now,
             created: &created,
             deleted: &deleted,
         };
@@ -153,7 +162,7 @@ pub fn plan(
         None
     };
 
-    let status = status::compute_status(daemon_set, &snapshot, &revision, now);
+    let status = status::compute_status(daemon_set, &snapshot);
     let status_changed = status::status_changed(daemon_set, &status);
     let min_ready = daemon_set.spec.min_ready_seconds;
     let mut requeue_after = managed.requeue_after;

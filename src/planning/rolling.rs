@@ -2,13 +2,12 @@
 //! actions: pods manage deletes are gone, pods it creates are present as new, unscheduled and
 //! not Ready.
 
-use super::cluster::Snapshot;
-use super::revision::CurrentRevision;
+use super::cluster::{PodFacts, Snapshot};
 use super::types::{
     BudgetUse, BudgetUseReason, CreateReason, DeleteReason, RollingUpdateError, UpdateBatch,
     UpdateMode,
 };
-use crate::model::{DaemonSet, IntOrPercentError, Pod, Time};
+use crate::model::{DaemonSet, IntOrPercentError};
 
 /// The rolling update's decisions before the burst cap.
 #[derive(Debug, Default)]
@@ -19,32 +18,31 @@ pub(crate) struct RollingOutcome {
 
 pub(crate) struct RollingContext<'a> {
     pub(crate) daemon_set: &'a DaemonSet,
-    pub(crate) revision: &'a CurrentRevision,
-    pub(crate) now: Time,
     /// Per node: manage creates a pod there in this plan.
     pub(crate) created: &'a [bool],
     /// Per pod: manage deletes it in this plan.
     pub(crate) deleted: &'a [bool],
 }
 
-/// A pod as the rolling update sees it.
+/// A pod as the rolling update sees it: one of the snapshot's, or one manage creates now.
 #[derive(Clone, Copy)]
-enum View<'a> {
-    Existing(usize, &'a Pod),
+enum View {
+    Existing(usize),
     Created,
 }
 
 /// The new and old pod of one key, or `None` when it has several of either.
-struct Split<'a> {
-    new: Option<View<'a>>,
-    old: Option<(usize, &'a Pod)>,
+#[derive(Clone, Copy)]
+struct Split {
+    new: Option<View>,
+    old: Option<usize>,
 }
 
 /// One key of upstream's node-to-pods map: a node of the list, or a vanished node's name.
 struct Key<'a> {
     name: &'a str,
     node: Option<usize>,
-    split: Option<Split<'a>>,
+    split: Option<Split>,
 }
 
 /// Upstream's `UnavailableCount` and `SurgeCount` for `desired` nodes, with the both-zero
@@ -110,91 +108,94 @@ pub(crate) fn rolling_update(
         .count();
     let desired = i64::try_from(desired).unwrap_or(i64::MAX);
     let (max_unavailable, max_surge) = budgets(ctx.daemon_set, desired)?;
-    let keys = keys(ctx, snapshot);
     if max_surge == 0 {
-        Ok(without_surge(ctx, &keys, desired, max_unavailable))
+        without_surge(ctx, snapshot, desired, max_unavailable)
     } else {
-        with_surge(ctx, snapshot, &keys, desired, max_surge)
+        with_surge(ctx, snapshot, desired, max_surge)
     }
 }
 
-fn keys<'a>(ctx: &RollingContext<'_>, snapshot: &'a Snapshot<'a>) -> Vec<Key<'a>> {
-    let mut keys = Vec::new();
-    let live = |p: usize| !ctx.deleted.get(p).copied().unwrap_or(false);
+/// Visits every key of the post-manage node-to-pods map: nodes with pods left or created,
+/// desired nodes without pods, and vanished nodes with pods left.
+fn for_each_key<'a>(
+    ctx: &RollingContext<'_>,
+    snapshot: &'a Snapshot<'a>,
+    mut visit: impl FnMut(Key<'a>) -> Result<(), RollingUpdateError>,
+) -> Result<(), RollingUpdateError> {
+    let live = |p: &usize| !ctx.deleted.get(*p).copied().unwrap_or(false);
     for node in 0..snapshot.nodes.len() {
         let created = ctx.created.get(node).copied().unwrap_or(false);
-        let mut remaining = snapshot
-            .pods_of(node)
-            .iter()
-            .copied()
-            .filter(|&p| live(p))
-            .peekable();
-        let has_pods = remaining.peek().is_some() || created;
+        let pods = snapshot.pods_of(node);
+        let has_pods = created || pods.iter().any(live);
         if !has_pods && !snapshot.placement(node).should_run {
             continue;
         }
-        let views = remaining
-            .filter_map(|p| snapshot.pod(p).map(|pod| View::Existing(p, pod)))
+        let views = pods
+            .iter()
+            .filter(|p| live(p))
+            .map(|&p| View::Existing(p))
             .chain(created.then_some(View::Created));
-        keys.push(Key {
+        visit(Key {
             name: snapshot.node_name(node),
             node: Some(node),
-            split: split(ctx.revision, views),
-        });
+            split: split(snapshot, views),
+        })?;
     }
     for (name, pods) in &snapshot.vanished {
-        let mut remaining = pods.iter().copied().filter(|&p| live(p)).peekable();
-        if remaining.peek().is_none() {
+        if !pods.iter().any(live) {
             continue;
         }
-        let views = remaining.filter_map(|p| snapshot.pod(p).map(|pod| View::Existing(p, pod)));
-        keys.push(Key {
+        let views = pods.iter().filter(|p| live(p)).map(|&p| View::Existing(p));
+        visit(Key {
             name,
             node: None,
-            split: split(ctx.revision, views),
-        });
+            split: split(snapshot, views),
+        })?;
     }
-    keys
+    Ok(())
 }
 
 /// Upstream's `findUpdatedPodsOnNode`, ignoring terminating pods.
-fn split<'a>(
-    revision: &CurrentRevision,
-    views: impl Iterator<Item = View<'a>>,
-) -> Option<Split<'a>> {
+fn split(snapshot: &Snapshot<'_>, views: impl Iterator<Item = View>) -> Option<Split> {
     let mut out = Split {
         new: None,
         old: None,
     };
     for view in views {
-        match view {
-            View::Existing(_, pod) if pod.is_terminating() => {}
-            View::Existing(p, pod) if !revision.is_updated(pod) => {
-                if out.old.replace((p, pod)).is_some() {
-                    return None;
-                }
+        let facts = facts_of(snapshot, view);
+        if facts.terminating() {
+            continue;
+        }
+        let replaced = if facts.updated() {
+            out.new.replace(view).is_some()
+        } else {
+            match view {
+                View::Existing(p) => out.old.replace(p).is_some(),
+                View::Created => false,
             }
-            new => {
-                if out.new.replace(new).is_some() {
-                    return None;
-                }
-            }
+        };
+        if replaced {
+            return None;
         }
     }
     Some(out)
 }
 
-fn available(view: View<'_>, min_ready: i32, now: Time) -> bool {
+fn facts_of(snapshot: &Snapshot<'_>, view: View) -> PodFacts {
     match view {
-        View::Existing(_, pod) => pod.is_available(min_ready, now),
-        View::Created => false,
+        View::Existing(p) => snapshot.facts(p),
+        View::Created => PodFacts::CREATED,
     }
 }
 
-fn unavailability(pod: &Pod, min_ready: i32) -> BudgetUseReason {
-    if !pod.is_ready() {
+/// Why a new pod is not available yet.
+fn unavailability(snapshot: &Snapshot<'_>, view: View, min_ready: i32) -> BudgetUseReason {
+    let View::Existing(p) = view else {
+        return BudgetUseReason::Created;
+    };
+    let Some(pod) = snapshot.pod(p).filter(|pod| pod.is_ready()) else {
         return BudgetUseReason::NotReady;
-    }
+    };
     pod.ready_condition()
         .and_then(|c| c.last_transition_time)
         .and_then(|t| t.checked_add_seconds(i64::from(min_ready)))
@@ -202,13 +203,6 @@ fn unavailability(pod: &Pod, min_ready: i32) -> BudgetUseReason {
             BudgetUseReason::NotReady,
             BudgetUseReason::WithinMinReadySeconds,
         )
-}
-
-fn view_unavailability(view: View<'_>, min_ready: i32) -> BudgetUseReason {
-    match view {
-        View::Existing(_, pod) => unavailability(pod, min_ready),
-        View::Created => BudgetUseReason::NotReady,
-    }
 }
 
 /// Keeps the first `count` items by key name: upstream picks in random map order; this crate
@@ -228,22 +222,22 @@ fn clamp_budget(budget: i64, used: usize, available: usize) -> usize {
 
 fn without_surge(
     ctx: &RollingContext<'_>,
-    keys: &[Key<'_>],
+    snapshot: &Snapshot<'_>,
     desired: i64,
     max_unavailable: i64,
-) -> (UpdateBatch, RollingOutcome) {
+) -> Result<(UpdateBatch, RollingOutcome), RollingUpdateError> {
     let min_ready = ctx.daemon_set.spec.min_ready_seconds;
     let mut used = Vec::new();
     let mut replace = Vec::new();
     let mut candidates = Vec::new();
-    for key in keys {
+    for_each_key(ctx, snapshot, |key| {
         let mut count = |why| {
             used.push(BudgetUse {
                 node: key.name.to_owned(),
                 why,
             })
         };
-        match &key.split {
+        match key.split {
             None => count(BudgetUseReason::SeveralPods),
             Some(Split {
                 new: None,
@@ -257,23 +251,24 @@ fn without_surge(
                 new: Some(new),
                 old: None,
             }) => {
-                if !available(*new, min_ready, ctx.now) {
-                    count(view_unavailability(*new, min_ready));
+                if !facts_of(snapshot, new).available() {
+                    count(unavailability(snapshot, new, min_ready));
                 }
             }
             Some(Split {
                 new: None,
-                old: Some((p, pod)),
+                old: Some(p),
             }) => {
-                if pod.is_available(min_ready, ctx.now) {
-                    candidates.push((key.name, *p));
+                if snapshot.facts(p).available() {
+                    candidates.push((key.name, p));
                 } else {
-                    replace.push((key.name, *p));
+                    replace.push((key.name, p));
                     count(BudgetUseReason::OldUnavailable);
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     // Candidates never raise the running count, so when the final count is under the budget
     // every available old pod was a candidate, and otherwise none is deleted.
     let budget = clamp_budget(max_unavailable, used.len(), candidates.len());
@@ -298,13 +293,12 @@ fn without_surge(
         surged: Vec::new(),
         waiting,
     };
-    (batch, outcome)
+    Ok((batch, outcome))
 }
 
 fn with_surge(
     ctx: &RollingContext<'_>,
     snapshot: &Snapshot<'_>,
-    keys: &[Key<'_>],
     desired: i64,
     max_surge: i64,
 ) -> Result<(UpdateBatch, RollingOutcome), RollingUpdateError> {
@@ -314,60 +308,70 @@ fn with_surge(
     let mut outcome = RollingOutcome::default();
     let mut sunset = Vec::new();
     let mut candidates = Vec::new();
-    for key in keys {
-        let Some(split) = &key.split else {
+    for_each_key(ctx, snapshot, |key| {
+        let Some(split) = key.split else {
             used.push(BudgetUse {
                 node: key.name.to_owned(),
                 why: BudgetUseReason::SeveralPods,
             });
-            continue;
+            return Ok(());
         };
         let counts_available = match (split.old, split.new) {
-            (Some((_, old)), _) => old.is_available(min_ready, ctx.now),
-            (None, Some(new)) => available(new, min_ready, ctx.now),
+            (Some(old), _) => snapshot.facts(old).available(),
+            (None, Some(new)) => facts_of(snapshot, new).available(),
             (None, None) => false,
         };
         if counts_available {
             number_available = number_available.saturating_add(1);
         }
-        let Some((old_index, old)) = split.old else {
-            continue;
+        let Some(old) = split.old else {
+            return Ok(());
         };
         match split.new {
             None => {
                 let Some(node) = key.node else {
                     return Err(RollingUpdateError::VanishedNode {
                         node: key.name.to_owned(),
-                        pod: old.metadata.name.clone(),
+                        pod: snapshot
+                            .pod(old)
+                            .map(|p| p.metadata.name.clone())
+                            .unwrap_or_default(),
                     });
                 };
                 let should_run = snapshot.placement(node).should_run;
-                if !old.is_available(min_ready, ctx.now) {
+                if !snapshot.facts(old).available() {
                     if should_run {
                         outcome
                             .creates
                             .push((node, CreateReason::SurgeForUnavailable));
                     } else {
-                        outcome.deletes.push((old_index, DeleteReason::Sunset));
+                        outcome.deletes.push((old, DeleteReason::Sunset));
                     }
                 } else if should_run {
                     candidates.push((key.name, node));
                 } else {
-                    sunset.push((key.name, old_index));
+                    sunset.push((key.name, old));
                 }
             }
             Some(new) => {
-                if available(new, min_ready, ctx.now) {
-                    outcome.deletes.push((old_index, DeleteReason::Superseded));
+                if facts_of(snapshot, new).available() {
+                    outcome.deletes.push((old, DeleteReason::Superseded));
                 } else {
+                    let why = match unavailability(snapshot, new, min_ready) {
+                        BudgetUseReason::NotReady | BudgetUseReason::Created => {
+                            BudgetUseReason::Surging
+                        }
+                        other => other,
+                    };
                     used.push(BudgetUse {
                         node: key.name.to_owned(),
-                        why: BudgetUseReason::Surging,
+                        why,
                     });
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     let deletable = number_available.saturating_sub(desired).max(0);
     let sunset_count = usize::try_from(deletable).unwrap_or(usize::MAX);
     for (_, p) in first_by_name(sunset, sunset_count) {

@@ -1,20 +1,13 @@
 //! The DaemonSet status (what `kubectl get ds` shows), counted from the oldest pod per node.
 
 use super::cluster::Snapshot;
-use super::revision::CurrentRevision;
-use crate::model::{DaemonSet, DaemonSetStatus, Time};
+use crate::model::{DaemonSet, DaemonSetStatus};
 
 fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-pub(crate) fn compute_status(
-    daemon_set: &DaemonSet,
-    snapshot: &Snapshot<'_>,
-    revision: &CurrentRevision,
-    now: Time,
-) -> DaemonSetStatus {
-    let min_ready = daemon_set.spec.min_ready_seconds;
+pub(crate) fn compute_status(daemon_set: &DaemonSet, snapshot: &Snapshot<'_>) -> DaemonSetStatus {
     let (mut desired, mut current, mut misscheduled) = (0usize, 0usize, 0usize);
     let (mut ready, mut available, mut updated) = (0usize, 0usize, 0usize);
     for node in 0..snapshot.nodes.len() {
@@ -22,17 +15,18 @@ pub(crate) fn compute_status(
         let scheduled = !pods.is_empty();
         if snapshot.placement(node).should_run {
             desired += 1;
-            let Some(pod) = pods.first().and_then(|&p| snapshot.pod(p)) else {
+            let Some(&oldest) = pods.first() else {
                 continue;
             };
+            let facts = snapshot.facts(oldest);
             current += 1;
-            if pod.is_ready() {
+            if facts.ready() {
                 ready += 1;
-                if pod.is_available(min_ready, now) {
+                if facts.available() {
                     available += 1;
                 }
             }
-            if revision.is_updated(pod) {
+            if facts.updated() {
                 updated += 1;
             }
         } else if scheduled {

@@ -315,6 +315,8 @@ pub enum BudgetUseReason {
     OldAndNew,
     /// The node's pod is not Ready.
     NotReady,
+    /// The node's new pod is created by this plan.
+    Created,
     /// The node's pod is Ready but not yet for minReadySeconds; available at this time.
     WithinMinReadySeconds(Time),
     /// The node's old pod is unavailable and is replaced now.
