@@ -298,19 +298,22 @@ impl Pod {
     /// `IsPodAvailable`, with the `<=` of Kubernetes 1.34 and later). A lastTransitionTime so
     /// late that adding minReadySeconds overflows never becomes available.
     pub fn is_available(&self, min_ready_seconds: i32, now: Time) -> bool {
-        let Some(ready) = self.ready_condition() else {
-            return false;
-        };
-        if ready.status != "True" {
-            return false;
+        self.readiness(min_ready_seconds, now).1
+    }
+
+    /// `(is_ready, is_available)` from one look at the Ready condition.
+    pub fn readiness(&self, min_ready_seconds: i32, now: Time) -> (bool, bool) {
+        match self.ready_condition() {
+            Some(ready) if ready.status == "True" => {
+                let available = min_ready_seconds == 0
+                    || ready
+                        .last_transition_time
+                        .and_then(|since| since.checked_add_seconds(i64::from(min_ready_seconds)))
+                        .is_some_and(|available_at| available_at <= now);
+                (true, available)
+            }
+            _ => (false, false),
         }
-        if min_ready_seconds == 0 {
-            return true;
-        }
-        ready
-            .last_transition_time
-            .and_then(|since| since.checked_add_seconds(i64::from(min_ready_seconds)))
-            .is_some_and(|available_at| available_at <= now)
     }
 
     /// Whether the pod has finished (`Failed` or `Succeeded`).

@@ -46,13 +46,12 @@ impl PodFacts {
             Self::SUCCEEDED,
             pod.status.phase == Some(PodPhase::Succeeded),
         );
-        set(Self::READY, pod.is_ready());
-        set(
-            Self::AVAILABLE,
-            pod.is_available(ctx.min_ready_seconds, ctx.now),
-        );
-        set(Self::UPDATED, ctx.revision.is_updated(pod));
-        set(Self::CURRENT_HASH, ctx.revision.has_current_hash(pod));
+        let (ready, available) = pod.readiness(ctx.min_ready_seconds, ctx.now);
+        set(Self::READY, ready);
+        set(Self::AVAILABLE, available);
+        let (updated, current_hash) = ctx.revision.classify(pod);
+        set(Self::UPDATED, updated);
+        set(Self::CURRENT_HASH, current_hash);
         PodFacts(bits)
     }
 
@@ -297,12 +296,8 @@ fn effective_namespace(namespace: &str) -> &str {
 /// Whether a controller reference points at this DaemonSet. A DaemonSet without a uid (a
 /// manifest that was never applied) owns the pods whose controller is a DaemonSet of its name.
 fn owns(daemon_set: &DaemonSet, owner: &OwnerReference) -> bool {
-    let same_kind_and_name = owner.kind == "DaemonSet" && owner.name == daemon_set.metadata.name;
-    if daemon_set.metadata.uid.is_empty() {
-        same_kind_and_name
-    } else {
-        owner.uid == daemon_set.metadata.uid && same_kind_and_name
-    }
+    let uid_matches = daemon_set.metadata.uid.is_empty() || owner.uid == daemon_set.metadata.uid;
+    uid_matches && owner.kind == "DaemonSet" && owner.name == daemon_set.metadata.name
 }
 
 /// The node a daemon pod runs on or is aimed at: `spec.nodeName`, else the single value of

@@ -110,19 +110,18 @@ impl CurrentRevision {
         }
     }
 
-    /// Upstream's `IsPodUpdated`: the hash label matches, or the legacy generation label does.
-    pub(crate) fn is_updated(&self, pod: &Pod) -> bool {
+    /// `(is_updated, has_current_hash)`: upstream's `IsPodUpdated` (the hash label matches, or
+    /// the legacy generation label does), and the hash label alone, which manage's surge rule
+    /// reads.
+    pub(crate) fn classify(&self, pod: &Pod) -> (bool, bool) {
         let labels = &pod.metadata.labels;
-        (!self.hash.is_empty() && labels.get(REVISION_HASH_LABEL) == Some(&self.hash))
+        let current_hash = labels.get(REVISION_HASH_LABEL) == Some(&self.hash);
+        let updated = (current_hash && !self.hash.is_empty())
             || self
                 .generation
                 .as_ref()
-                .is_some_and(|g| labels.get(TEMPLATE_GENERATION_LABEL) == Some(g))
-    }
-
-    /// Manage's surge rule looks at the hash label only.
-    pub(crate) fn has_current_hash(&self, pod: &Pod) -> bool {
-        pod.metadata.labels.get(REVISION_HASH_LABEL) == Some(&self.hash)
+                .is_some_and(|g| labels.get(TEMPLATE_GENERATION_LABEL) == Some(g));
+        (updated, current_hash)
     }
 }
 

@@ -79,11 +79,43 @@ enum CompiledTerm {
 #[derive(Debug, Clone)]
 struct CompiledRequirement {
     key: String,
+    /// Cheap fingerprint of `key`, so node labels are compared in full only when likely equal.
+    signature: KeySignature,
     operator: NodeSelectorOperator,
     values: Vec<String>,
     /// The parsed threshold of `Gt`/`Lt`.
     threshold: i64,
 }
+
+/// Length plus the first and last eight bytes of a label key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct KeySignature {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl KeySignature {
+    fn of(key: &str) -> Self {
+        let bytes = key.as_bytes();
+        let word = |chunk: &[u8]| {
+            let mut buf = [0u8; 8];
+            for (slot, byte) in buf.iter_mut().zip(chunk) {
+                *slot = *byte;
+            }
+            u64::from_le_bytes(buf)
+        };
+        let tail_start = bytes.len().saturating_sub(8);
+        KeySignature {
+            len: bytes.len(),
+            head: word(bytes.get(..8).unwrap_or(bytes)),
+            tail: word(bytes.get(tail_start..).unwrap_or(bytes)),
+        }
+    }
+}
+
+/// Terms with at most this many expressions are matched in one pass over the node's labels.
+const ONE_PASS_LIMIT: usize = 16;
 
 impl RequiredAffinity {
     pub(crate) fn new(spec: &PodSpec) -> Self {
@@ -111,11 +143,10 @@ impl RequiredAffinity {
             .iter()
             .all(|(k, v)| labels.get(k) == Some(v));
         selector_ok
-            && self.terms.as_ref().is_none_or(|terms| {
-                terms
-                    .iter()
-                    .any(|term| term_result(term, name, labels).is_ok())
-            })
+            && self
+                .terms
+                .as_ref()
+                .is_none_or(|terms| terms.iter().any(|term| term_matches(term, name, labels)))
     }
 
     /// Why the node does not fit, or `None` when it does.
@@ -210,6 +241,7 @@ fn compile_expression(r: &NodeSelectorRequirement) -> Result<CompiledRequirement
     }
     Ok(CompiledRequirement {
         key: r.key.clone(),
+        signature: KeySignature::of(&r.key),
         operator: r.operator.clone(),
         values: r.values.clone(),
         threshold,
@@ -231,10 +263,55 @@ fn compile_field(r: &NodeSelectorRequirement) -> Result<CompiledRequirement, Str
     }
     Ok(CompiledRequirement {
         key: r.key.clone(),
+        signature: KeySignature::of(&r.key),
         operator: r.operator.clone(),
         values: r.values.clone(),
         threshold: 0,
     })
+}
+
+/// Whether a term matches, without saying why not: the plan's hot path. Small terms look up
+/// all their keys in one pass over the node's labels (a node has few labels, a NotIn exclusion
+/// term several keys), comparing full keys only when the fingerprints agree.
+fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
+    let CompiledTerm::Valid {
+        expressions,
+        fields,
+    } = term
+    else {
+        return false;
+    };
+    if expressions.len() > ONE_PASS_LIMIT {
+        return term_result(term, name, labels).is_ok();
+    }
+    let mut found: [Option<&str>; ONE_PASS_LIMIT] = [None; ONE_PASS_LIMIT];
+    for (key, value) in labels {
+        let signature = KeySignature::of(key);
+        for (slot, r) in found.iter_mut().zip(expressions) {
+            if r.signature == signature && r.key == *key {
+                *slot = Some(value.as_str());
+            }
+        }
+    }
+    expressions
+        .iter()
+        .zip(found)
+        .all(|(r, value)| expression_holds(r, value))
+        && fields_hold(fields, name)
+}
+
+fn field_holds(r: &CompiledRequirement, name: &str) -> bool {
+    let field_value = if r.key == NODE_NAME_FIELD { name } else { "" };
+    let equal = r.values.first().is_some_and(|v| v == field_value);
+    match r.operator {
+        NodeSelectorOperator::In => equal,
+        _ => !equal,
+    }
+}
+
+/// A node without a name has no fields, and upstream then skips matchFields entirely.
+fn fields_hold(fields: &[CompiledRequirement], name: &str) -> bool {
+    name.is_empty() || fields.iter().all(|r| field_holds(r, name))
 }
 
 fn term_result(term: &CompiledTerm, name: &str, labels: &Labels) -> Result<(), TermFailure> {
@@ -257,16 +334,10 @@ fn term_result(term: &CompiledTerm, name: &str, labels: &Labels) -> Result<(), T
             ));
         }
     }
-    // A node without a name has no fields, and upstream then skips matchFields entirely.
     if !name.is_empty() {
         for (index, r) in fields.iter().enumerate() {
-            let field_value = if r.key == NODE_NAME_FIELD { name } else { "" };
-            let equal = r.values.first().is_some_and(|v| v == field_value);
-            let holds = match r.operator {
-                NodeSelectorOperator::In => equal,
-                _ => !equal,
-            };
-            if !holds {
+            if !field_holds(r, name) {
+                let field_value = if r.key == NODE_NAME_FIELD { name } else { "" };
                 return Err(requirement_failure(
                     "matchFields",
                     index,
