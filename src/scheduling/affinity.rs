@@ -73,6 +73,8 @@ enum CompiledTerm {
     Valid {
         expressions: Vec<CompiledRequirement>,
         fields: Vec<CompiledRequirement>,
+        /// [`KeySignature::length_bit`] of every expression key.
+        key_lengths: u64,
     },
 }
 
@@ -98,19 +100,28 @@ struct KeySignature {
 impl KeySignature {
     fn of(key: &str) -> Self {
         let bytes = key.as_bytes();
-        let word = |chunk: &[u8]| {
-            let mut buf = [0u8; 8];
-            for (slot, byte) in buf.iter_mut().zip(chunk) {
-                *slot = *byte;
-            }
-            u64::from_le_bytes(buf)
-        };
-        let tail_start = bytes.len().saturating_sub(8);
         KeySignature {
             len: bytes.len(),
             head: word(bytes.get(..8).unwrap_or(bytes)),
-            tail: word(bytes.get(tail_start..).unwrap_or(bytes)),
+            tail: word(bytes.get(bytes.len().saturating_sub(8)..).unwrap_or(bytes)),
         }
+    }
+
+    /// A bit per key length (lengths of 63 and more share the top bit), to skip most node
+    /// labels with one test.
+    fn length_bit(len: usize) -> u64 {
+        1u64 << len.min(63)
+    }
+}
+
+/// Up to eight bytes as a little-endian word.
+fn word(chunk: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(chunk) {
+        Ok(eight) => u64::from_le_bytes(eight),
+        Err(_) => chunk
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
     }
 }
 
@@ -200,6 +211,9 @@ fn compile_selector(selector: &NodeSelector) -> Vec<CompiledTerm> {
                 .collect();
             match (expressions, fields) {
                 (Ok(expressions), Ok(fields)) => CompiledTerm::Valid {
+                    key_lengths: expressions
+                        .iter()
+                        .fold(0, |mask, r| mask | KeySignature::length_bit(r.key.len())),
                     expressions,
                     fields,
                 },
@@ -277,6 +291,7 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
     let CompiledTerm::Valid {
         expressions,
         fields,
+        key_lengths,
     } = term
     else {
         return false;
@@ -286,6 +301,9 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
     }
     let mut found: [Option<&str>; ONE_PASS_LIMIT] = [None; ONE_PASS_LIMIT];
     for (key, value) in labels {
+        if key_lengths & KeySignature::length_bit(key.len()) == 0 {
+            continue;
+        }
         let signature = KeySignature::of(key);
         for (slot, r) in found.iter_mut().zip(expressions) {
             if r.signature == signature && r.key == *key {
@@ -321,6 +339,7 @@ fn term_result(term: &CompiledTerm, name: &str, labels: &Labels) -> Result<(), T
         CompiledTerm::Valid {
             expressions,
             fields,
+            ..
         } => (expressions, fields),
     };
     for (index, r) in expressions.iter().enumerate() {
