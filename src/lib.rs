@@ -82,5 +82,6 @@ pub use simulate::Simulator;
 #[cfg(feature = "yaml")]
 pub use load::{
     LoadError, MAX_INPUT_BYTES, load_daemonset, load_daemonset_from_reader, load_nodes,
-    load_nodes_from_reader, load_pods, load_pods_from_reader,
+    load_nodes_from_reader, load_pods, load_pods_from_reader, load_revisions,
+    load_revisions_from_reader,
 };
