@@ -7,6 +7,10 @@
 //! says for every node why a daemon pod does or does not belong there, and
 //! [`preview_rollout`] plays the rest of a rolling update forward, batch by batch.
 //!
+//! Around a sync: [`plan_history`] keeps the ControllerRevisions as the controller does and
+//! yields the current revision hash, and [`rollback`] restores an earlier template as `kubectl
+//! rollout undo` does.
+//!
 //! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
 //! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
 //! with the `yaml` feature (on by default); the model types mirror Kubernetes' field names, so
@@ -39,9 +43,9 @@
 //! # Layers
 //!
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
-//! [`LabelMatcher`]), which planning ([`plan`]) uses; presentation ([`explain`],
-//! [`preview_rollout`], [`Simulator`]) sits on top. Loading manifests is at the edge, behind the
-//! `yaml` feature.
+//! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`]) uses; presentation
+//! ([`explain`], [`preview_rollout`], [`Simulator`]) sits on top. Loading manifests is at the
+//! edge, behind the `yaml` feature.
 //!
 //! # Where this crate chooses for upstream
 //!
@@ -53,6 +57,7 @@
 #![deny(missing_docs)]
 
 mod explain;
+mod history;
 pub mod model;
 mod planning;
 mod preview;
@@ -73,6 +78,10 @@ pub use validation::{
 };
 
 pub use explain::{NodeExplanation, explain};
+pub use history::{
+    HistoryError, HistoryOptions, HistoryPlan, RevisionRef, RollbackError, plan_history,
+    render_revision, rollback,
+};
 pub use model::*;
 pub use planning::*;
 pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};

@@ -20,7 +20,7 @@ pub use types::{
     UpdateMode,
 };
 
-pub(crate) use cluster::{Snapshot, target_node};
+pub(crate) use cluster::{Claim, Snapshot, claim, effective_namespace, owns, target_node};
 pub(crate) use revision::CurrentRevision;
 
 use crate::model::{DaemonSet, LabelSelector, Node, Pod};
