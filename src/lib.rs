@@ -8,8 +8,8 @@
 //! [`preview_rollout`] plays the rest of a rolling update forward, batch by batch.
 //!
 //! Around a sync: [`plan_history`] keeps the ControllerRevisions as the controller does and
-//! yields the current revision hash, and [`rollback`] restores an earlier template as `kubectl
-//! rollout undo` does.
+//! yields the current revision hash, [`rollback`] restores an earlier template as `kubectl
+//! rollout undo` does, and [`teardown`] plans what deleting the DaemonSet does to its pods.
 //!
 //! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
 //! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
@@ -43,9 +43,9 @@
 //! # Layers
 //!
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
-//! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`]) uses; presentation
-//! ([`explain`], [`preview_rollout`], [`Simulator`]) sits on top. Loading manifests is at the
-//! edge, behind the `yaml` feature.
+//! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`], [`teardown`]) uses;
+//! presentation ([`explain`], [`preview_rollout`], [`Simulator`]) sits on top. Loading
+//! manifests is at the edge, behind the `yaml` feature.
 //!
 //! # Where this crate chooses for upstream
 //!
@@ -64,6 +64,7 @@ mod preview;
 mod scheduling;
 mod simulate;
 mod syntax;
+mod teardown;
 
 mod defaults;
 mod validation;
@@ -87,6 +88,7 @@ pub use planning::*;
 pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};
 pub use scheduling::*;
 pub use simulate::Simulator;
+pub use teardown::{PropagationPolicy, Teardown, UnknownPropagationPolicy, teardown};
 
 #[cfg(feature = "yaml")]
 pub use load::{
