@@ -9,7 +9,8 @@
 //!
 //! Around a sync: [`plan_history`] keeps the ControllerRevisions as the controller does and
 //! yields the current revision hash, [`rollback`] restores an earlier template as `kubectl
-//! rollout undo` does, and [`teardown`] plans what deleting the DaemonSet does to its pods.
+//! rollout undo` does, [`rollout_status`] says what `kubectl rollout status` would, and
+//! [`teardown`] plans what deleting the DaemonSet does to its pods.
 //!
 //! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
 //! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
@@ -44,8 +45,8 @@
 //!
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
 //! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`], [`teardown`]) uses;
-//! presentation ([`explain`], [`preview_rollout`], [`Simulator`]) sits on top. Loading
-//! manifests is at the edge, behind the `yaml` feature.
+//! presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`]) sits on
+//! top. Loading manifests is at the edge, behind the `yaml` feature.
 //!
 //! # Where this crate chooses for upstream
 //!
@@ -61,6 +62,7 @@ mod history;
 pub mod model;
 mod planning;
 mod preview;
+mod rollout_status;
 mod scheduling;
 mod simulate;
 mod syntax;
@@ -86,6 +88,7 @@ pub use history::{
 pub use model::*;
 pub use planning::*;
 pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};
+pub use rollout_status::{RolloutStatus, rollout_status};
 pub use scheduling::*;
 pub use simulate::Simulator;
 pub use teardown::{PropagationPolicy, Teardown, UnknownPropagationPolicy, teardown};
