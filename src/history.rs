@@ -4,17 +4,6 @@
 //! `constructHistory` at the start, `cleanupHistory` at the end); [`rollback`] does what
 //! `kubectl rollout undo daemonset` does; [`render_revision`] builds the object a create stands
 //! for.
-//!
-//! # Which revision is current
-//!
-//! Upstream compares the revision's `data` byte for byte with a patch it marshals from the
-//! DaemonSet (`{"spec":{"template":{...,"$patch":"replace"}}}`, Go's JSON encoder). Those bytes
-//! cannot be reproduced outside Go, so this crate compares meaning instead: the revision's
-//! `data.spec.template` (without `$patch`) is read as a [`PodTemplateSpec`], and both templates
-//! are serialized to JSON values and compared (object key order does not matter). Fields the
-//! model does not type (containers, volumes, ...) are compared verbatim; `creationTimestamp:
-//! null`, which Go writes into every stored template, reads as absent. Two templates the API
-//! server stores identically therefore match, as upstream's bytes do.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -240,8 +229,8 @@ impl Claimed<'_> {
 ///
 /// 1. A claimed revision without a `controller-revision-hash` label gets one whose value is
 ///    its name, not a hash (an update).
-/// 2. Revisions whose template is the DaemonSet's are current (see the [module
-///    documentation](self) for how templates are compared); the others are old.
+/// 2. Revisions whose template is the DaemonSet's are current (see below for how templates are
+///    compared); the others are old.
 /// 3. No current revision: one is created, named `<daemonset>-<hash>` and numbered one above
 ///    the highest old revision. When a revision of that name exists with another template,
 ///    upstream bumps `status.collisionCount` and fails the sync: `collision_count` says so and
@@ -263,6 +252,19 @@ impl Claimed<'_> {
 ///
 /// A DaemonSet being deleted or selecting every pod is skipped before the history, as
 /// [`crate::plan`] skips it.
+///
+/// # Which revision is current
+///
+/// Upstream compares the revision's `data` byte for byte with a patch it marshals from the
+/// DaemonSet (`{"spec":{"template":{...,"$patch":"replace"}}}`, Go's JSON encoder). Those bytes
+/// cannot be reproduced outside Go, so this crate compares meaning instead: the revision's
+/// `data.spec.template` (without `$patch`) is read as a [`PodTemplateSpec`], and both templates
+/// are serialized to JSON values and compared (object key order does not matter). Fields the
+/// model does not type (containers, volumes, ...) are compared verbatim; `creationTimestamp:
+/// null`, which Go writes into every stored template, reads as absent. Two templates the API
+/// server stores identically therefore match, as upstream's bytes do. Pass the DaemonSet as
+/// the API server returns it: a manifest from disk lacks the defaults (`dnsPolicy`,
+/// `imagePullPolicy`, ...) the stored revisions carry, and would match none of them.
 ///
 /// ```
 /// use daemonset_planner::{
