@@ -80,9 +80,10 @@ pub struct HistoryPlan {
     /// Revisions to delete, by name: duplicates of the current revision first, then `cleanup`.
     pub delete: Vec<String>,
     /// The part of `delete` that is history cleanup: the oldest old revisions beyond
-    /// `spec.revisionHistoryLimit` that no pod uses. Upstream cleans up only after manage and
-    /// the rolling update succeeded, so with a [`crate::RollingUpdateStep::Failed`] plan these
-    /// wait for a later sync.
+    /// `spec.revisionHistoryLimit` that no pod uses. Upstream cleans up only at the end of a
+    /// full sync in which manage and the rolling update succeeded: with a
+    /// [`crate::RollingUpdateStep::Failed`] plan, or in a status-only sync (creates or deletes
+    /// of an earlier sync not yet observed), these wait for a later sync.
     pub cleanup: Vec<String>,
     /// Pods to label `controller-revision-hash: <hash>`, as `(pod, hash)`, by pod name. Only
     /// when duplicate current revisions are merged; see [`plan_history`].
