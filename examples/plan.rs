@@ -2,21 +2,30 @@
 //!
 //! ```text
 //! cargo run --release --example plan -- --daemonset DS.yaml --nodes NODES.yaml [--pods PODS.yaml]
-//!     [--now RFC3339] [--revision HASH] [--output table|json|yaml] [--explain]
-//!     [--rollout [--pod-startup-seconds N]]
+//!     [--revisions REVISIONS.yaml] [--now RFC3339] [--revision HASH]
+//!     [--output table|json|yaml] [--explain] [--status] [--rollout [--pod-startup-seconds N]]
+//! cargo run --example plan -- ... --revisions REVISIONS.yaml --rollback-to N
+//! cargo run --example plan -- ... --teardown Foreground|Background|Orphan
 //! ```
 //!
-//! With no arguments it plans the bundled example cluster in `examples/data/`. Invalid input
-//! prints the errors on stderr, nothing on stdout, and exits with code 2. This command line and
-//! its JSON output are a contract other tools rely on: keys are only ever added.
+//! With no arguments it plans the bundled example cluster in `examples/data/`. With
+//! `--revisions` it also plans the ControllerRevisions (`"history"` in JSON) and plans the pods
+//! with the history's hash. `--rollback-to N` prints only the DaemonSet to apply, as YAML, as
+//! `kubectl rollout undo --to-revision=N` would restore it. `--teardown POLICY` plans deleting
+//! the DaemonSet instead of a sync. `--status` adds `kubectl rollout status`'s message to the
+//! table (JSON always carries it as `"rolloutStatus"`). Invalid input prints the errors on
+//! stderr, nothing on stdout, and exits with code 2. This command line and its JSON output are a
+//! contract other tools rely on: keys are only ever added.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;
 
 use daemonset_planner::{
-    Action, DaemonSet, Node, NodeExplanation, Plan, PlanOptions, Pod, RollingUpdateStep,
-    RolloutPreview, Time, UpdateBatch, apply_defaults, explain, load_daemonset, load_nodes,
-    load_pods, plan, preview_rollout, validate_daemonset,
+    Action, ControllerRevision, DaemonSet, DaemonSetStatus, HistoryOptions, HistoryPlan, Node,
+    NodeExplanation, Plan, PlanOptions, Pod, PropagationPolicy, RevisionRef, RollingUpdateStep,
+    RolloutPreview, RolloutStatus, Teardown, Time, UpdateBatch, apply_defaults, explain,
+    load_daemonset, load_nodes, load_pods, load_revisions, plan, plan_history, preview_rollout,
+    rollback, rollout_status, teardown, validate_daemonset,
 };
 use serde_json::{Value, json};
 
@@ -24,8 +33,9 @@ const BUNDLED_DAEMONSET: &str = include_str!("data/fluentd-elasticsearch.yaml");
 const BUNDLED_NODES: &str = include_str!("data/nodes.yaml");
 const BUNDLED_PODS: &str = include_str!("data/pods.yaml");
 
-const USAGE: &str = "usage: plan [--daemonset FILE --nodes FILE [--pods FILE]] [--now RFC3339] \
-[--revision HASH] [--output table|json|yaml] [--explain] [--rollout [--pod-startup-seconds N]]";
+const USAGE: &str = "usage: plan [--daemonset FILE --nodes FILE [--pods FILE]] [--revisions FILE] \
+[--now RFC3339] [--revision HASH] [--output table|json|yaml] [--explain] [--status] \
+[--rollout [--pod-startup-seconds N]] [--rollback-to N] [--teardown Foreground|Background|Orphan]";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Output {
@@ -38,12 +48,16 @@ struct Args {
     daemonset: Option<String>,
     nodes: Option<String>,
     pods: Option<String>,
+    revisions: Option<String>,
     now: Option<String>,
     revision: Option<String>,
     output: Output,
     explain: bool,
     rollout: bool,
     pod_startup_seconds: i64,
+    status: bool,
+    rollback_to: Option<i64>,
+    teardown: Option<PropagationPolicy>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -51,12 +65,16 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         daemonset: None,
         nodes: None,
         pods: None,
+        revisions: None,
         now: None,
         revision: None,
         output: Output::Table,
         explain: false,
         rollout: false,
         pod_startup_seconds: 10,
+        status: false,
+        rollback_to: None,
+        teardown: None,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -75,6 +93,18 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--daemonset" => parsed.daemonset = Some(value("--daemonset")?),
             "--nodes" => parsed.nodes = Some(value("--nodes")?),
             "--pods" => parsed.pods = Some(value("--pods")?),
+            "--revisions" => parsed.revisions = Some(value("--revisions")?),
+            "--status" => parsed.status = true,
+            "--rollback-to" => {
+                let text = value("--rollback-to")?;
+                parsed.rollback_to = Some(text.parse().map_err(|_| {
+                    format!("--rollback-to must be a revision number (got {text:?})")
+                })?);
+            }
+            "--teardown" => {
+                let text = value("--teardown")?;
+                parsed.teardown = Some(text.parse().map_err(|err| format!("--teardown: {err}"))?);
+            }
             "--now" => parsed.now = Some(value("--now")?),
             "--revision" => parsed.revision = Some(value("--revision")?),
             "--output" | "-o" => {
@@ -104,6 +134,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
+    if parsed.rollback_to.is_some() && parsed.revisions.is_none() {
+        return Err("--rollback-to needs --revisions".to_owned());
+    }
+    if parsed.rollback_to.is_some() && parsed.teardown.is_some() {
+        return Err("--rollback-to and --teardown exclude each other".to_owned());
+    }
     match (&parsed.daemonset, &parsed.nodes) {
         (Some(_), None) => Err("--nodes is required with --daemonset".to_owned()),
         (None, Some(_)) => Err("--daemonset is required with --nodes".to_owned()),
@@ -122,6 +158,8 @@ struct Inputs {
     daemon_set: DaemonSet,
     nodes: Vec<Node>,
     pods: Vec<Pod>,
+    /// `None` without `--revisions`.
+    revisions: Option<Vec<ControllerRevision>>,
 }
 
 fn load(args: &Args) -> Result<Inputs, Vec<String>> {
@@ -157,7 +195,17 @@ fn load(args: &Args) -> Result<Inputs, Vec<String>> {
     let pods = load_pods(&pods_text)
         .map_err(|e| errors.push(format!("{pods_name}: {e}")))
         .ok();
-    let (Some(mut daemon_set), Some(nodes), Some(pods)) = (daemon_set, nodes, pods) else {
+    let revisions = match &args.revisions {
+        None => Some(None),
+        Some(path) => read(path)
+            .and_then(|text| load_revisions(&text).map_err(|e| format!("{path}: {e}")))
+            .map_err(|e| errors.push(e))
+            .ok()
+            .map(Some),
+    };
+    let (Some(mut daemon_set), Some(nodes), Some(pods), Some(revisions)) =
+        (daemon_set, nodes, pods, revisions)
+    else {
         return Err(errors);
     };
     apply_defaults(&mut daemon_set);
@@ -172,6 +220,7 @@ fn load(args: &Args) -> Result<Inputs, Vec<String>> {
         daemon_set,
         nodes,
         pods,
+        revisions,
     })
 }
 
@@ -202,41 +251,89 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(to) = args.rollback_to {
+        return print_rollback(&inputs, to);
+    }
+    if let Some(policy) = args.teardown {
+        return print_teardown(&inputs, policy, args.output, args.status);
+    }
+    let history = match &inputs.revisions {
+        None => None,
+        Some(revisions) => {
+            let mut history_options = HistoryOptions::new();
+            if let Some(hash) = &args.revision {
+                history_options = history_options.with_hash(hash.clone());
+            }
+            match plan_history(
+                &inputs.daemon_set,
+                revisions,
+                &inputs.pods,
+                &history_options,
+            ) {
+                Ok(history) => Some(history),
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
     let mut options = PlanOptions::new(now);
-    options.revision = args.revision.clone();
-    let result = plan(&inputs.daemon_set, &inputs.nodes, &inputs.pods, &options).and_then(|plan| {
-        let nodes = explain(
-            &inputs.daemon_set,
-            &inputs.nodes,
-            &inputs.pods,
-            &plan,
-            &options,
-        )?;
-        let rollout = if args.rollout {
-            Some(preview_rollout(
+    options.revision = args.revision.clone().or_else(|| {
+        history
+            .as_ref()
+            .map(|h| h.hash.clone())
+            .filter(|hash| !hash.is_empty())
+    });
+    // A revision-name collision fails upstream's sync before any pod is managed.
+    let collision = history.as_ref().and_then(|h| h.collision_count);
+    let result = match collision {
+        Some(_) => Ok(None),
+        None => plan(&inputs.daemon_set, &inputs.nodes, &inputs.pods, &options).and_then(|plan| {
+            let nodes = explain(
                 &inputs.daemon_set,
                 &inputs.nodes,
                 &inputs.pods,
+                &plan,
                 &options,
-                args.pod_startup_seconds,
-            )?)
-        } else {
-            None
-        };
-        Ok((plan, nodes, rollout))
-    });
-    let (plan, nodes, rollout) = match result {
-        Ok(parts) => parts,
+            )?;
+            let rollout = if args.rollout {
+                Some(preview_rollout(
+                    &inputs.daemon_set,
+                    &inputs.nodes,
+                    &inputs.pods,
+                    &options,
+                    args.pod_startup_seconds,
+                )?)
+            } else {
+                None
+            };
+            Ok(Some((plan, nodes, rollout)))
+        }),
+    };
+    let planned = match result {
+        Ok(planned) => planned,
         Err(err) => {
             eprintln!("error: {err}");
             return ExitCode::from(2);
         }
     };
+    let mut judged = inputs.daemon_set.clone();
+    if let Some((plan, _, _)) = &planned {
+        judged.status = Some(plan.status.clone());
+    }
+    let status = rollout_status(&judged);
     let report = Report {
         daemon_set: &inputs.daemon_set,
-        plan: &plan,
-        nodes: &nodes,
-        rollout: rollout.as_ref(),
+        plan: planned.as_ref().map(|(plan, _, _)| plan),
+        nodes: planned
+            .as_ref()
+            .map_or(&[], |(_, nodes, _)| nodes.as_slice()),
+        rollout: planned
+            .as_ref()
+            .and_then(|(_, _, rollout)| rollout.as_ref()),
+        history: history.as_ref(),
+        rollout_status: &status,
     };
     match args.output {
         Output::Json => println!("{}", report.json()),
@@ -247,16 +344,131 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        Output::Table => print!("{}", report.table(args.explain)),
+        Output::Table => print!("{}", report.table(args.explain, args.status)),
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--rollback-to N`: the DaemonSet to apply, as YAML, and nothing else on stdout.
+fn print_rollback(inputs: &Inputs, to: i64) -> ExitCode {
+    let revisions = inputs.revisions.as_deref().unwrap_or_default();
+    let rolled = match rollback(&inputs.daemon_set, revisions, to) {
+        Ok(rolled) => rolled,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match serde_yaml::to_string(&rolled) {
+        Ok(text) => print!("{text}"),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    }
+    if rolled == inputs.daemon_set {
+        eprintln!("skipped rollback (current template already matches revision {to})");
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--teardown POLICY`: what deleting the DaemonSet does to its pods.
+fn print_teardown(
+    inputs: &Inputs,
+    policy: PropagationPolicy,
+    output: Output,
+    with_status: bool,
+) -> ExitCode {
+    let ds = &inputs.daemon_set;
+    let planned: Teardown = teardown(ds, &inputs.pods, policy);
+    let status = rollout_status(ds);
+    let json = json!({
+        "daemonSet": ds.metadata.display_name(),
+        "teardown": {
+            "policy": planned.policy.as_str(),
+            "daemonSetLast": planned.daemon_set_last,
+            "finalizer": planned.policy.finalizer(),
+        },
+        "actions": planned.actions.iter().map(action_json).collect::<Vec<_>>(),
+        "rolloutStatus": status_json(&status),
+    });
+    match output {
+        Output::Json => println!("{json}"),
+        Output::Yaml => match serde_yaml::to_string(&json) {
+            Ok(text) => print!("{text}"),
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+        },
+        Output::Table => {
+            let mut out = format!(
+                "Deleting daemonset {} with {} propagation:\n",
+                ds.metadata.display_name(),
+                planned.policy
+            );
+            if planned.actions.is_empty() {
+                out.push_str("  no pods\n");
+            }
+            for action in &planned.actions {
+                out.push_str(&format!("  {action}\n"));
+            }
+            match planned.policy.finalizer() {
+                Some(finalizer) if planned.daemon_set_last => out.push_str(&format!(
+                    "The DaemonSet object goes last (finalizer {finalizer}).\n"
+                )),
+                _ => out.push_str("The DaemonSet object goes first.\n"),
+            }
+            if with_status {
+                out.push_str(&format!("\n{status}\n"));
+            }
+            print!("{out}");
+        }
     }
     ExitCode::SUCCESS
 }
 
 struct Report<'a> {
     daemon_set: &'a DaemonSet,
-    plan: &'a Plan,
+    /// `None` when a revision-name collision fails the sync before pods are planned.
+    plan: Option<&'a Plan>,
     nodes: &'a [NodeExplanation],
     rollout: Option<&'a RolloutPreview>,
+    history: Option<&'a HistoryPlan>,
+    rollout_status: &'a RolloutStatus,
+}
+
+fn status_json(status: &RolloutStatus) -> Value {
+    json!({"done": status.done, "message": status.message})
+}
+
+fn refs_json(refs: &[RevisionRef]) -> Vec<Value> {
+    refs.iter()
+        .map(|r| json!({"name": r.name, "revision": r.revision}))
+        .collect()
+}
+
+fn history_json(history: &HistoryPlan) -> Value {
+    json!({
+        "current": history.current,
+        "hash": history.hash,
+        "create": refs_json(&history.create),
+        "update": refs_json(&history.update),
+        "delete": history.delete,
+        "cleanup": history.cleanup,
+        "relabel": history.relabel.iter().map(|(pod, hash)| json!({"pod": pod, "hash": hash})).collect::<Vec<_>>(),
+        "adopt": history.adopt,
+        "release": history.release,
+        "collisionCount": history.collision_count,
+    })
+}
+
+/// Why no pods are planned after a revision-name collision.
+fn collision_message(count: i32) -> String {
+    format!(
+        "a ControllerRevision of another template has the new revision's name: \
+         status.collisionCount must become {count}, and the sync fails until it is"
+    )
 }
 
 fn action_json(action: &Action) -> Value {
@@ -303,10 +515,39 @@ fn budget_reason(why: &daemonset_planner::BudgetUseReason) -> String {
     }
 }
 
+fn status_counts_json(s: &DaemonSetStatus) -> Value {
+    json!({
+        "desiredNumberScheduled": s.desired_number_scheduled,
+        "currentNumberScheduled": s.current_number_scheduled,
+        "numberMisscheduled": s.number_misscheduled,
+        "numberReady": s.number_ready,
+        "updatedNumberScheduled": s.updated_number_scheduled,
+        "numberAvailable": s.number_available,
+        "numberUnavailable": s.number_unavailable,
+        "observedGeneration": s.observed_generation,
+    })
+}
+
 impl Report<'_> {
     fn json(&self) -> Value {
-        let plan = self.plan;
-        let s = &plan.status;
+        let stored = self.daemon_set.status.clone().unwrap_or_default();
+        let Some(plan) = self.plan else {
+            let collision = self.history.and_then(|h| h.collision_count).unwrap_or(0);
+            return json!({
+                "daemonSet": self.daemon_set.metadata.display_name(),
+                "revision": "",
+                "actions": [],
+                "status": status_counts_json(&stored),
+                "statusChanged": false,
+                "skipped": collision_message(collision),
+                "deferred": {"creates": 0, "deletes": 0},
+                "requeueAfterSeconds": null,
+                "rollingUpdate": null,
+                "nodes": [],
+                "history": self.history.map(history_json),
+                "rolloutStatus": status_json(self.rollout_status),
+            });
+        };
         let rolling = match &plan.rolling_update {
             None => Value::Null,
             Some(RollingUpdateStep::Batch(batch)) => batch_json(batch),
@@ -317,16 +558,7 @@ impl Report<'_> {
             "daemonSet": self.daemon_set.metadata.display_name(),
             "revision": plan.revision,
             "actions": plan.actions.iter().map(action_json).collect::<Vec<_>>(),
-            "status": {
-                "desiredNumberScheduled": s.desired_number_scheduled,
-                "currentNumberScheduled": s.current_number_scheduled,
-                "numberMisscheduled": s.number_misscheduled,
-                "numberReady": s.number_ready,
-                "updatedNumberScheduled": s.updated_number_scheduled,
-                "numberAvailable": s.number_available,
-                "numberUnavailable": s.number_unavailable,
-                "observedGeneration": s.observed_generation,
-            },
+            "status": status_counts_json(&plan.status),
             "statusChanged": plan.status_changed,
             "skipped": plan.skipped.map(|r| r.to_string()),
             "deferred": {"creates": plan.deferred_creates, "deletes": plan.deferred_deletes},
@@ -341,7 +573,11 @@ impl Report<'_> {
                 "cause": n.cause.as_ref().map(|c| c.to_string()),
                 "reason": n.to_string(),
             })).collect::<Vec<_>>(),
+            "rolloutStatus": status_json(self.rollout_status),
         });
+        if let (Some(history), Some(map)) = (self.history, out.as_object_mut()) {
+            map.insert("history".to_owned(), history_json(history));
+        }
         if let (Some(rollout), Some(map)) = (self.rollout, out.as_object_mut()) {
             map.insert("rollout".to_owned(), json!({
                 "batches": rollout.batches.iter().map(|b| json!({"at": b.at.to_string(), "nodes": b.nodes})).collect::<Vec<_>>(),
@@ -354,9 +590,20 @@ impl Report<'_> {
         out
     }
 
-    fn table(&self, explain: bool) -> String {
-        let plan = self.plan;
-        let s = &plan.status;
+    fn table(&self, explain: bool, with_status: bool) -> String {
+        let mut out = self.plan_table(explain);
+        if let Some(history) = self.history {
+            out.push_str(&format!("History: {history}.\n"));
+        }
+        if with_status {
+            out.push_str(&format!("\n{}\n", self.rollout_status));
+        }
+        out
+    }
+
+    fn plan_table(&self, explain: bool) -> String {
+        let stored = self.daemon_set.status.clone().unwrap_or_default();
+        let s = self.plan.map_or(&stored, |plan| &plan.status);
         let node_selector = {
             let selector = &self.daemon_set.spec.template.spec.node_selector;
             if selector.is_empty() {
@@ -386,6 +633,14 @@ impl Report<'_> {
             s.number_available,
             node_selector
         ));
+        let Some(plan) = self.plan else {
+            let collision = self.history.and_then(|h| h.collision_count).unwrap_or(0);
+            out.push_str(&format!(
+                "Nothing to do: {}.\n",
+                collision_message(collision)
+            ));
+            return out;
+        };
         if let Some(reason) = plan.skipped {
             out.push_str(&format!("Nothing to do: {reason}.\n"));
             return out;

@@ -7,6 +7,11 @@
 //! says for every node why a daemon pod does or does not belong there, and
 //! [`preview_rollout`] plays the rest of a rolling update forward, batch by batch.
 //!
+//! Around a sync: [`plan_history`] keeps the ControllerRevisions as the controller does and
+//! yields the current revision hash, [`rollback`] restores an earlier template as `kubectl
+//! rollout undo` does, [`rollout_status`] says what `kubectl rollout status` would, and
+//! [`teardown`] plans what deleting the DaemonSet does to its pods.
+//!
 //! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
 //! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
 //! with the `yaml` feature (on by default); the model types mirror Kubernetes' field names, so
@@ -39,9 +44,9 @@
 //! # Layers
 //!
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
-//! [`LabelMatcher`]), which planning ([`plan`]) uses; presentation ([`explain`],
-//! [`preview_rollout`], [`Simulator`]) sits on top. Loading manifests is at the edge, behind the
-//! `yaml` feature.
+//! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`], [`teardown`]) uses;
+//! presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`]) sits on
+//! top. Loading manifests is at the edge, behind the `yaml` feature.
 //!
 //! # Where this crate chooses for upstream
 //!
@@ -53,12 +58,15 @@
 #![deny(missing_docs)]
 
 mod explain;
+mod history;
 pub mod model;
 mod planning;
 mod preview;
+mod rollout_status;
 mod scheduling;
 mod simulate;
 mod syntax;
+mod teardown;
 
 mod defaults;
 mod validation;
@@ -73,14 +81,21 @@ pub use validation::{
 };
 
 pub use explain::{NodeExplanation, explain};
+pub use history::{
+    HistoryError, HistoryOptions, HistoryPlan, RevisionRef, RollbackError, plan_history,
+    render_revision, rollback,
+};
 pub use model::*;
 pub use planning::*;
 pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};
+pub use rollout_status::{RolloutStatus, rollout_status};
 pub use scheduling::*;
 pub use simulate::Simulator;
+pub use teardown::{PropagationPolicy, Teardown, UnknownPropagationPolicy, teardown};
 
 #[cfg(feature = "yaml")]
 pub use load::{
     LoadError, MAX_INPUT_BYTES, load_daemonset, load_daemonset_from_reader, load_nodes,
-    load_nodes_from_reader, load_pods, load_pods_from_reader,
+    load_nodes_from_reader, load_pods, load_pods_from_reader, load_revisions,
+    load_revisions_from_reader,
 };

@@ -5,8 +5,8 @@
 //! - one object (`kind: Node`),
 //! - a multi-document stream (`---` between objects; empty documents are skipped),
 //! - a `v1 List` (what `kubectl get -o yaml` prints) or a typed list (`NodeList`, `PodList`,
-//!   `DaemonSetList`, as the API returns them; their items may leave out `kind` and
-//!   `apiVersion`, which are then filled in from the list),
+//!   `DaemonSetList`, `ControllerRevisionList`, as the API returns them; their items may leave
+//!   out `kind` and `apiVersion`, which are then filled in from the list),
 //!
 //! in any combination across the documents of one stream.
 //!
@@ -34,8 +34,9 @@
 //! # Checks
 //!
 //! Every object must have `kind` and `apiVersion`: a DaemonSet must be `apps/v1`
-//! (`extensions/v1beta1` and `apps/v1beta2` were removed in Kubernetes 1.16), a node or pod
-//! `v1`. Fields this crate does not model are ignored, as the API server's clients ignore
+//! (`extensions/v1beta1` and `apps/v1beta2` were removed in Kubernetes 1.16), a
+//! ControllerRevision `apps/v1` (`apps/v1beta1` and `apps/v1beta2` were removed in 1.16), a node
+//! or pod `v1`. Fields this crate does not model are ignored, as the API server's clients ignore
 //! fields they do not know, with one exception: a key that is not a field of its object but
 //! differs from a field this crate reads only by letter case or a letter or two
 //! (`metadata.Labels`, `nodeselector`, `tolerration`) is rejected with
@@ -68,7 +69,7 @@ use serde_yaml::{Mapping, Value};
 
 pub use error::LoadError;
 
-use crate::model::{DaemonSet, Node, Pod};
+use crate::model::{ControllerRevision, DaemonSet, Node, Pod};
 use schema::Schema;
 
 /// The largest input accepted, in bytes: 256 MiB.
@@ -115,6 +116,41 @@ pub fn load_pods(text: &str) -> Result<Vec<Pod>, LoadError> {
     load_all(text)
 }
 
+/// Loads every ControllerRevision of a manifest: single objects, streams and lists of
+/// `apps/v1 ControllerRevision`, such as `kubectl get controllerrevisions -o yaml` prints.
+/// Revisions of every owner are returned; [`crate::plan_history`] picks the DaemonSet's own.
+///
+/// ```
+/// use daemonset_planner::load_revisions;
+///
+/// let revisions = load_revisions(
+///     "apiVersion: v1
+/// kind: List
+/// items:
+/// - apiVersion: apps/v1
+///   kind: ControllerRevision
+///   metadata:
+///     name: fluentd-6d4b9c7f8
+///     namespace: kube-system
+///     labels: {name: fluentd, controller-revision-hash: 6d4b9c7f8}
+///   revision: 2
+///   data:
+///     spec:
+///       template:
+///         $patch: replace
+///         metadata: {creationTimestamp: null, labels: {name: fluentd}}
+///         spec:
+///           containers: [{name: fluentd, image: fluentd:v2}]
+/// ",
+/// )?;
+/// assert_eq!(revisions[0].revision, 2);
+/// assert_eq!(revisions[0].hash(), Some("6d4b9c7f8"));
+/// # Ok::<(), daemonset_planner::LoadError>(())
+/// ```
+pub fn load_revisions(text: &str) -> Result<Vec<ControllerRevision>, LoadError> {
+    load_all(text)
+}
+
 /// [`load_daemonset`] from a reader, read to the end but no further than
 /// [`MAX_INPUT_BYTES`].
 pub fn load_daemonset_from_reader<R: Read>(reader: R) -> Result<DaemonSet, LoadError> {
@@ -129,6 +165,13 @@ pub fn load_nodes_from_reader<R: Read>(reader: R) -> Result<Vec<Node>, LoadError
 /// [`load_pods`] from a reader, read to the end but no further than [`MAX_INPUT_BYTES`].
 pub fn load_pods_from_reader<R: Read>(reader: R) -> Result<Vec<Pod>, LoadError> {
     load_pods(&read_limited(reader, MAX_INPUT_BYTES)?)
+}
+
+/// [`load_revisions`] from a reader, read to the end but no further than [`MAX_INPUT_BYTES`].
+pub fn load_revisions_from_reader<R: Read>(
+    reader: R,
+) -> Result<Vec<ControllerRevision>, LoadError> {
+    load_revisions(&read_limited(reader, MAX_INPUT_BYTES)?)
 }
 
 /// A kind of object that can be loaded.
@@ -201,6 +244,26 @@ impl Manifest for Pod {
 
     fn check_api_version(api_version: &str) -> ApiVersionCheck {
         core_v1(api_version)
+    }
+}
+
+impl Manifest for ControllerRevision {
+    const KIND: &'static str = "ControllerRevision";
+    const LIST_KIND: &'static str = "ControllerRevisionList";
+    const NOUN: &'static str = "controllerrevision";
+    const SCHEMA: &'static Schema = &schema::CONTROLLER_REVISION;
+
+    fn check_api_version(api_version: &str) -> ApiVersionCheck {
+        match api_version {
+            "apps/v1" => ApiVersionCheck::Supported,
+            "apps/v1beta1" | "apps/v1beta2" => ApiVersionCheck::Removed {
+                removed_in: "1.16",
+                use_instead: "apps/v1",
+            },
+            _ => ApiVersionCheck::Unsupported {
+                use_instead: "apps/v1",
+            },
+        }
     }
 }
 

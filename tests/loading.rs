@@ -12,12 +12,14 @@ use std::time::{Duration, Instant};
 use daemonset_planner::{
     DaemonSet, IntOrString, LoadError, NodeSelectorOperator, TaintEffect, TolerationOperator,
     UpdateStrategyType, load_daemonset, load_daemonset_from_reader, load_nodes,
-    load_nodes_from_reader, load_pods, load_pods_from_reader,
+    load_nodes_from_reader, load_pods, load_pods_from_reader, load_revisions,
+    load_revisions_from_reader,
 };
 use proptest::prelude::*;
 
 const FLUENTD: &str = include_str!("data/fluentd-elasticsearch.yaml");
 const FLANNEL: &str = include_str!("data/kube-flannel.yaml");
+const REVISIONS: &str = include_str!("../examples/data/revisions.yaml");
 
 fn node(name: &str) -> String {
     format!("apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n")
@@ -1020,4 +1022,93 @@ proptest! {
         let again = load_daemonset(&serde_yaml::to_string(&ds).unwrap()).unwrap();
         prop_assert_eq!(again, ds);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ControllerRevisions
+
+#[test]
+fn revisions_load_as_kubectl_get_controllerrevisions_prints_them() {
+    let revisions = load_revisions(REVISIONS).unwrap();
+    assert_eq!(revisions.len(), 2);
+    let first = &revisions[0];
+    assert_eq!(first.metadata.name, "fluentd-elasticsearch-7b9c6d5f8");
+    assert_eq!(first.metadata.namespace, "kube-system");
+    assert_eq!(first.revision, 1);
+    assert_eq!(first.hash(), Some("7b9c6d5f8"));
+    assert_eq!(
+        first.metadata.controller_ref().unwrap().uid,
+        "3c0e6f5a-8b1d-4d2e-9a57-2f4c1b7e9d10"
+    );
+    // data is kept verbatim, the patch directive included ...
+    assert_eq!(first.data["spec"]["template"]["$patch"], "replace");
+    assert!(first.data["spec"]["template"]["metadata"]["creationTimestamp"].is_null());
+    // ... and reads back as the template it stores.
+    let template = first.pod_template().unwrap();
+    assert_eq!(
+        template.spec.other["containers"][0]["image"],
+        "quay.io/fluentd_elasticsearch/fluentd:v4.7.2"
+    );
+    assert_eq!(template.spec.restart_policy, "Always");
+    assert_eq!(
+        load_revisions_from_reader(REVISIONS.as_bytes()).unwrap(),
+        revisions
+    );
+}
+
+#[test]
+fn a_typed_revision_list_fills_in_kind_and_api_version() {
+    let revisions = load_revisions(
+        "apiVersion: apps/v1
+kind: ControllerRevisionList
+items:
+- metadata: {name: agent-5d4b8c9f6, namespace: ops}
+  revision: 3
+  data: {spec: {template: {metadata: {labels: {app: agent}}}}}
+",
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            revisions[0].api_version.as_str(),
+            revisions[0].kind.as_str()
+        ),
+        ("apps/v1", "ControllerRevision")
+    );
+    assert_eq!(revisions[0].revision, 3);
+}
+
+#[test]
+fn revisions_of_the_removed_beta_apis_are_refused() {
+    for version in ["apps/v1beta1", "apps/v1beta2"] {
+        let text =
+            format!("apiVersion: {version}\nkind: ControllerRevision\nmetadata: {{name: r}}\n");
+        assert_eq!(
+            load_revisions(&text).unwrap_err().to_string(),
+            format!(
+                "document 0: ControllerRevision apiVersion {version} was removed in Kubernetes \
+                 1.16: use apps/v1"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_misspelt_revision_field_is_reported_but_nothing_inside_data_is() {
+    let typo = "apiVersion: apps/v1\nkind: ControllerRevision\nmetadata: {name: r}\nrevison: 2\n";
+    assert_eq!(
+        load_revisions(typo).unwrap_err().to_string(),
+        "document 0: unknown field `revison` at the top level, did you mean `revision`?"
+    );
+    let free = "apiVersion: apps/v1\nkind: ControllerRevision\nmetadata: {name: r}\n\
+                data: {spec: {templte: {}}}\n";
+    assert_eq!(
+        load_revisions(free).unwrap()[0].data["spec"]["templte"],
+        serde_json::json!({})
+    );
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n";
+    assert!(matches!(
+        load_revisions(pod),
+        Err(LoadError::WrongKind { .. })
+    ));
 }

@@ -197,6 +197,18 @@ pub(super) static POD: Schema = schema(
     &[],
 );
 
+/// `apps/v1 ControllerRevision`: `data` is kept verbatim, so nothing inside it is checked.
+pub(super) static CONTROLLER_REVISION: Schema = schema(
+    &[
+        ("apiVersion", Shape::Leaf),
+        ("kind", Shape::Leaf),
+        ("metadata", Shape::Object(&OBJECT_META)),
+        ("data", Shape::Leaf),
+        ("revision", Shape::Leaf),
+    ],
+    &[],
+);
+
 /// A `List` or typed list, apart from its items (checked each against its kind's schema).
 pub(super) static LIST: Schema = schema(
     &[
@@ -576,7 +588,7 @@ mod tests {
     #[test]
     fn no_field_is_both_modelled_and_unmodelled() {
         let mut schemas = Vec::new();
-        for root in [&DAEMONSET, &NODE, &POD, &LIST] {
+        for root in [&DAEMONSET, &NODE, &POD, &CONTROLLER_REVISION, &LIST] {
             all_schemas(root, &mut schemas);
         }
         for schema in schemas {
@@ -763,7 +775,20 @@ mod tests {
                 }],
             },
         };
+        let revision = crate::model::ControllerRevision {
+            api_version: "apps/v1".into(),
+            kind: "ControllerRevision".into(),
+            metadata: meta("r"),
+            data: serde_json::json!({"spec": {}}),
+            revision: 1,
+        };
         let mut problems = Vec::new();
+        compare(
+            &serde_yaml::to_value(&revision).unwrap(),
+            &CONTROLLER_REVISION,
+            "controllerrevision",
+            &mut problems,
+        );
         let daemonset = serde_yaml::to_value(&daemonset).unwrap();
         compare(&daemonset, &DAEMONSET, "daemonset", &mut problems);
         compare(

@@ -1,13 +1,15 @@
 //! The Kubernetes-shaped data model: plain structs with Kubernetes' field names.
 //!
 //! Fields the planner does not read are ignored on input, except in pod specs, which keep every
-//! field verbatim so that a created pod renders in full.
+//! field verbatim so that a created pod renders in full, and in a ControllerRevision's `data`,
+//! kept verbatim so that a rollback restores the template exactly.
 
 mod daemonset;
 pub(crate) mod intstr;
 mod meta;
 mod node;
 mod pod;
+mod revision;
 mod selector;
 pub(crate) mod string_enum;
 mod time;
@@ -25,5 +27,6 @@ pub use pod::{
     NodeSelectorTerm, Pod, PodCondition, PodPhase, PodSpec, PodStatus, PodTemplateSpec,
     PreferredSchedulingTerm, Toleration, TolerationOperator,
 };
+pub use revision::ControllerRevision;
 pub use selector::{LabelSelector, LabelSelectorOperator, LabelSelectorRequirement};
 pub use time::{Time, TimeParseError};

@@ -6,7 +6,7 @@ use foldhash::fast::RandomState;
 
 use super::revision::CurrentRevision;
 use super::types::{Action, PlanError};
-use crate::model::{DaemonSet, Node, OwnerReference, Pod, PodPhase, Time};
+use crate::model::{DaemonSet, Node, ObjectMeta, OwnerReference, Pod, PodPhase, Time};
 use crate::scheduling::{DaemonPlacement, LabelMatcher, NODE_NAME_FIELD, Placement};
 
 /// Where a claimed pod lives.
@@ -127,7 +127,6 @@ impl<'a> Snapshot<'a> {
         let placements = nodes.iter().map(|n| placement.placement(n)).collect();
 
         let namespace = effective_namespace(&daemon_set.metadata.namespace);
-        let being_deleted = daemon_set.metadata.deletion_timestamp.is_some();
         let mut seen_names: HashSet<&str, RandomState> =
             HashSet::with_capacity_and_hasher(pods.len(), RandomState::default());
         let mut facts = vec![PodFacts::default(); pods.len()];
@@ -137,34 +136,15 @@ impl<'a> Snapshot<'a> {
             if effective_namespace(&pod.metadata.namespace) != namespace {
                 continue;
             }
-            let claimed = match pod.metadata.controller_ref() {
-                Some(owner) if !owns(daemon_set, owner) => false,
-                Some(_) => {
-                    if selector.matches(&pod.metadata.labels) {
-                        true
-                    } else {
-                        if !being_deleted {
-                            claim_actions.push(Action::Release {
-                                pod: pod.metadata.name.clone(),
-                            });
-                        }
-                        false
-                    }
+            let pod_name = || pod.metadata.name.clone();
+            match claim(daemon_set, selector, &pod.metadata) {
+                Claim::Owned => {}
+                Claim::Adopt => claim_actions.push(Action::Adopt { pod: pod_name() }),
+                Claim::Release => {
+                    claim_actions.push(Action::Release { pod: pod_name() });
+                    continue;
                 }
-                None => {
-                    let adopt = !being_deleted
-                        && !pod.is_terminating()
-                        && selector.matches(&pod.metadata.labels);
-                    if adopt {
-                        claim_actions.push(Action::Adopt {
-                            pod: pod.metadata.name.clone(),
-                        });
-                    }
-                    adopt
-                }
-            };
-            if !claimed {
-                continue;
+                Claim::Ignore => continue,
             }
             if !seen_names.insert(pod.metadata.name.as_str()) {
                 return Err(PlanError::DuplicatePodName {
@@ -284,8 +264,37 @@ fn action_pod(action: &Action) -> &str {
     }
 }
 
+/// How one object of the DaemonSet's namespace (a pod or a ControllerRevision) is claimed:
+/// upstream's controller-reference manager, shared by pods and revisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Claim {
+    /// Controlled by the DaemonSet and selected: it belongs to it.
+    Owned,
+    /// An orphan the selector picks: adopted, then it belongs to the DaemonSet.
+    Adopt,
+    /// Controlled by the DaemonSet but no longer selected: the reference is removed.
+    Release,
+    /// Controlled by something else, or an orphan that is not adopted.
+    Ignore,
+}
+
+/// Claims one object of the DaemonSet's namespace. A DaemonSet being deleted neither adopts nor
+/// releases; a terminating orphan is never adopted.
+pub(crate) fn claim(daemon_set: &DaemonSet, selector: &LabelMatcher, meta: &ObjectMeta) -> Claim {
+    let being_deleted = daemon_set.metadata.deletion_timestamp.is_some();
+    let selected = || selector.matches(&meta.labels);
+    match meta.controller_ref() {
+        Some(owner) if !owns(daemon_set, owner) => Claim::Ignore,
+        Some(_) if selected() => Claim::Owned,
+        Some(_) if being_deleted => Claim::Ignore,
+        Some(_) => Claim::Release,
+        None if !being_deleted && meta.deletion_timestamp.is_none() && selected() => Claim::Adopt,
+        None => Claim::Ignore,
+    }
+}
+
 /// Manifests without a namespace land in `default`.
-fn effective_namespace(namespace: &str) -> &str {
+pub(crate) fn effective_namespace(namespace: &str) -> &str {
     if namespace.is_empty() {
         "default"
     } else {
@@ -295,7 +304,7 @@ fn effective_namespace(namespace: &str) -> &str {
 
 /// Whether a controller reference points at this DaemonSet. A DaemonSet without a uid (a
 /// manifest that was never applied) owns the pods whose controller is a DaemonSet of its name.
-fn owns(daemon_set: &DaemonSet, owner: &OwnerReference) -> bool {
+pub(crate) fn owns(daemon_set: &DaemonSet, owner: &OwnerReference) -> bool {
     let uid_matches = daemon_set.metadata.uid.is_empty() || owner.uid == daemon_set.metadata.uid;
     uid_matches && owner.kind == "DaemonSet" && owner.name == daemon_set.metadata.name
 }

@@ -20,7 +20,9 @@ pub use types::{
     UpdateMode,
 };
 
-pub(crate) use cluster::{FactsContext, Snapshot, target_node};
+pub(crate) use cluster::{
+    Claim, FactsContext, Snapshot, claim, effective_namespace, owns, target_node,
+};
 pub(crate) use revision::CurrentRevision;
 
 use crate::model::{DaemonSet, LabelSelector, Node, Pod};

@@ -152,6 +152,9 @@ pub enum DeleteReason {
     OutdatedUnavailable,
     /// Surge: an old pod on a node the new template can no longer use.
     Sunset,
+    /// The DaemonSet is deleted with foreground or background propagation: the garbage
+    /// collector deletes its pods ([`crate::teardown`]).
+    Teardown,
 }
 
 impl CreateReason {
@@ -179,6 +182,7 @@ impl DeleteReason {
             DeleteReason::Outdated => "outdated",
             DeleteReason::OutdatedUnavailable => "outdated-unavailable",
             DeleteReason::Sunset => "sunset",
+            DeleteReason::Teardown => "teardown",
         }
     }
 }
