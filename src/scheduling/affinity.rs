@@ -84,6 +84,7 @@ struct CompiledRequirement {
     /// Cheap fingerprint of `key`, so node labels are compared in full only when likely equal.
     signature: KeySignature,
     operator: NodeSelectorOperator,
+    op: Op,
     values: Vec<String>,
     /// The parsed threshold of `Gt`/`Lt`.
     threshold: i64,
@@ -257,6 +258,8 @@ fn compile_expression(r: &NodeSelectorRequirement) -> Result<CompiledRequirement
         key: r.key.clone(),
         signature: KeySignature::of(&r.key),
         operator: r.operator.clone(),
+        op: Op::of(&r.operator)
+            .ok_or_else(|| format!("{:?} is not a valid operator", r.operator.as_str()))?,
         values: r.values.clone(),
         threshold,
     })
@@ -279,6 +282,7 @@ fn compile_field(r: &NodeSelectorRequirement) -> Result<CompiledRequirement, Str
         key: r.key.clone(),
         signature: KeySignature::of(&r.key),
         operator: r.operator.clone(),
+        op: Op::of(&r.operator).unwrap_or(Op::NotIn),
         values: r.values.clone(),
         threshold: 0,
     })
@@ -321,8 +325,8 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
 fn field_holds(r: &CompiledRequirement, name: &str) -> bool {
     let field_value = if r.key == NODE_NAME_FIELD { name } else { "" };
     let equal = r.values.first().is_some_and(|v| v == field_value);
-    match r.operator {
-        NodeSelectorOperator::In => equal,
+    match r.op {
+        Op::In => equal,
         _ => !equal,
     }
 }
@@ -385,18 +389,45 @@ fn requirement_failure(
     }
 }
 
+#[inline]
 fn expression_holds(r: &CompiledRequirement, value: Option<&str>) -> bool {
-    match r.operator {
-        NodeSelectorOperator::In => value.is_some_and(|v| r.values.iter().any(|w| w == v)),
-        NodeSelectorOperator::NotIn => value.is_none_or(|v| r.values.iter().all(|w| w != v)),
-        NodeSelectorOperator::Exists => value.is_some(),
-        NodeSelectorOperator::DoesNotExist => value.is_none(),
-        NodeSelectorOperator::Gt => value
-            .and_then(crate::model::intstr::parse_go_parse_int)
-            .is_some_and(|v| v > r.threshold),
-        NodeSelectorOperator::Lt => value
-            .and_then(crate::model::intstr::parse_go_parse_int)
-            .is_some_and(|v| v < r.threshold),
-        NodeSelectorOperator::Other(_) => false,
+    match (r.op, value) {
+        (Op::NotIn | Op::DoesNotExist, None) => true,
+        (Op::In | Op::Exists | Op::Gt | Op::Lt, None) => false,
+        (Op::In, Some(v)) => r.values.iter().any(|w| w == v),
+        (Op::NotIn, Some(v)) => r.values.iter().all(|w| w != v),
+        (Op::Exists, Some(_)) => true,
+        (Op::DoesNotExist, Some(_)) => false,
+        (Op::Gt, Some(v)) => {
+            crate::model::intstr::parse_go_parse_int(v).is_some_and(|v| v > r.threshold)
+        }
+        (Op::Lt, Some(v)) => {
+            crate::model::intstr::parse_go_parse_int(v).is_some_and(|v| v < r.threshold)
+        }
+    }
+}
+
+/// The operator of a requirement that compiled (unknown operators never compile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    Gt,
+    Lt,
+}
+
+impl Op {
+    fn of(operator: &NodeSelectorOperator) -> Option<Op> {
+        match operator {
+            NodeSelectorOperator::In => Some(Op::In),
+            NodeSelectorOperator::NotIn => Some(Op::NotIn),
+            NodeSelectorOperator::Exists => Some(Op::Exists),
+            NodeSelectorOperator::DoesNotExist => Some(Op::DoesNotExist),
+            NodeSelectorOperator::Gt => Some(Op::Gt),
+            NodeSelectorOperator::Lt => Some(Op::Lt),
+            NodeSelectorOperator::Other(_) => None,
+        }
     }
 }
