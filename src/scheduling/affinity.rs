@@ -317,8 +317,8 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
     }
     expressions
         .iter()
-        .zip(found)
-        .all(|(r, value)| expression_holds(r, value))
+        .zip(found.iter())
+        .all(|(r, value)| expression_holds(r, *value))
         && fields_hold(fields, name)
 }
 
@@ -389,7 +389,7 @@ fn requirement_failure(
     }
 }
 
-#[inline]
+#[inline(always)]
 fn expression_holds(r: &CompiledRequirement, value: Option<&str>) -> bool {
     match (r.op, value) {
         (Op::NotIn | Op::DoesNotExist, None) => true,
