@@ -10,7 +10,9 @@
 //! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
 //! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
 //! with the `yaml` feature (on by default); the model types mirror Kubernetes' field names, so
-//! objects also convert through serde from any other Kubernetes client's types.
+//! objects also convert through serde from any other Kubernetes client's types (see [`model`]),
+//! and with the `k8s-openapi` feature (off by default) kube-rs' types convert with `TryFrom`
+//! (the `interop` module).
 //!
 //! ```
 //! use daemonset_planner::{
@@ -40,8 +42,8 @@
 //!
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
 //! [`LabelMatcher`]), which planning ([`plan`]) uses; presentation ([`explain`],
-//! [`preview_rollout`], [`Simulator`]) sits on top. Loading manifests is at the edge, behind the
-//! `yaml` feature.
+//! [`preview_rollout`], [`Simulator`]) sits on top. Loading manifests and the k8s-openapi
+//! conversions are at the edge, behind the `yaml` and `k8s-openapi` features.
 //!
 //! # Where this crate chooses for upstream
 //!
@@ -66,6 +68,9 @@ mod validation;
 #[cfg(feature = "yaml")]
 mod load;
 
+#[cfg(feature = "k8s-openapi")]
+pub mod interop;
+
 pub use defaults::{apply_defaults, defaulted};
 pub use validation::{
     FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
@@ -84,3 +89,6 @@ pub use load::{
     LoadError, MAX_INPUT_BYTES, load_daemonset, load_daemonset_from_reader, load_nodes,
     load_nodes_from_reader, load_pods, load_pods_from_reader,
 };
+
+#[cfg(feature = "k8s-openapi")]
+pub use interop::ConversionError;
