@@ -348,3 +348,57 @@ fn a_verbatim_field_of_the_wrong_type_is_an_error_naming_it() {
             .starts_with("pod kube-system/fluentd-elasticsearch-*: spec.hostPID: ")
     );
 }
+
+#[test]
+fn the_reconcile_example_waits_for_its_expectations_then_acts_again() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "run",
+            "--quiet",
+            "--example",
+            "reconcile",
+            "--features",
+            "k8s-openapi",
+        ])
+        .args(["--", "--now", "2026-11-22T10:00:00Z"])
+        .output()
+        .expect("cargo run --example reconcile");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let reconciles: Vec<&str> = stdout.split("reconcile kube-system/").skip(1).collect();
+    assert_eq!(reconciles.len(), 3, "{stdout}");
+
+    let first = reconciles[0];
+    assert!(first.contains(
+        "POST   /api/v1/namespaces/kube-system/pods  generateName=fluentd-elasticsearch- \
+         node=worker-4 (missing)"
+    ));
+    assert!(first.contains(
+        "DELETE /api/v1/namespaces/kube-system/pods/fluentd-elasticsearch-c2n5t  \
+         (outdated-unavailable on worker-3)"
+    ));
+    assert!(first.contains(
+        "PATCH  /apis/apps/v1/namespaces/kube-system/daemonsets/fluentd-elasticsearch/status"
+    ));
+    assert!(first.contains("expectations: add=1 del=1 set 2026-11-22T10:00:00Z"));
+
+    let second = reconciles[1];
+    assert!(
+        second.contains("expectations not met (add=1 del=1"),
+        "{second}"
+    );
+    assert!(
+        !second.contains("  POST ") && !second.contains("  DELETE "),
+        "{second}"
+    );
+    assert!(second.contains("Action::requeue(299s)"), "{second}");
+
+    let third = reconciles[2];
+    assert!(third.contains("(failed on cp-1)"), "{third}");
+    assert!(third.contains(
+        "failed-pod backoff: 3c0e6f5a-8b1d-4d2e-9a57-2f4c1b7e9d10/2/cp-1: next delete after 1s"
+    ));
+}
