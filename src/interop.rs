@@ -90,7 +90,7 @@ use crate::model::{
 ///
 /// Displayed as `<object>: <field path>: <what is wrong>`, for example
 /// `pod kube-system/fluentd-4xk2p: metadata.creationTimestamp: invalid RFC 3339 timestamp
-/// "-0001-01-01T00:00:00Z": ...`.
+/// "0000-07-18T07:06:40Z": it falls outside years 0001 to 9999 in UTC`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConversionError {
@@ -422,6 +422,29 @@ mod tests {
 
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn errors_are_send_sync_and_display_object_path_and_fix() {
+        fn send_sync<T: Send + Sync + std::error::Error>() {}
+        send_sync::<ConversionError>();
+        let err = ConversionError::UnknownField {
+            object: "pod ns/ds-*".into(),
+            path: "spec.futureField".into(),
+            target: "Pod",
+        };
+        assert_eq!(
+            err.to_string(),
+            "pod ns/ds-*: spec.futureField: k8s-openapi's Pod has no such field, so converting \
+             would drop it (enable the k8s-openapi feature of a Kubernetes release that has it, \
+             or remove the field)"
+        );
+        let err = ConversionError::InvalidField {
+            object: "taint".into(),
+            path: String::new(),
+            message: "invalid type".into(),
+        };
+        assert_eq!(err.to_string(), "taint: the top level: invalid type");
+    }
 
     #[test]
     fn dropped_fields_are_named_by_path() {
