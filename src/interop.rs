@@ -57,7 +57,7 @@
 //! names the object and the field when:
 //!
 //! - from k8s-openapi, a timestamp lies before year 0001: k8s-openapi holds years -9999 to
-//!   9999, this crate's [`crate::Time`] 0001 to 9999 (as Kubernetes' Go `metav1.Time` does);
+//!   9999, this crate's [`crate::Time`] 0001 to 9999;
 //! - to k8s-openapi, a timestamp lies after 9999-12-30T22:00:00Z, where k8s-openapi's
 //!   `jiff::Timestamp` ends;
 //! - to k8s-openapi, a field kept verbatim holds a value of the wrong type (`hostPID: "yes"`),
