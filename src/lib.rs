@@ -15,7 +15,9 @@
 //! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
 //! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
 //! with the `yaml` feature (on by default); the model types mirror Kubernetes' field names, so
-//! objects also convert through serde from any other Kubernetes client's types.
+//! objects also convert through serde from any other Kubernetes client's types (see [`model`]),
+//! and with the `k8s-openapi` feature (off by default) kube-rs' types convert with `TryFrom`
+//! (the `interop` module).
 //!
 //! ```
 //! use daemonset_planner::{
@@ -46,7 +48,8 @@
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
 //! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`], [`teardown`]) uses;
 //! presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`]) sits on
-//! top. Loading manifests is at the edge, behind the `yaml` feature.
+//! top. Loading manifests and the k8s-openapi conversions are at the edge, behind the `yaml` and
+//! `k8s-openapi` features.
 //!
 //! # Where this crate chooses for upstream
 //!
@@ -74,6 +77,9 @@ mod validation;
 #[cfg(feature = "yaml")]
 mod load;
 
+#[cfg(feature = "k8s-openapi")]
+pub mod interop;
+
 pub use defaults::{apply_defaults, defaulted};
 pub use validation::{
     FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
@@ -99,3 +105,6 @@ pub use load::{
     load_nodes_from_reader, load_pods, load_pods_from_reader, load_revisions,
     load_revisions_from_reader,
 };
+
+#[cfg(feature = "k8s-openapi")]
+pub use interop::ConversionError;

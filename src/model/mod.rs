@@ -3,6 +3,36 @@
 //! Fields the planner does not read are ignored on input, except in pod specs, which keep every
 //! field verbatim so that a created pod renders in full, and in a ControllerRevision's `data`,
 //! kept verbatim so that a rollback restores the template exactly.
+//!
+//! # Any Kubernetes client's types convert through serde
+//!
+//! The types serialize and deserialize with Kubernetes' own field names and JSON shapes
+//! (`camelCase` keys, RFC 3339 timestamps, `intstr` as a number or a string, enum-like fields as
+//! strings, unknown values kept), so an object of any client library converts by going through
+//! JSON: serialize it with its own type, deserialize it with this crate's, and back. Fields the
+//! model does not have are dropped on the way in (pod specs excepted); what it does have comes
+//! back unchanged. With the `k8s-openapi` feature, the `interop` module does this for kube-rs'
+//! types with `TryFrom`, naming the field when a value does not fit.
+//!
+//! ```
+//! use daemonset_planner::Node;
+//!
+//! // What `kubectl get node -o json` (or k8s-openapi, or client-go) writes.
+//! let theirs = serde_json::json!({
+//!     "apiVersion": "v1",
+//!     "kind": "Node",
+//!     "metadata": {"name": "worker-1", "resourceVersion": "77"},
+//!     "spec": {"taints": [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]},
+//!     "status": {"nodeInfo": {"kubeletVersion": "v1.36.0"}}
+//! });
+//! let node: Node = serde_json::from_value(theirs)?;
+//! assert_eq!(node.spec.taints[0].to_string(), "dedicated=gpu:NoSchedule");
+//!
+//! let back = serde_json::to_value(&node)?;
+//! assert_eq!(back["spec"]["taints"][0]["effect"], "NoSchedule");
+//! assert!(back["metadata"].get("resourceVersion").is_none()); // not modelled
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 
 mod daemonset;
 pub(crate) mod intstr;
