@@ -68,6 +68,7 @@ mod preview;
 mod rollout_status;
 mod scheduling;
 mod simulate;
+mod strings;
 mod syntax;
 mod teardown;
 

@@ -286,7 +286,10 @@ pub struct PodCondition {
 impl Pod {
     /// The first `Ready` condition, as upstream's readiness helpers read it.
     pub fn ready_condition(&self) -> Option<&PodCondition> {
-        self.status.conditions.iter().find(|c| c.type_ == "Ready")
+        self.status
+            .conditions
+            .iter()
+            .find(|c| crate::strings::eq(&c.type_, "Ready"))
     }
 
     /// Whether the pod is Ready (its `Ready` condition is `True`).
@@ -304,7 +307,7 @@ impl Pod {
     /// `(is_ready, is_available)` from one look at the Ready condition.
     pub fn readiness(&self, min_ready_seconds: i32, now: Time) -> (bool, bool) {
         match self.ready_condition() {
-            Some(ready) if ready.status == "True" => {
+            Some(ready) if crate::strings::eq(&ready.status, "True") => {
                 let available = min_ready_seconds == 0
                     || ready
                         .last_transition_time

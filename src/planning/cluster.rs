@@ -104,6 +104,8 @@ pub(crate) struct Snapshot<'a> {
     pub(crate) claim_actions: Vec<Action>,
     /// Facts of every grouped pod, by pod index (default for pods not grouped).
     facts: Vec<PodFacts>,
+    /// Pods claimed or released, in input order.
+    considered: Vec<usize>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -127,30 +129,27 @@ impl<'a> Snapshot<'a> {
         let placements = nodes.iter().map(|n| placement.placement(n)).collect();
 
         let namespace = effective_namespace(&daemon_set.metadata.namespace);
-        let mut seen_names: HashSet<&str, RandomState> =
-            HashSet::with_capacity_and_hasher(pods.len(), RandomState::default());
+        let mut considered = Vec::with_capacity(pods.len());
         let mut facts = vec![PodFacts::default(); pods.len()];
         let mut claim_actions = Vec::new();
         let mut targets: Vec<(usize, Target<'a>)> = Vec::new();
         for (pod_index, pod) in pods.iter().enumerate() {
-            if effective_namespace(&pod.metadata.namespace) != namespace {
+            if !crate::strings::eq(effective_namespace(&pod.metadata.namespace), namespace) {
                 continue;
             }
             let pod_name = || pod.metadata.name.clone();
             match claim(daemon_set, selector, &pod.metadata) {
-                Claim::Owned => {}
-                Claim::Adopt => claim_actions.push(Action::Adopt { pod: pod_name() }),
+                Claim::Owned => considered.push(pod_index),
+                Claim::Adopt => {
+                    considered.push(pod_index);
+                    claim_actions.push(Action::Adopt { pod: pod_name() });
+                }
                 Claim::Release => {
+                    considered.push(pod_index);
                     claim_actions.push(Action::Release { pod: pod_name() });
                     continue;
                 }
                 Claim::Ignore => continue,
-            }
-            if !seen_names.insert(pod.metadata.name.as_str()) {
-                return Err(PlanError::DuplicatePodName {
-                    namespace: namespace.to_owned(),
-                    name: pod.metadata.name.clone(),
-                });
             }
             // Finished pods that are also being deleted are invisible: nothing is left to do.
             if pod.is_terminal() && pod.is_terminating() {
@@ -226,7 +225,38 @@ impl<'a> Snapshot<'a> {
             vanished,
             claim_actions,
             facts,
+            considered,
         })
+    }
+
+    /// Checks that every pod the actions name is the only considered pod of that name. Real
+    /// clusters cannot hold two pods of one name in a namespace; if the input does, an action
+    /// naming one of them would be ambiguous. Only named pods are checked, so a plan without pod
+    /// actions costs nothing here.
+    pub(crate) fn check_action_names(&self, actions: &[Action]) -> Result<(), PlanError> {
+        let named: HashSet<&str, RandomState> = actions
+            .iter()
+            .filter_map(|action| match action {
+                Action::Delete { pod, .. } | Action::Adopt { pod } | Action::Release { pod } => {
+                    Some(pod.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        if named.is_empty() {
+            return Ok(());
+        }
+        let mut seen: HashSet<&str, RandomState> = HashSet::default();
+        for pod in self.considered.iter().filter_map(|&p| self.pods.get(p)) {
+            let name = pod.metadata.name.as_str();
+            if named.contains(name) && !seen.insert(name) {
+                return Err(PlanError::DuplicatePodName {
+                    namespace: effective_namespace(&pod.metadata.namespace).to_owned(),
+                    name: name.to_owned(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The facts of a grouped pod.
@@ -305,8 +335,10 @@ pub(crate) fn effective_namespace(namespace: &str) -> &str {
 /// Whether a controller reference points at this DaemonSet. A DaemonSet without a uid (a
 /// manifest that was never applied) owns the pods whose controller is a DaemonSet of its name.
 pub(crate) fn owns(daemon_set: &DaemonSet, owner: &OwnerReference) -> bool {
-    let uid_matches = daemon_set.metadata.uid.is_empty() || owner.uid == daemon_set.metadata.uid;
-    uid_matches && owner.kind == "DaemonSet" && owner.name == daemon_set.metadata.name
+    use crate::strings::eq;
+    let uid_matches =
+        daemon_set.metadata.uid.is_empty() || eq(&owner.uid, &daemon_set.metadata.uid);
+    uid_matches && eq(&owner.kind, "DaemonSet") && eq(&owner.name, &daemon_set.metadata.name)
 }
 
 /// The node a daemon pod runs on or is aimed at: `spec.nodeName`, else the single value of

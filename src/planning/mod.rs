@@ -164,6 +164,7 @@ pub fn plan(
         None
     };
 
+    snapshot.check_action_names(&actions)?;
     let status = status::compute_status(daemon_set, &snapshot);
     let status_changed = status::status_changed(daemon_set, &status);
     let min_ready = daemon_set.spec.min_ready_seconds;

@@ -115,12 +115,13 @@ impl CurrentRevision {
     /// reads.
     pub(crate) fn classify(&self, pod: &Pod) -> (bool, bool) {
         let labels = &pod.metadata.labels;
-        let current_hash = labels.get(REVISION_HASH_LABEL) == Some(&self.hash);
+        let current_hash = crate::strings::label(labels, REVISION_HASH_LABEL)
+            .is_some_and(|h| crate::strings::eq(h, &self.hash));
         let updated = (current_hash && !self.hash.is_empty())
-            || self
-                .generation
-                .as_ref()
-                .is_some_and(|g| labels.get(TEMPLATE_GENERATION_LABEL) == Some(g));
+            || self.generation.as_ref().is_some_and(|g| {
+                crate::strings::label(labels, TEMPLATE_GENERATION_LABEL)
+                    .is_some_and(|v| crate::strings::eq(v, g))
+            });
         (updated, current_hash)
     }
 }

@@ -347,7 +347,8 @@ pub enum PlanError {
         /// The name.
         name: String,
     },
-    /// Two pods of the DaemonSet's namespace share a name, which no real cluster can produce.
+    /// The plan would act on a pod whose name another pod of the DaemonSet's namespace shares,
+    /// which no real cluster can produce (the action would be ambiguous).
     #[error("two pods in namespace {namespace:?} are named {name:?}: pod names must be unique")]
     DuplicatePodName {
         /// The namespace.

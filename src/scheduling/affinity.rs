@@ -150,10 +150,9 @@ impl RequiredAffinity {
 
     /// Whether the node fits, without saying why not.
     pub(crate) fn matches(&self, name: &str, labels: &Labels) -> bool {
-        let selector_ok = self
-            .node_selector
-            .iter()
-            .all(|(k, v)| labels.get(k) == Some(v));
+        let selector_ok = self.node_selector.iter().all(|(k, v)| {
+            crate::strings::label(labels, k).is_some_and(|w| crate::strings::eq(w, v))
+        });
         selector_ok
             && self
                 .terms
@@ -310,7 +309,7 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
         }
         let signature = KeySignature::of(key);
         for (slot, r) in found.iter_mut().zip(expressions) {
-            if r.signature == signature && r.key == *key {
+            if r.signature == signature && crate::strings::eq(&r.key, key) {
                 *slot = Some(value.as_str());
             }
         }
@@ -394,8 +393,8 @@ fn expression_holds(r: &CompiledRequirement, value: Option<&str>) -> bool {
     match (r.op, value) {
         (Op::NotIn | Op::DoesNotExist, None) => true,
         (Op::In | Op::Exists | Op::Gt | Op::Lt, None) => false,
-        (Op::In, Some(v)) => r.values.iter().any(|w| w == v),
-        (Op::NotIn, Some(v)) => r.values.iter().all(|w| w != v),
+        (Op::In, Some(v)) => r.values.iter().any(|w| crate::strings::eq(w, v)),
+        (Op::NotIn, Some(v)) => r.values.iter().all(|w| !crate::strings::eq(w, v)),
         (Op::Exists, Some(_)) => true,
         (Op::DoesNotExist, Some(_)) => false,
         (Op::Gt, Some(v)) => {

@@ -134,10 +134,11 @@ impl LabelMatcher {
 
 impl LabelRequirement {
     fn matches(&self, labels: &Labels) -> bool {
-        let value = labels.get(&self.key);
+        let value = crate::strings::label(labels, &self.key);
+        let listed = |v: &str| self.values.iter().any(|w| crate::strings::eq(w, v));
         match self.operator {
-            LabelSelectorOperator::In => value.is_some_and(|v| self.values.contains(v)),
-            LabelSelectorOperator::NotIn => value.is_none_or(|v| !self.values.contains(v)),
+            LabelSelectorOperator::In => value.is_some_and(listed),
+            LabelSelectorOperator::NotIn => value.is_none_or(|v| !listed(v)),
             LabelSelectorOperator::Exists => value.is_some(),
             LabelSelectorOperator::DoesNotExist => value.is_none(),
             LabelSelectorOperator::Other(_) => false,
