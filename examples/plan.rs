@@ -571,6 +571,7 @@ impl Report<'_> {
                 "decision": n.decision(),
                 "pods": n.pods,
                 "cause": n.cause.as_ref().map(|c| c.to_string()),
+                "outdated": n.outdated.is_some(),
                 "reason": n.to_string(),
             })).collect::<Vec<_>>(),
             "rolloutStatus": status_json(self.rollout_status),

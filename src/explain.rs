@@ -23,6 +23,19 @@ pub struct NodeExplanation {
     pub pods: Vec<String>,
     /// The plan's actions for this node.
     pub actions: Vec<Action>,
+    /// Whether the node's pod (the oldest, which status counts) is of an older revision, and
+    /// how it will be replaced; `None` when the pod is current or there is none.
+    pub outdated: Option<Replacement>,
+}
+
+/// How an outdated pod will be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Replacement {
+    /// By the rolling update, when its budget allows.
+    RollingUpdate,
+    /// Only when someone deletes it (`OnDelete`).
+    OnDelete,
 }
 
 impl NodeExplanation {
@@ -60,6 +73,15 @@ impl fmt::Display for NodeExplanation {
                 Action::Delete { pod, reason, .. } => write!(f, "delete {pod} ({reason})")?,
                 other => write!(f, "{other}")?,
             }
+        }
+        match (&self.cause, first, self.outdated) {
+            (None, true, Some(Replacement::RollingUpdate)) => {
+                return f.write_str("old revision: waits for the rolling-update budget");
+            }
+            (None, true, Some(Replacement::OnDelete)) => {
+                return f.write_str("old revision: replaced only when deleted (OnDelete)");
+            }
+            _ => {}
         }
         match (&self.cause, first) {
             (Some(cause), true) => write!(f, "{cause}"),
@@ -112,6 +134,17 @@ pub fn explain(
                 .filter_map(|&p| snapshot.pod(p).map(|pod| pod.metadata.name.clone()))
                 .collect();
             let name = node.metadata.name.as_str();
+            let outdated = snapshot
+                .pods_of(i)
+                .first()
+                .filter(|&&p| !snapshot.facts(p).updated())
+                .map(|_| {
+                    if daemon_set.is_rolling_update() {
+                        Replacement::RollingUpdate
+                    } else {
+                        Replacement::OnDelete
+                    }
+                });
             let actions = plan
                 .actions
                 .iter()
@@ -128,6 +161,7 @@ pub fn explain(
                 cause: verdict.cause,
                 pods: pod_names,
                 actions,
+                outdated,
             }
         })
         .collect();

@@ -87,7 +87,7 @@ pub use validation::{
     validate_daemonset_with, validate_node,
 };
 
-pub use explain::{NodeExplanation, explain};
+pub use explain::{NodeExplanation, Replacement, explain};
 pub use history::{
     HistoryError, HistoryOptions, HistoryPlan, RevisionRef, RollbackError, plan_history,
     render_revision, rollback,
