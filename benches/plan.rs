@@ -1,8 +1,42 @@
 //! Full plans over generated clusters: steady state, fresh, mid-rollout and churned, with and
 //! without the six-term NotIn affinity.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    unsafe_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr
+)]
 
 mod support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Counts heap allocations, to report allocations per node beside the timings.
+struct CountingAllocator;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use daemonset_planner::{IntOrString, PlanOptions, plan};
@@ -13,6 +47,16 @@ fn bench_plan(c: &mut Criterion) {
     group.sample_size(10);
     for &size in &[1_000usize, 10_000, 100_000] {
         let nodes = support::nodes(size);
+        // The input-scan floor over the steady-state cluster, in the same run as the plans.
+        let steady_pods = support::pods(
+            &support::daemon_set(true, IntOrString::Int(1)),
+            &nodes,
+            Scenario::Steady,
+        );
+        group.throughput(Throughput::Elements(size as u64));
+        group.bench_with_input(BenchmarkId::new("floor", size), &size, |b, _| {
+            b.iter(|| support::floor(&nodes, &steady_pods))
+        });
         for &(affinity, label) in &[(false, "plain"), (true, "notin6")] {
             let ds = support::daemon_set(affinity, IntOrString::Int(1));
             for scenario in [
@@ -24,6 +68,13 @@ fn bench_plan(c: &mut Criterion) {
                 let pods = support::pods(&ds, &nodes, scenario);
                 let options = PlanOptions::new(support::now()).with_revision(support::REVISION);
                 group.throughput(Throughput::Elements(size as u64));
+                let before = ALLOCATIONS.load(Ordering::Relaxed);
+                drop(plan(&ds, &nodes, &pods, &options).unwrap());
+                let allocs = ALLOCATIONS.load(Ordering::Relaxed) - before;
+                eprintln!(
+                    "plan/{label}/{scenario:?}/{size}: allocs_per_node={:.4}",
+                    allocs as f64 / size as f64
+                );
                 let id = BenchmarkId::new(format!("{label}/{scenario:?}"), size);
                 group.bench_with_input(id, &size, |b, _| {
                     b.iter(|| plan(&ds, &nodes, &pods, &options).unwrap())

@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use daemonset_planner::{IntOrString, Node, PlanOptions, Pod, plan};
+use daemonset_planner::{IntOrString, PlanOptions, plan};
 
 /// Counts heap allocations, to check the plan path allocates at most once per node.
 struct CountingAllocator;
@@ -50,35 +50,6 @@ unsafe impl GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
 
-/// Touches each node's name, labels and taints and each pod's owner references, node name and
-/// phase once, as tightly as a loop can.
-fn floor(nodes: &[Node], pods: &[Pod]) -> u64 {
-    let mut acc = 0u64;
-    for node in nodes {
-        acc = acc.wrapping_add(u64::from(
-            node.metadata.name.as_bytes().last().copied().unwrap_or(0),
-        ));
-        for (key, value) in &node.metadata.labels {
-            let k = key.as_bytes().first().copied().unwrap_or(0);
-            let v = value.as_bytes().first().copied().unwrap_or(0);
-            acc = acc.wrapping_add(u64::from(k ^ v));
-        }
-        acc = acc.wrapping_add(node.spec.taints.len() as u64);
-    }
-    for pod in pods {
-        for owner in &pod.metadata.owner_references {
-            acc = acc.wrapping_add(u64::from(
-                owner.uid.as_bytes().first().copied().unwrap_or(0),
-            ));
-        }
-        acc = acc.wrapping_add(u64::from(
-            pod.spec.node_name.as_bytes().last().copied().unwrap_or(0),
-        ));
-        acc = acc.wrapping_add(u64::from(pod.status.phase.is_some()));
-    }
-    acc
-}
-
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(|a, b| a.total_cmp(b));
     samples[samples.len() / 2]
@@ -101,7 +72,7 @@ fn main() {
         let mut allocs = u64::MAX;
         for _ in 0..reps {
             let start = Instant::now();
-            black_box(floor(black_box(&nodes), black_box(&pods)));
+            black_box(support::floor(black_box(&nodes), black_box(&pods)));
             floor_ns.push(start.elapsed().as_nanos() as f64 / size as f64);
 
             let before = ALLOCATIONS.load(Ordering::Relaxed);

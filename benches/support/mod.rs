@@ -180,3 +180,32 @@ pub fn pods(ds: &DaemonSet, nodes: &[Node], scenario: Scenario) -> Vec<Pod> {
         })
         .collect()
 }
+
+/// Touches each node's name, labels and taints and each pod's owner references, node name and
+/// phase once, as tightly as a loop can.
+pub fn floor(nodes: &[Node], pods: &[Pod]) -> u64 {
+    let mut acc = 0u64;
+    for node in nodes {
+        acc = acc.wrapping_add(u64::from(
+            node.metadata.name.as_bytes().last().copied().unwrap_or(0),
+        ));
+        for (key, value) in &node.metadata.labels {
+            let k = key.as_bytes().first().copied().unwrap_or(0);
+            let v = value.as_bytes().first().copied().unwrap_or(0);
+            acc = acc.wrapping_add(u64::from(k ^ v));
+        }
+        acc = acc.wrapping_add(node.spec.taints.len() as u64);
+    }
+    for pod in pods {
+        for owner in &pod.metadata.owner_references {
+            acc = acc.wrapping_add(u64::from(
+                owner.uid.as_bytes().first().copied().unwrap_or(0),
+            ));
+        }
+        acc = acc.wrapping_add(u64::from(
+            pod.spec.node_name.as_bytes().last().copied().unwrap_or(0),
+        ));
+        acc = acc.wrapping_add(u64::from(pod.status.phase.is_some()));
+    }
+    acc
+}
