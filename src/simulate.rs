@@ -125,7 +125,8 @@ impl Simulator {
         }
     }
 
-    /// The next time something happens on its own (a pod becomes Ready or goes away), if any.
+    /// The next time something happens on its own (a pod becomes Ready, a Ready pod becomes
+    /// available after minReadySeconds, or a terminating pod goes away), if any.
     pub fn next_event(&self) -> Option<Time> {
         let ready = self.ready_at.iter().filter(|(name, _)| {
             self.pods
@@ -134,9 +135,21 @@ impl Simulator {
                 .and_then(|p| self.node(&p.spec.node_name))
                 .is_some_and(node_is_ready)
         });
+        let min_ready = self.daemon_set.spec.min_ready_seconds;
+        let available = self.pods.iter().filter_map(|pod| {
+            let since = pod.ready_condition()?;
+            if since.status != "True" || min_ready <= 0 {
+                return None;
+            }
+            since
+                .last_transition_time?
+                .checked_add_seconds(i64::from(min_ready))
+                .filter(|at| *at > self.now)
+        });
         ready
             .map(|(_, at)| *at)
             .chain(self.gone_at.values().copied())
+            .chain(available)
             .min()
     }
 

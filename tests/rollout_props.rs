@@ -1227,19 +1227,13 @@ fn graceful_termination_splits_waves() {
     assert!(unavailable_desired(&sim, &placements(&c.ds, &c.nodes)).is_empty());
 }
 
-/// SUSPECTED BUG (preview / simulator, not the planner): with minReadySeconds > 0,
-/// `preview_rollout` stops as soon as the first new pods are Ready and reports that the rollout
-/// does not finish ("no further progress is possible"), though those pods become available
-/// minReadySeconds later and the rollout then goes on. `Simulator::next_event` only knows when
-/// pods become Ready or go away, not when a Ready pod becomes available, and `preview_rollout`
-/// ignores `Plan::requeue_after` (upstream requeues the DaemonSet after minReadySeconds, and
-/// its pod-update handler after minReadySeconds + 1 s when a pod turns Ready). Its own
-/// documentation says pods become available minReadySeconds after they are Ready.
+/// Regression: with minReadySeconds > 0, `preview_rollout` once stopped as soon as the first
+/// new pods were Ready, because `Simulator::next_event` did not know when a Ready pod becomes
+/// available.
 ///
 /// Two nodes, maxUnavailable 1, minReadySeconds 10, pods Ready 5 s after creation: the second
 /// batch should start at t+15 and the rollout finish at t+30.
 #[test]
-#[ignore = "suspected bug: preview_rollout / Simulator::next_event ignore minReadySeconds"]
 fn preview_finishes_with_min_ready_seconds() {
     let node = plain_node(Vec::new(), PodState::Available);
     let c = build_cluster(
@@ -1282,9 +1276,9 @@ fn controller_clock_finishes_with_min_ready_seconds() {
         vec![(0, vec![node_name(0)]), (15, vec![node_name(1)])]
     );
     assert_eq!(sim.now.seconds_since(now()), 30);
-    // Driven by `next_event` alone, as the preview does, it stops at t+5.
-    let mut stalled = simulator(&c);
-    let outcome = drive(&mut stalled, Clock::Preview, |_, _, _| Ok(())).unwrap();
-    assert!(!outcome.finished);
-    assert_eq!(stalled.now.seconds_since(now()), 5);
+    // Driven by `next_event` alone, as the preview does, it now finishes the same way.
+    let mut preview_clock = simulator(&c);
+    let outcome = drive(&mut preview_clock, Clock::Preview, |_, _, _| Ok(())).unwrap();
+    assert!(outcome.finished);
+    assert_eq!(preview_clock.now.seconds_since(now()), 30);
 }
