@@ -75,6 +75,8 @@ enum CompiledTerm {
         fields: Vec<CompiledRequirement>,
         /// [`KeySignature::length_bit`] of every expression key.
         key_lengths: u64,
+        /// Bit `i` set when expression `i` holds for a node without its key.
+        absent_ok: u16,
     },
 }
 
@@ -90,32 +92,34 @@ struct CompiledRequirement {
     threshold: i64,
 }
 
-/// Length plus the first and last eight bytes of a label key.
+/// Length plus the first eight bytes of a label key: enough to tell apart the keys of one node
+/// in practice, and the full key is compared whenever it agrees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct KeySignature {
     len: usize,
     head: u64,
-    tail: u64,
 }
 
 impl KeySignature {
+    #[inline]
     fn of(key: &str) -> Self {
         let bytes = key.as_bytes();
         KeySignature {
             len: bytes.len(),
             head: word(bytes.get(..8).unwrap_or(bytes)),
-            tail: word(bytes.get(bytes.len().saturating_sub(8)..).unwrap_or(bytes)),
         }
     }
 
     /// A bit per key length (lengths of 63 and more share the top bit), to skip most node
     /// labels with one test.
+    #[inline]
     fn length_bit(len: usize) -> u64 {
         1u64 << len.min(63)
     }
 }
 
 /// Up to eight bytes as a little-endian word.
+#[inline]
 fn word(chunk: &[u8]) -> u64 {
     match <[u8; 8]>::try_from(chunk) {
         Ok(eight) => u64::from_le_bytes(eight),
@@ -214,6 +218,11 @@ fn compile_selector(selector: &NodeSelector) -> Vec<CompiledTerm> {
                     key_lengths: expressions
                         .iter()
                         .fold(0, |mask, r| mask | KeySignature::length_bit(r.key.len())),
+                    absent_ok: expressions
+                        .iter()
+                        .zip(0u32..)
+                        .filter(|(r, _)| expression_holds(r, None))
+                        .fold(0, |mask, (_, i)| mask | bit(i)),
                     expressions,
                     fields,
                 },
@@ -295,6 +304,7 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
         expressions,
         fields,
         key_lengths,
+        absent_ok,
     } = term
     else {
         return false;
@@ -302,23 +312,34 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
     if expressions.len() > ONE_PASS_LIMIT {
         return term_result(term, name, labels).is_ok();
     }
-    let mut found: [Option<&str>; ONE_PASS_LIMIT] = [None; ONE_PASS_LIMIT];
+    // Each expression whose key the node carries is judged on the spot; the others must hold
+    // for an absent key, which `absent_ok` precomputes.
+    let mut present: u16 = 0;
     for (key, value) in labels {
         if key_lengths & KeySignature::length_bit(key.len()) == 0 {
             continue;
         }
         let signature = KeySignature::of(key);
-        for (slot, r) in found.iter_mut().zip(expressions) {
+        for (r, i) in expressions.iter().zip(0u32..) {
             if r.signature == signature && crate::strings::eq(&r.key, key) {
-                *slot = Some(value.as_str());
+                if !expression_holds(r, Some(value)) {
+                    return false;
+                }
+                present |= bit(i);
             }
         }
     }
-    expressions
+    let all = expressions
         .iter()
-        .zip(found.iter())
-        .all(|(r, value)| expression_holds(r, *value))
-        && fields_hold(fields, name)
+        .zip(0u32..)
+        .fold(0u16, |mask, (_, i)| mask | bit(i));
+    (present | absent_ok) & all == all && fields_hold(fields, name)
+}
+
+/// Bit `i` of a term's expression mask (terms of more than 16 expressions never use masks).
+#[inline]
+fn bit(i: u32) -> u16 {
+    1u16.checked_shl(i).unwrap_or(0)
 }
 
 fn field_holds(r: &CompiledRequirement, name: &str) -> bool {
@@ -427,6 +448,83 @@ impl Op {
             NodeSelectorOperator::Gt => Some(Op::Gt),
             NodeSelectorOperator::Lt => Some(Op::Lt),
             NodeSelectorOperator::Other(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Affinity, NodeAffinity, NodeSelectorTerm};
+    use proptest::prelude::*;
+
+    fn requirement() -> impl Strategy<Value = NodeSelectorRequirement> {
+        let keys = prop::sample::select(vec![
+            "zone",
+            "zonf",
+            "topology.kubernetes.io/zone",
+            "topology.kubernetes.io/zonf",
+            "example.com/papaya",
+            "kubernetes.io/arch",
+            "a",
+            "cpu",
+        ]);
+        let ops = prop::sample::select(vec!["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]);
+        let values = prop::collection::vec(
+            prop::sample::select(vec!["a", "b", "true", "4", "08", "amd64"]),
+            0..3,
+        );
+        (keys, ops, values).prop_map(|(key, op, values)| NodeSelectorRequirement {
+            key: key.to_owned(),
+            operator: NodeSelectorOperator::parse(op),
+            values: values.into_iter().map(str::to_owned).collect(),
+        })
+    }
+
+    fn labels() -> impl Strategy<Value = Labels> {
+        prop::collection::btree_map(
+            prop::sample::select(vec![
+                "zone",
+                "topology.kubernetes.io/zone",
+                "example.com/papaya",
+                "kubernetes.io/arch",
+                "cpu",
+                "kubernetes.io/hostname",
+            ])
+            .prop_map(str::to_owned),
+            prop::sample::select(vec!["a", "b", "true", "4", "08", "9", "amd64", ""])
+                .prop_map(str::to_owned),
+            0..6,
+        )
+    }
+
+    proptest! {
+        /// The one-pass fast path agrees with the explaining evaluation on every term.
+        #[test]
+        fn fast_path_agrees_with_explanation(
+            expressions in prop::collection::vec(requirement(), 0..20),
+            labels in labels(),
+        ) {
+            let spec = PodSpec {
+                affinity: Some(Affinity {
+                    node_affinity: Some(NodeAffinity {
+                        required: Some(NodeSelector {
+                            node_selector_terms: vec![NodeSelectorTerm {
+                                match_expressions: expressions,
+                                match_fields: Vec::new(),
+                            }],
+                        }),
+                        preferred: Vec::new(),
+                    }),
+                    other: Default::default(),
+                }),
+                ..PodSpec::default()
+            };
+            let affinity = RequiredAffinity::new(&spec);
+            prop_assert_eq!(
+                affinity.matches("node-1", &labels),
+                affinity.mismatch("node-1", &labels).is_none()
+            );
         }
     }
 }
