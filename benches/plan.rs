@@ -1,42 +1,11 @@
 //! Full plans over generated clusters: steady state, fresh, mid-rollout and churned, with and
 //! without the six-term NotIn affinity.
-#![allow(
-    unsafe_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::print_stderr
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Counts heap allocations, to report allocations per node beside the timings.
-struct CountingAllocator;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: CountingAllocator = CountingAllocator;
+static GLOBAL: support::CountingAllocator = support::CountingAllocator;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use daemonset_planner::{IntOrString, PlanOptions, plan};
@@ -68,9 +37,9 @@ fn bench_plan(c: &mut Criterion) {
                 let pods = support::pods(&ds, &nodes, scenario);
                 let options = PlanOptions::new(support::now()).with_revision(support::REVISION);
                 group.throughput(Throughput::Elements(size as u64));
-                let before = ALLOCATIONS.load(Ordering::Relaxed);
+                let before = support::allocations();
                 drop(plan(&ds, &nodes, &pods, &options).unwrap());
-                let allocs = ALLOCATIONS.load(Ordering::Relaxed) - before;
+                let allocs = support::allocations() - before;
                 eprintln!(
                     "plan/{label}/{scenario:?}/{size}: allocs_per_node={:.4}",
                     allocs as f64 / size as f64

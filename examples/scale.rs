@@ -7,7 +7,6 @@
 //! name, labels and taints, and each pod's owner references, node name and phase. Plan and floor
 //! are measured in the same run, as the median of several repetitions. Run with `--release`.
 #![allow(
-    unsafe_code,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::print_stdout,
@@ -17,38 +16,13 @@
 #[path = "../benches/support/mod.rs"]
 mod support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use daemonset_planner::{IntOrString, PlanOptions, plan};
 
-/// Counts heap allocations, to check the plan path allocates at most once per node.
-struct CountingAllocator;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: CountingAllocator = CountingAllocator;
+static GLOBAL: support::CountingAllocator = support::CountingAllocator;
 
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(|a, b| a.total_cmp(b));
@@ -75,11 +49,11 @@ fn main() {
             black_box(support::floor(black_box(&nodes), black_box(&pods)));
             floor_ns.push(start.elapsed().as_nanos() as f64 / size as f64);
 
-            let before = ALLOCATIONS.load(Ordering::Relaxed);
+            let before = support::allocations();
             let start = Instant::now();
             let result = black_box(plan(black_box(&ds), &nodes, &pods, &options).unwrap());
             plan_ns.push(start.elapsed().as_nanos() as f64 / size as f64);
-            allocs = allocs.min(ALLOCATIONS.load(Ordering::Relaxed) - before);
+            allocs = allocs.min(support::allocations() - before);
             drop(result);
         }
         let (p, f) = (median(plan_ns), median(floor_ns));

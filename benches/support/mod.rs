@@ -3,10 +3,14 @@
 //! six-term NotIn exclusion affinity most clusters run.
 #![allow(
     dead_code,
+    unsafe_code,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing
 )]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use daemonset_planner::{
     Affinity, DaemonSet, IntOrString, LabelSelector, Node, NodeAffinity, NodeSelector,
@@ -208,4 +212,33 @@ pub fn floor(nodes: &[Node], pods: &[Pod]) -> u64 {
         acc = acc.wrapping_add(u64::from(pod.status.phase.is_some()));
     }
     acc
+}
+
+/// Counts heap allocations; a bench or example installs it with `#[global_allocator]` to report
+/// allocations per node beside its timings.
+pub struct CountingAllocator;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Heap allocations (and reallocations) so far.
+pub fn allocations() -> u64 {
+    ALLOCATIONS.load(Ordering::Relaxed)
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
 }
