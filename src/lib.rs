@@ -80,7 +80,7 @@ mod load;
 #[cfg(feature = "k8s-openapi")]
 pub mod interop;
 
-pub use defaults::{apply_defaults, defaulted};
+pub use defaults::{apply_defaults, apply_kruise_defaults, defaulted};
 pub use validation::{
     FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
     validate_daemonset_with, validate_node,
