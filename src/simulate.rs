@@ -59,8 +59,13 @@ impl Simulator {
         plan(&self.daemon_set, &self.nodes, &self.pods, &options)
     }
 
-    /// Applies a plan's actions to the cluster.
+    /// Applies a plan's actions to the cluster. For an OpenKruise Advanced DaemonSet the plan's
+    /// status is also stored in the DaemonSet, as Kruise's controller writes it, because its
+    /// partition and burstReplicas percentages are scaled against the stored status.
     pub fn apply(&mut self, plan: &Plan) {
+        if self.daemon_set.is_kruise() && plan.skipped.is_none() {
+            self.daemon_set.status = Some(plan.status.clone());
+        }
         for action in &plan.actions {
             match action {
                 Action::Create { node, .. } => self.create(node, &plan.revision),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use daemonset_planner::{
     Action, DaemonSet, FailedPodBackoff, Node, Plan, PlanOptions, Pod, RollingUpdateStep, Time,
-    apply_defaults, plan, render_pod,
+    TopologyBudget, UpdateOrder, apply_defaults, plan, render_pod,
 };
 use serde_yaml::{Mapping, Value};
 
@@ -186,6 +186,25 @@ impl Case {
             if let Some(b) = o.get("failedPodBackoff") {
                 let backoff: FailedPodBackoff = serde_yaml::from_value(b.clone()).unwrap();
                 options.failed_pod_backoff = backoff;
+            }
+            // Options beyond upstream, in the command line's syntax.
+            if let Some(order) = o.get("order").and_then(Value::as_str) {
+                let order: UpdateOrder = order
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{}: order: {e}", self.name));
+                options = options.with_update_order(order);
+            }
+            if let Some(budget) = o.get("zoneBudget").and_then(Value::as_str) {
+                let budget: TopologyBudget = budget
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{}: zoneBudget: {e}", self.name));
+                options = options.with_topology_budget(budget);
+            }
+            if let Some(strict) = o.get("strictBudget").and_then(Value::as_bool) {
+                options = options.with_strict_budget(strict);
+            }
+            if let Some(freeze) = o.get("freeze").and_then(Value::as_bool) {
+                options = options.with_freeze(freeze);
             }
         }
         options
@@ -382,6 +401,13 @@ fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
         }
         return problems;
     }
+    if let Some(reason) = want.get("paused").and_then(Value::as_str) {
+        match &plan.rolling_update {
+            Some(RollingUpdateStep::Paused(got)) if format!("{got:?}") == reason => {}
+            got => problems.push(format!("rollingUpdate.paused: want {reason}, got {got:?}")),
+        }
+        return problems;
+    }
     match (&plan.rolling_update, want.get("failed")) {
         (Some(RollingUpdateStep::Failed(error)), Some(message)) => {
             let message = message.as_str().unwrap();
@@ -420,6 +446,32 @@ fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
                         "rollingUpdate.waiting: want {waiting}, got {}",
                         batch.waiting
                     ));
+                }
+            }
+            // `held: [node Reason]`, e.g. `n1 Partition` or `n4 TopologyDomain(zone-a)`.
+            if let Some(held) = want.get("held").and_then(Value::as_sequence) {
+                let want: Vec<String> = held
+                    .iter()
+                    .map(|h| h.as_str().unwrap().to_string())
+                    .collect();
+                let got: Vec<String> = batch
+                    .held
+                    .iter()
+                    .map(|h| format!("{} {:?}", h.node, h.why).replace('"', ""))
+                    .collect();
+                if want != got {
+                    problems.push(format!("rollingUpdate.held: want {want:?}, got {got:?}"));
+                }
+            }
+            // `usedBy: [node]`: the nodes using the budget, by name.
+            if let Some(nodes) = want.get("usedBy").and_then(Value::as_sequence) {
+                let want: Vec<String> = nodes
+                    .iter()
+                    .map(|n| n.as_str().unwrap().to_string())
+                    .collect();
+                let got: Vec<String> = batch.used.iter().map(|u| u.node.clone()).collect();
+                if want != got {
+                    problems.push(format!("rollingUpdate.usedBy: want {want:?}, got {got:?}"));
                 }
             }
         }
