@@ -60,8 +60,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod conditions;
 mod explain;
 mod history;
+mod lints;
 pub mod model;
 mod planning;
 mod preview;
@@ -86,11 +88,15 @@ pub use validation::{
     validate_daemonset_with, validate_node,
 };
 
+pub use conditions::{
+    ConditionOptions, ConditionType, RolloutCondition, conditions, rollout_complete,
+};
 pub use explain::{NodeExplanation, explain};
 pub use history::{
     HistoryError, HistoryOptions, HistoryPlan, RevisionRef, RollbackError, plan_history,
     render_revision, rollback,
 };
+pub use lints::{Lint, Severity, lint};
 pub use model::*;
 pub use planning::*;
 pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};

@@ -703,7 +703,7 @@ fn validate_label_selector(selector: &LabelSelector, path: &str, out: &mut Colle
 
 /// One entry of a selector (a `matchLabels` pair or a `matchExpressions` item) as a selector of
 /// its own, so that each can be matched and printed separately.
-fn selector_entries(selector: &LabelSelector) -> Vec<LabelSelector> {
+pub(crate) fn selector_entries(selector: &LabelSelector) -> Vec<LabelSelector> {
     let pairs = selector
         .match_labels
         .iter()
@@ -723,7 +723,7 @@ fn selector_entries(selector: &LabelSelector) -> Vec<LabelSelector> {
 
 /// Whether a selector entry looks like it was written to choose nodes rather than pods: a
 /// well-known node label key, or a key or value mentioning "node".
-fn entry_involves_nodes(entry: &LabelSelector) -> bool {
+pub(crate) fn entry_involves_nodes(entry: &LabelSelector) -> bool {
     let mentions_node = |text: &str| text.to_ascii_lowercase().contains("node");
     let node_key = |key: &str| WELL_KNOWN_NODE_LABELS.contains(&key) || mentions_node(key);
     entry

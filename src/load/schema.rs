@@ -533,13 +533,12 @@ mod tests {
     use super::*;
     use crate::model::{
         Affinity, DaemonSet, DaemonSetScaleStrategy, DaemonSetSpec, DaemonSetStatus,
-        DaemonSetUpdateStrategy, IntOrString,
-        LabelSelector, LabelSelectorOperator, LabelSelectorRequirement, Node, NodeAffinity,
-        NodeCondition, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
-        NodeSelectorTerm, NodeSpec, NodeStatus, ObjectMeta, OwnerReference, Pod, PodCondition,
-        PodPhase, PodSpec, PodStatus, PodTemplateSpec, PreferredSchedulingTerm,
-        RollingUpdateDaemonSet, RollingUpdateType, Taint, TaintEffect, Time, Toleration,
-        UpdateStrategyType,
+        DaemonSetUpdateStrategy, IntOrString, LabelSelector, LabelSelectorOperator,
+        LabelSelectorRequirement, Node, NodeAffinity, NodeCondition, NodeSelector,
+        NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, NodeSpec, NodeStatus,
+        ObjectMeta, OwnerReference, Pod, PodCondition, PodPhase, PodSpec, PodStatus,
+        PodTemplateSpec, PreferredSchedulingTerm, RollingUpdateDaemonSet, RollingUpdateType, Taint,
+        TaintEffect, Time, Toleration, UpdateStrategyType,
     };
 
     fn distance(a: &str, b: &str) -> Option<usize> {

@@ -17,7 +17,9 @@
 use super::cluster::Snapshot;
 use super::rolling;
 use super::types::RollingUpdateError;
-use crate::model::{DaemonSet, KRUISE_LIFECYCLE_STATE_LABEL, KRUISE_PROGRESSIVE_CREATE_ANNOTATION, Pod};
+use crate::model::{
+    DaemonSet, KRUISE_LIFECYCLE_STATE_LABEL, KRUISE_PROGRESSIVE_CREATE_ANNOTATION, Pod,
+};
 use crate::scheduling::LabelMatcher;
 
 /// The lifecycle state of a pod whose pre-delete hook has run.

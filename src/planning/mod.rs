@@ -27,6 +27,7 @@ pub(crate) use cluster::{
     Claim, FactsContext, Snapshot, claim, effective_namespace, owns, target_node,
 };
 pub(crate) use revision::CurrentRevision;
+pub(crate) use rolling::{allows_surge, budgets};
 
 use crate::model::{DaemonSet, LabelSelector, Node, Pod};
 use crate::scheduling::{DaemonPlacement, LabelMatcher};

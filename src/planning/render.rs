@@ -78,8 +78,10 @@ pub fn render_pod(daemon_set: &DaemonSet, node: &str, revision: &str) -> Pod {
         match spec.other.get_mut("readinessGates") {
             Some(serde_json::Value::Array(gates)) => gates.push(gate),
             _ => {
-                spec.other
-                    .insert("readinessGates".to_owned(), serde_json::Value::Array(vec![gate]));
+                spec.other.insert(
+                    "readinessGates".to_owned(),
+                    serde_json::Value::Array(vec![gate]),
+                );
             }
         }
     }

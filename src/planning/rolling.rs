@@ -506,9 +506,11 @@ fn without_surge(
             .iter()
             .map(|item| (item.target, DeleteReason::OutdatedUnavailable)),
     );
-    outcome
-        .deletes
-        .extend(chosen.iter().map(|item| (item.target, DeleteReason::Outdated)));
+    outcome.deletes.extend(
+        chosen
+            .iter()
+            .map(|item| (item.target, DeleteReason::Outdated)),
+    );
     used.sort_by(|a, b| a.node.cmp(&b.node));
     let batch = UpdateBatch {
         mode: UpdateMode::MaxUnavailable,

@@ -96,7 +96,10 @@ impl FromStr for UpdateOrder {
             "expected name, unavailable-first, label:KEY, canary:NODE1,NODE2 or zones:KEY";
         let non_empty = |value: &str, what: &str| {
             if value.is_empty() {
-                Err(ParseStrategyError::new(text, &format!("{what} is empty; {EXPECTED}")))
+                Err(ParseStrategyError::new(
+                    text,
+                    &format!("{what} is empty; {EXPECTED}"),
+                ))
             } else {
                 Ok(value.to_owned())
             }
@@ -280,7 +283,10 @@ pub(crate) struct Picked<'a> {
 enum Gate<'s> {
     Open,
     Canary(&'s [String]),
-    Domain { key: &'s str, active: Option<&'s str> },
+    Domain {
+        key: &'s str,
+        active: Option<&'s str>,
+    },
 }
 
 impl Gate<'_> {
@@ -327,9 +333,9 @@ fn domain_order(a: Option<&str>, b: Option<&str>) -> Ordering {
 fn gate<'s>(ext: &Extensions<'s>, snapshot: &Snapshot<'s>, states: &[(usize, bool)]) -> Gate<'s> {
     match ext.order {
         UpdateOrder::Canary { nodes } => {
-            let pending = states.iter().any(|&(node, done)| {
-                !done && nodes.iter().any(|c| c == snapshot.node_name(node))
-            });
+            let pending = states
+                .iter()
+                .any(|&(node, done)| !done && nodes.iter().any(|c| c == snapshot.node_name(node)));
             if pending {
                 Gate::Canary(nodes)
             } else {
@@ -553,9 +559,7 @@ pub(crate) fn pick<'a>(
         let domain = zones.as_ref().and_then(|z| z.domain(snapshot, item.node));
         let fits = !ext.strict || {
             let picked = i64::try_from(chosen_forced.len()).unwrap_or(i64::MAX);
-            let flying = domain
-                .and_then(|d| in_flight.get(&d).copied())
-                .unwrap_or(0);
+            let flying = domain.and_then(|d| in_flight.get(&d).copied()).unwrap_or(0);
             other.saturating_add(picked) < budget
                 && zones.as_ref().is_none_or(|z| z.fits(domain, flying))
         };

@@ -329,8 +329,12 @@ pub enum PauseReason {
 impl fmt::Display for PauseReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PauseReason::Paused => f.write_str("the rolling update is paused (rollingUpdate.paused)"),
-            PauseReason::Frozen => f.write_str("the DaemonSet is frozen (no creates, no replacements)"),
+            PauseReason::Paused => {
+                f.write_str("the rolling update is paused (rollingUpdate.paused)")
+            }
+            PauseReason::Frozen => {
+                f.write_str("the DaemonSet is frozen (no creates, no replacements)")
+            }
         }
     }
 }
