@@ -130,7 +130,10 @@ impl Simulator {
         }
     }
 
-    /// The next time something happens on its own (a pod becomes Ready or goes away), if any.
+    /// The next time something happens on its own (a pod becomes Ready, a Ready pod becomes
+    /// available after minReadySeconds, or a pod goes away), if any. Upstream requeues the
+    /// DaemonSet when one of its pods turns Ready so that it sees it become available; the
+    /// availability time stands for that requeue.
     pub fn next_event(&self) -> Option<Time> {
         let ready = self.ready_at.iter().filter(|(name, _)| {
             self.pods
@@ -139,9 +142,19 @@ impl Simulator {
                 .and_then(|p| self.node(&p.spec.node_name))
                 .is_some_and(node_is_ready)
         });
+        let min_ready = i64::from(self.daemon_set.spec.min_ready_seconds);
+        let now = self.now;
+        let available = self
+            .pods
+            .iter()
+            .filter(|p| min_ready > 0 && p.is_ready())
+            .filter_map(|p| p.ready_condition()?.last_transition_time)
+            .filter_map(|since| since.checked_add_seconds(min_ready))
+            .filter(move |at| *at > now);
         ready
             .map(|(_, at)| *at)
             .chain(self.gone_at.values().copied())
+            .chain(available)
             .min()
     }
 
