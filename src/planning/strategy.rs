@@ -529,11 +529,12 @@ pub(crate) fn pick<'a>(
             allowed
         });
     };
+    // Unavailable old pods the order holds back are left as they are: like old pods outside an
+    // Advanced DaemonSet's update scope they are neither replaced nor counted (counting them
+    // would let them hold the budget the canaries or the active domain need, forever).
+    hold(&mut forced, &mut held);
     let forced_total = forced.len();
     let all_forced_nodes: Vec<Option<usize>> = forced.iter().map(|item| item.node).collect();
-    let mut forced_held = forced.clone();
-    forced_held.retain(|item| !gate.allows(snapshot, item.node));
-    hold(&mut forced, &mut held);
     hold(&mut candidates, &mut held);
     forced.sort_by(|a, b| compare(ext, snapshot, a, b));
     candidates.sort_by(|a, b| compare(ext, snapshot, a, b));
@@ -542,15 +543,6 @@ pub(crate) fn pick<'a>(
     let other = i64::try_from(used.len()).unwrap_or(i64::MAX);
     let mut waiting = 0usize;
     let mut chosen_forced: Vec<Item<'a>> = Vec::new();
-    // In maxUnavailable mode an unavailable old pod counts whether it is replaced now or not.
-    if counts_unavailable {
-        for item in &forced_held {
-            used.push(BudgetUse {
-                node: item.name.to_owned(),
-                why: reason(item.pod),
-            });
-        }
-    }
     // Upstream replaces every unavailable old pod. Strict: only while the nodes being replaced
     // (those counted so far, plus the ones picked here) stay within the budget, globally and
     // per domain.
@@ -594,7 +586,7 @@ pub(crate) fn pick<'a>(
     }
     if let Some(zones) = zones.as_mut() {
         if counts_unavailable {
-            // Every unavailable old pod's node is unavailable, replaced now or not.
+            // Every unavailable old pod's node in the update is unavailable, replaced now or not.
             for node in all_forced_nodes {
                 zones.add(zones.domain(snapshot, node));
             }
