@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use daemonset_planner::{
-    Action, DaemonSet, FailedPodBackoff, Node, Plan, PlanOptions, Pod, RollingUpdateStep, Time,
-    TopologyBudget, UpdateOrder, apply_defaults, plan, render_pod,
+    Action, ConditionOptions, DaemonSet, FailedPodBackoff, Node, Plan, PlanOptions, Pod,
+    RollingUpdateStep, Time, TopologyBudget, UpdateOrder, apply_defaults, conditions, lint, plan,
+    render_pod, rollout_complete,
 };
 use serde_yaml::{Mapping, Value};
 
@@ -331,6 +332,75 @@ pub fn check(case: &Case, plan: &Plan) -> Vec<String> {
     }
     if let Some(v) = scalar("createdPodLabels") {
         problems.extend(check_created_labels(case, v, plan));
+    }
+    if let Some(v) = scalar("complete") {
+        let got = rollout_complete(&case.daemon_set(), plan);
+        if Some(got) != v.as_bool() {
+            problems.push(format!("complete: want {v:?}, got {got}"));
+        }
+    }
+    if let Some(v) = scalar("conditions") {
+        problems.extend(check_conditions(case, v, plan));
+    }
+    if let Some(v) = scalar("lints") {
+        let want: Vec<String> = v
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        let got: Vec<String> = lint(&case.daemon_set(), &case.nodes())
+            .iter()
+            .map(|l| format!("{} {}", l.severity, l.code))
+            .collect();
+        if want != got {
+            problems.push(format!("lints: want {want:?}, got {got:?}"));
+        }
+    }
+    problems
+}
+
+/// `conditions: {Stalled: "True BudgetHeldByNotReadyNodes", ...}`: status and reason of each
+/// condition named; `messages: {Stalled: "text"}` beside it checks that the message contains
+/// the text. The case's `progress: {deadlineSeconds, last}` sets the progress deadline.
+fn check_conditions(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
+    let mut options = ConditionOptions::new(case.now());
+    if let Some(progress) = case.get("progress") {
+        let seconds = progress.get("deadlineSeconds").and_then(Value::as_u64).unwrap();
+        let last = Time::parse(progress.get("last").and_then(Value::as_str).unwrap()).unwrap();
+        options = options.with_progress_deadline(std::time::Duration::from_secs(seconds), last);
+    }
+    let found = conditions(&case.daemon_set(), &case.nodes(), plan, &options);
+    let mut problems = Vec::new();
+    for (kind, expected) in want.as_mapping().unwrap() {
+        let kind = kind.as_str().unwrap();
+        let expected = expected.as_str().unwrap();
+        match found.iter().find(|c| c.type_.as_str() == kind) {
+            Some(c) => {
+                let got = format!("{} {}", c.status_str(), c.reason);
+                if got != expected {
+                    problems.push(format!(
+                        "conditions.{kind}: want {expected:?}, got {got:?} ({})",
+                        c.message
+                    ));
+                }
+            }
+            None => problems.push(format!("conditions.{kind}: missing")),
+        }
+    }
+    if let Some(messages) = case.get("expect").and_then(|e| e.get("messages")) {
+        for (kind, text) in messages.as_mapping().unwrap() {
+            let kind = kind.as_str().unwrap();
+            let text = text.as_str().unwrap();
+            let message = found
+                .iter()
+                .find(|c| c.type_.as_str() == kind)
+                .map(|c| c.message.clone())
+                .unwrap_or_default();
+            if !message.contains(text) {
+                problems.push(format!("messages.{kind}: want {text:?} in {message:?}"));
+            }
+        }
     }
     problems
 }
