@@ -366,7 +366,10 @@ pub fn check(case: &Case, plan: &Plan) -> Vec<String> {
 fn check_conditions(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
     let mut options = ConditionOptions::new(case.now());
     if let Some(progress) = case.get("progress") {
-        let seconds = progress.get("deadlineSeconds").and_then(Value::as_u64).unwrap();
+        let seconds = progress
+            .get("deadlineSeconds")
+            .and_then(Value::as_u64)
+            .unwrap();
         let last = Time::parse(progress.get("last").and_then(Value::as_str).unwrap()).unwrap();
         options = options.with_progress_deadline(std::time::Duration::from_secs(seconds), last);
     }
