@@ -7,6 +7,14 @@
 //! says for every node why a daemon pod does or does not belong there, and
 //! [`preview_rollout`] plays the rest of a rolling update forward, batch by batch.
 //!
+//! Beyond upstream, all opt-in: OpenKruise Advanced DaemonSets (`apps.kruise.io`, chosen by
+//! `apiVersion`, see [`DaemonSet::is_kruise`]) are planned with Kruise's partition, paused, node
+//! selector and progressive creation; [`PlanOptions`] can order the update ([`UpdateOrder`]:
+//! unavailable first, by a label priority, canaries first, one topology domain at a time), cap
+//! it per topology domain ([`TopologyBudget`]), make the budget strict, or freeze the
+//! DaemonSet; [`conditions`] and [`rollout_complete`] judge a plan, and [`lint`] finds likely
+//! mistakes.
+//!
 //! Around a sync: [`plan_history`] keeps the ControllerRevisions as the controller does and
 //! yields the current revision hash, [`rollback`] restores an earlier template as `kubectl
 //! rollout undo` does, [`rollout_status`] says what `kubectl rollout status` would, and
@@ -47,8 +55,8 @@
 //!
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
 //! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`], [`teardown`]) uses;
-//! presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`]) sits on
-//! top. Loading manifests and the k8s-openapi conversions are at the edge, behind the `yaml` and
+//! presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`],
+//! [`conditions`], [`lint`]) sits on top. Loading manifests and the k8s-openapi conversions are at the edge, behind the `yaml` and
 //! `k8s-openapi` features.
 //!
 //! # Where this crate chooses for upstream
