@@ -708,6 +708,14 @@ impl Report<'_> {
             }
             Some(_) => Value::Null,
         };
+        let held = |node: &str| match &plan.rolling_update {
+            Some(RollingUpdateStep::Batch(batch)) => batch
+                .held
+                .iter()
+                .find(|h| h.node == node)
+                .map(|h| h.why.to_string()),
+            _ => None,
+        };
         let mut out = json!({
             "daemonSet": self.daemon_set.metadata.display_name(),
             "revision": plan.revision,
@@ -726,6 +734,7 @@ impl Report<'_> {
                 "pods": n.pods,
                 "cause": n.cause.as_ref().map(|c| c.to_string()),
                 "reason": n.to_string(),
+                "held": held(&n.node),
             })).collect::<Vec<_>>(),
             "rolloutStatus": status_json(self.rollout_status),
             "conditions": conditions_json(self.conditions.unwrap_or_default()),

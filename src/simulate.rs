@@ -197,8 +197,13 @@ impl Simulator {
     }
 
     fn owner_reference(&self) -> OwnerReference {
+        let api_version = if self.daemon_set.is_kruise() {
+            self.daemon_set.api_version.clone()
+        } else {
+            "apps/v1".to_owned()
+        };
         OwnerReference {
-            api_version: "apps/v1".to_owned(),
+            api_version,
             kind: "DaemonSet".to_owned(),
             name: self.daemon_set.metadata.name.clone(),
             uid: self.daemon_set.metadata.uid.clone(),

@@ -72,6 +72,7 @@ pub enum UpdateOrder {
 /// Why a command-line order or topology budget cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{input:?}: {message}")]
+#[non_exhaustive]
 pub struct ParseStrategyError {
     /// The text as given.
     pub input: String,

@@ -23,7 +23,8 @@ pub struct PlanOptions {
     /// `None` computes it with [`crate::revision_hash`].
     pub revision: Option<String>,
     /// Creates, and separately deletes, issued per plan at most; the rest wait for the next
-    /// plan. Upstream uses 250.
+    /// plan. Upstream uses 250. An Advanced DaemonSet's `spec.burstReplicas`, when set, is used
+    /// instead, as Kruise's controller does.
     pub burst_replicas: usize,
     /// The failed-pod backoff state returned by the previous plan.
     pub failed_pod_backoff: FailedPodBackoff,
