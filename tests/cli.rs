@@ -455,6 +455,14 @@ fn an_advanced_daemonset_loads_through_daemonset_and_plans_with_its_partition() 
         "kept on the old revision by the partition"
     );
     assert_eq!(plan["rollout"]["finishes"], true);
+    let nodes = plan["nodes"].as_array().unwrap();
+    let worker_1 = nodes.iter().find(|n| n["node"] == "worker-1").unwrap();
+    assert_eq!(
+        worker_1["held"],
+        "kept on the old revision by the partition"
+    );
+    let worker_5 = nodes.iter().find(|n| n["node"] == "worker-5").unwrap();
+    assert!(worker_5["held"].is_null());
 
     let paused = kruise_daemonset("      paused: true\n");
     let plan = json(&run(&[
