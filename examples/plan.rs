@@ -6,6 +6,9 @@
 //!     [--output table|json|yaml] [--explain] [--status] [--rollout [--pod-startup-seconds N]]
 //! cargo run --example plan -- ... --revisions REVISIONS.yaml --rollback-to N
 //! cargo run --example plan -- ... --teardown Foreground|Background|Orphan
+//! cargo run --example plan -- ... [--order name|unavailable-first|label:KEY|canary:N1,N2|zones:KEY]
+//!     [--zone-budget KEY=N|KEY=N%] [--strict-budget] [--freeze] [--lint]
+//!     [--progress-deadline SECONDS --last-progress RFC3339]
 //! ```
 //!
 //! With no arguments it plans the bundled example cluster in `examples/data/`. With
@@ -13,7 +16,13 @@
 //! with the history's hash. `--rollback-to N` prints only the DaemonSet to apply, as YAML, as
 //! `kubectl rollout undo --to-revision=N` would restore it. `--teardown POLICY` plans deleting
 //! the DaemonSet instead of a sync. `--status` adds `kubectl rollout status`'s message to the
-//! table (JSON always carries it as `"rolloutStatus"`). Invalid input prints the errors on
+//! table (JSON always carries it as `"rolloutStatus"`), with the rollout conditions (JSON always
+//! carries them as `"conditions"`). `--daemonset` also reads OpenKruise Advanced DaemonSets
+//! (`apps.kruise.io/v1alpha1`, `v1beta1`), planned with Kruise's semantics. `--order`,
+//! `--zone-budget`, `--strict-budget` and `--freeze` set the options beyond upstream, for the
+//! plan and for `--rollout`. `--lint` adds the lints (`"lints"` in JSON) and exits 0 whatever
+//! they find. `--progress-deadline` with `--last-progress` lets the conditions report a stalled
+//! rollout. Invalid input prints the errors on
 //! stderr, nothing on stdout, and exits with code 2. This command line and its JSON output are a
 //! contract other tools rely on: keys are only ever added.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -21,9 +30,10 @@
 use std::process::ExitCode;
 
 use daemonset_planner::{
-    Action, ControllerRevision, DaemonSet, DaemonSetStatus, HistoryOptions, HistoryPlan, Node,
-    NodeExplanation, Plan, PlanOptions, Pod, PropagationPolicy, RevisionRef, RollingUpdateStep,
-    RolloutPreview, RolloutStatus, Teardown, Time, UpdateBatch, apply_defaults, explain,
+    Action, ConditionOptions, ControllerRevision, DaemonSet, DaemonSetStatus, HistoryOptions,
+    HistoryPlan, Lint, Node, NodeExplanation, Plan, PlanOptions, Pod, PropagationPolicy,
+    RevisionRef, RollingUpdateStep, RolloutCondition, RolloutPreview, RolloutStatus, Teardown,
+    Time, TopologyBudget, UpdateBatch, UpdateOrder, apply_defaults, conditions, explain, lint,
     load_daemonset, load_nodes, load_pods, load_revisions, plan, plan_history, preview_rollout,
     rollback, rollout_status, teardown, validate_daemonset,
 };
@@ -35,7 +45,9 @@ const BUNDLED_PODS: &str = include_str!("data/pods.yaml");
 
 const USAGE: &str = "usage: plan [--daemonset FILE --nodes FILE [--pods FILE]] [--revisions FILE] \
 [--now RFC3339] [--revision HASH] [--output table|json|yaml] [--explain] [--status] \
-[--rollout [--pod-startup-seconds N]] [--rollback-to N] [--teardown Foreground|Background|Orphan]";
+[--rollout [--pod-startup-seconds N]] [--rollback-to N] [--teardown Foreground|Background|Orphan] \
+[--order name|unavailable-first|label:KEY|canary:NODE1,NODE2|zones:KEY] [--zone-budget KEY=N|KEY=N%] \
+[--strict-budget] [--freeze] [--lint] [--progress-deadline SECONDS --last-progress RFC3339]";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Output {
@@ -58,6 +70,13 @@ struct Args {
     status: bool,
     rollback_to: Option<i64>,
     teardown: Option<PropagationPolicy>,
+    order: Option<UpdateOrder>,
+    zone_budget: Option<TopologyBudget>,
+    strict_budget: bool,
+    freeze: bool,
+    lint: bool,
+    progress_deadline: Option<u64>,
+    last_progress: Option<String>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -75,6 +94,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         status: false,
         rollback_to: None,
         teardown: None,
+        order: None,
+        zone_budget: None,
+        strict_budget: false,
+        freeze: false,
+        lint: false,
+        progress_deadline: None,
+        last_progress: None,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -120,6 +146,27 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 }
             }
             "--explain" => parsed.explain = true,
+            "--order" => {
+                let text = value("--order")?;
+                parsed.order = Some(text.parse().map_err(|err| format!("--order: {err}"))?);
+            }
+            "--zone-budget" => {
+                let text = value("--zone-budget")?;
+                parsed.zone_budget = Some(
+                    text.parse()
+                        .map_err(|err| format!("--zone-budget: {err}"))?,
+                );
+            }
+            "--strict-budget" => parsed.strict_budget = true,
+            "--freeze" => parsed.freeze = true,
+            "--lint" => parsed.lint = true,
+            "--progress-deadline" => {
+                let text = value("--progress-deadline")?;
+                parsed.progress_deadline = Some(text.parse().map_err(|_| {
+                    format!("--progress-deadline must be a whole number of seconds (got {text:?})")
+                })?);
+            }
+            "--last-progress" => parsed.last_progress = Some(value("--last-progress")?),
             "--rollout" => parsed.rollout = true,
             "--pod-startup-seconds" => {
                 let text = value("--pod-startup-seconds")?;
@@ -139,6 +186,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     }
     if parsed.rollback_to.is_some() && parsed.teardown.is_some() {
         return Err("--rollback-to and --teardown exclude each other".to_owned());
+    }
+    if parsed.progress_deadline.is_some() != parsed.last_progress.is_some() {
+        return Err("--progress-deadline and --last-progress go together".to_owned());
     }
     match (&parsed.daemonset, &parsed.nodes) {
         (Some(_), None) => Err("--nodes is required with --daemonset".to_owned()),
@@ -255,7 +305,8 @@ fn main() -> ExitCode {
         return print_rollback(&inputs, to);
     }
     if let Some(policy) = args.teardown {
-        return print_teardown(&inputs, policy, args.output, args.status);
+        let lints = args.lint.then(|| lint(&inputs.daemon_set, &inputs.nodes));
+        return print_teardown(&inputs, policy, args.output, args.status, lints.as_deref());
     }
     let history = match &inputs.revisions {
         None => None,
@@ -278,7 +329,25 @@ fn main() -> ExitCode {
             }
         }
     };
-    let mut options = PlanOptions::new(now);
+    let last_progress = match &args.last_progress {
+        Some(text) => match Time::parse(text) {
+            Ok(time) => Some(time),
+            Err(err) => {
+                eprintln!("--last-progress: {err}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let mut options = PlanOptions::new(now)
+        .with_strict_budget(args.strict_budget)
+        .with_freeze(args.freeze);
+    if let Some(order) = &args.order {
+        options = options.with_update_order(order.clone());
+    }
+    if let Some(budget) = &args.zone_budget {
+        options = options.with_topology_budget(budget.clone());
+    }
     options.revision = args.revision.clone().or_else(|| {
         history
             .as_ref()
@@ -323,7 +392,18 @@ fn main() -> ExitCode {
         judged.status = Some(plan.status.clone());
     }
     let status = rollout_status(&judged);
+    let mut condition_options = ConditionOptions::new(now);
+    if let (Some(seconds), Some(last)) = (args.progress_deadline, last_progress) {
+        condition_options =
+            condition_options.with_progress_deadline(std::time::Duration::from_secs(seconds), last);
+    }
+    let found = planned.as_ref().map(|(plan, _, _)| {
+        conditions(&inputs.daemon_set, &inputs.nodes, plan, &condition_options)
+    });
+    let lints = args.lint.then(|| lint(&inputs.daemon_set, &inputs.nodes));
     let report = Report {
+        conditions: found.as_deref(),
+        lints: lints.as_deref(),
         daemon_set: &inputs.daemon_set,
         plan: planned.as_ref().map(|(plan, _, _)| plan),
         nodes: planned
@@ -378,6 +458,7 @@ fn print_teardown(
     policy: PropagationPolicy,
     output: Output,
     with_status: bool,
+    lints: Option<&[Lint]>,
 ) -> ExitCode {
     let ds = &inputs.daemon_set;
     let planned: Teardown = teardown(ds, &inputs.pods, policy);
@@ -391,7 +472,13 @@ fn print_teardown(
         },
         "actions": planned.actions.iter().map(action_json).collect::<Vec<_>>(),
         "rolloutStatus": status_json(&status),
+        // A teardown plans no rollout, so it has no rollout conditions.
+        "conditions": [],
     });
+    let mut json = json;
+    if let (Some(lints), Some(map)) = (lints, json.as_object_mut()) {
+        map.insert("lints".to_owned(), lints_json(lints));
+    }
     match output {
         Output::Json => println!("{json}"),
         Output::Yaml => match serde_yaml::to_string(&json) {
@@ -419,6 +506,9 @@ fn print_teardown(
                 )),
                 _ => out.push_str("The DaemonSet object goes first.\n"),
             }
+            if let Some(lints) = lints {
+                out.push_str(&lints_table(lints));
+            }
             if with_status {
                 out.push_str(&format!("\n{status}\n"));
             }
@@ -429,6 +519,10 @@ fn print_teardown(
 }
 
 struct Report<'a> {
+    /// `None` when no plan was made (a revision-name collision).
+    conditions: Option<&'a [RolloutCondition]>,
+    /// With `--lint`.
+    lints: Option<&'a [Lint]>,
     daemon_set: &'a DaemonSet,
     /// `None` when a revision-name collision fails the sync before pods are planned.
     plan: Option<&'a Plan>,
@@ -436,6 +530,52 @@ struct Report<'a> {
     rollout: Option<&'a RolloutPreview>,
     history: Option<&'a HistoryPlan>,
     rollout_status: &'a RolloutStatus,
+}
+
+fn conditions_json(found: &[RolloutCondition]) -> Value {
+    Value::Array(
+        found
+            .iter()
+            .map(|c| {
+                json!({
+                    "type": c.type_.as_str(),
+                    "status": c.status_str(),
+                    "reason": c.reason,
+                    "message": c.message,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn lints_json(lints: &[Lint]) -> Value {
+    Value::Array(
+        lints
+            .iter()
+            .map(|l| {
+                json!({
+                    "severity": l.severity.as_str(),
+                    "code": l.code,
+                    "message": l.message,
+                    "hint": l.hint,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn lints_table(lints: &[Lint]) -> String {
+    let mut out = String::from("\nLints:\n");
+    if lints.is_empty() {
+        out.push_str("  none\n");
+    }
+    for l in lints {
+        out.push_str(&format!(
+            "  {}[{}]: {}\n    hint: {}\n",
+            l.severity, l.code, l.message, l.hint
+        ));
+    }
+    out
 }
 
 fn status_json(status: &RolloutStatus) -> Value {
@@ -497,6 +637,7 @@ fn batch_json(batch: &UpdateBatch) -> Value {
         "deleted": batch.deleted,
         "surged": batch.surged,
         "waiting": batch.waiting,
+        "held": batch.held.iter().map(|h| json!({"node": h.node, "reason": h.why.to_string()})).collect::<Vec<_>>(),
     })
 }
 
@@ -533,7 +674,7 @@ impl Report<'_> {
         let stored = self.daemon_set.status.clone().unwrap_or_default();
         let Some(plan) = self.plan else {
             let collision = self.history.and_then(|h| h.collision_count).unwrap_or(0);
-            return json!({
+            let mut out = json!({
                 "daemonSet": self.daemon_set.metadata.display_name(),
                 "revision": "",
                 "actions": [],
@@ -546,13 +687,34 @@ impl Report<'_> {
                 "nodes": [],
                 "history": self.history.map(history_json),
                 "rolloutStatus": status_json(self.rollout_status),
+                "conditions": [{
+                    "type": "Stalled",
+                    "status": "True",
+                    "reason": "RevisionCollision",
+                    "message": collision_message(collision),
+                }],
             });
+            if let (Some(lints), Some(map)) = (self.lints, out.as_object_mut()) {
+                map.insert("lints".to_owned(), lints_json(lints));
+            }
+            return out;
         };
         let rolling = match &plan.rolling_update {
             None => Value::Null,
             Some(RollingUpdateStep::Batch(batch)) => batch_json(batch),
             Some(RollingUpdateStep::Failed(error)) => json!({"error": error.to_string()}),
+            Some(RollingUpdateStep::Paused(reason)) => {
+                json!({"paused": true, "reason": reason.to_string()})
+            }
             Some(_) => Value::Null,
+        };
+        let held = |node: &str| match &plan.rolling_update {
+            Some(RollingUpdateStep::Batch(batch)) => batch
+                .held
+                .iter()
+                .find(|h| h.node == node)
+                .map(|h| h.why.to_string()),
+            _ => None,
         };
         let mut out = json!({
             "daemonSet": self.daemon_set.metadata.display_name(),
@@ -573,9 +735,14 @@ impl Report<'_> {
                 "cause": n.cause.as_ref().map(|c| c.to_string()),
                 "outdated": n.outdated.is_some(),
                 "reason": n.to_string(),
+                "held": held(&n.node),
             })).collect::<Vec<_>>(),
             "rolloutStatus": status_json(self.rollout_status),
+            "conditions": conditions_json(self.conditions.unwrap_or_default()),
         });
+        if let (Some(lints), Some(map)) = (self.lints, out.as_object_mut()) {
+            map.insert("lints".to_owned(), lints_json(lints));
+        }
         if let (Some(history), Some(map)) = (self.history, out.as_object_mut()) {
             map.insert("history".to_owned(), history_json(history));
         }
@@ -596,7 +763,16 @@ impl Report<'_> {
         if let Some(history) = self.history {
             out.push_str(&format!("History: {history}.\n"));
         }
+        if let Some(lints) = self.lints {
+            out.push_str(&lints_table(lints));
+        }
         if with_status {
+            if let Some(found) = self.conditions {
+                out.push_str("\nConditions:\n");
+                for c in found {
+                    out.push_str(&format!("  {c}\n"));
+                }
+            }
             out.push_str(&format!("\n{}\n", self.rollout_status));
         }
         out
@@ -720,6 +896,12 @@ impl Report<'_> {
                     batch.used.len(),
                     batch.waiting
                 ));
+                if !batch.held.is_empty() {
+                    out.push_str(&format!(
+                        "Held back: {} old pod(s) left alone this plan.\n",
+                        batch.held.len()
+                    ));
+                }
                 if explain {
                     for u in &batch.used {
                         out.push_str(&format!(
@@ -728,10 +910,16 @@ impl Report<'_> {
                             budget_reason(&u.why)
                         ));
                     }
+                    for h in &batch.held {
+                        out.push_str(&format!("  held: {} ({})\n", h.node, h.why));
+                    }
                 }
             }
             Some(RollingUpdateStep::Failed(error)) => {
                 out.push_str(&format!("Rolling update fails: {error}\n"));
+            }
+            Some(RollingUpdateStep::Paused(reason)) => {
+                out.push_str(&format!("Rolling update does not run: {reason}.\n"));
             }
             _ => {}
         }

@@ -4,8 +4,14 @@
 //! sees it. A manifest read from disk has not been through that, so callers that accept raw
 //! manifests apply [`apply_defaults`] first; planning an undefaulted object would, for example,
 //! treat an absent update strategy as unknown rather than as `RollingUpdate`.
+//!
+//! An OpenKruise Advanced DaemonSet (`apps.kruise.io`) is defaulted by Kruise's mutating webhook
+//! instead, which [`apply_kruise_defaults`] reproduces; [`apply_defaults`] picks one or the other
+//! by the object's `apiVersion`.
 
-use crate::model::{DaemonSet, IntOrString, RollingUpdateDaemonSet, UpdateStrategyType};
+use crate::model::{
+    DaemonSet, IntOrString, RollingUpdateDaemonSet, RollingUpdateType, UpdateStrategyType,
+};
 
 /// `spec.revisionHistoryLimit` when the manifest does not set it.
 const DEFAULT_REVISION_HISTORY_LIMIT: i32 = 10;
@@ -15,6 +21,8 @@ const DEFAULT_MAX_UNAVAILABLE: i32 = 1;
 const DEFAULT_MAX_SURGE: i32 = 0;
 /// The only restart policy a DaemonSet template may have, and the pod-spec default.
 const DEFAULT_RESTART_POLICY: &str = "Always";
+/// An Advanced DaemonSet's `spec.burstReplicas` when the manifest does not set it.
+const KRUISE_DEFAULT_BURST_REPLICAS: i32 = 250;
 
 /// Fills in the fields the API server defaults when it decodes an apps/v1 DaemonSet.
 ///
@@ -37,6 +45,9 @@ const DEFAULT_RESTART_POLICY: &str = "Always";
 ///
 /// Applying the defaults twice gives the same result as applying them once.
 ///
+/// An OpenKruise Advanced DaemonSet ([`DaemonSet::is_kruise`]) gets Kruise's defaults instead:
+/// see [`apply_kruise_defaults`].
+///
 /// ```
 /// use daemonset_planner::{apply_defaults, DaemonSet, IntOrString, UpdateStrategyType};
 /// let mut ds = DaemonSet::default();
@@ -49,6 +60,10 @@ const DEFAULT_RESTART_POLICY: &str = "Always";
 /// assert_eq!(ds.spec.template.spec.restart_policy, "Always");
 /// ```
 pub fn apply_defaults(ds: &mut DaemonSet) {
+    if ds.is_kruise() {
+        apply_kruise_defaults(ds);
+        return;
+    }
     let strategy = &mut ds.spec.update_strategy;
     let type_is_empty = match &strategy.type_ {
         None => true,
@@ -73,6 +88,90 @@ pub fn apply_defaults(ds: &mut DaemonSet) {
         .revision_history_limit
         .get_or_insert(DEFAULT_REVISION_HISTORY_LIMIT);
 
+    let pod_spec = &mut ds.spec.template.spec;
+    if pod_spec.restart_policy.is_empty() {
+        pod_spec.restart_policy = DEFAULT_RESTART_POLICY.to_owned();
+    }
+}
+
+/// Fills in the fields OpenKruise's mutating webhook defaults on an Advanced DaemonSet
+/// (`apps.kruise.io/v1alpha1` and `v1beta1` alike):
+///
+/// - `spec.burstReplicas` absent becomes `250`;
+/// - `spec.updateStrategy.type` absent (or empty) becomes `RollingUpdate`;
+/// - for `RollingUpdate` only: an absent `rollingUpdate` becomes `{}`; with `rollingUpdateType:
+///   Surging` an absent `maxSurge` becomes `1` and an absent `maxUnavailable` becomes `0`; an
+///   empty or `Surging` type becomes `Standard`; then, only when *both* `maxUnavailable` and
+///   `maxSurge` are absent, they become `1` and `0` (when one of them is set the other stays
+///   absent, and the controller reads it as 0);
+/// - `spec.revisionHistoryLimit` absent becomes `10`;
+/// - the template's `restartPolicy`, when empty, becomes `Always` (the pod-spec default).
+///
+/// So `Surging` with no budgets surges one pod at a time, while `Standard` with no budgets
+/// replaces one pod at a time. Kruise's webhook applies the `Surging` rule in v1beta1 too, so a
+/// v1beta1 `Surging` is accepted after defaulting although v1beta1 validation lists only
+/// `Standard` and `InPlaceIfPossible`.
+///
+/// [`apply_defaults`] calls this for Advanced DaemonSets; calling it on an apps/v1 object
+/// applies Kruise's rules to it all the same. Applying it twice gives the same result as once.
+///
+/// ```
+/// use daemonset_planner::{apply_defaults, load_daemonset, IntOrString, RollingUpdateType};
+/// let mut ds = load_daemonset(
+///     "apiVersion: apps.kruise.io/v1alpha1
+/// kind: DaemonSet
+/// metadata: {name: agent}
+/// spec:
+///   updateStrategy:
+///     rollingUpdate: {rollingUpdateType: Surging}
+/// ",
+/// )?;
+/// apply_defaults(&mut ds);
+/// let rolling = ds.spec.update_strategy.rolling_update.unwrap();
+/// assert_eq!(rolling.rolling_update_type, Some(RollingUpdateType::Standard));
+/// assert_eq!(rolling.max_surge, Some(IntOrString::Int(1)));
+/// assert_eq!(rolling.max_unavailable, Some(IntOrString::Int(0)));
+/// assert_eq!(ds.spec.burst_replicas, Some(IntOrString::Int(250)));
+/// # Ok::<(), daemonset_planner::LoadError>(())
+/// ```
+pub fn apply_kruise_defaults(ds: &mut DaemonSet) {
+    ds.spec
+        .burst_replicas
+        .get_or_insert(IntOrString::Int(KRUISE_DEFAULT_BURST_REPLICAS));
+    let strategy = &mut ds.spec.update_strategy;
+    let type_is_empty = match &strategy.type_ {
+        None => true,
+        Some(UpdateStrategyType::Other(text)) => text.is_empty(),
+        Some(_) => false,
+    };
+    if type_is_empty {
+        strategy.type_ = Some(UpdateStrategyType::RollingUpdate);
+    }
+    if strategy.type_ == Some(UpdateStrategyType::RollingUpdate) {
+        let rolling = strategy
+            .rolling_update
+            .get_or_insert_with(RollingUpdateDaemonSet::default);
+        let type_ = rolling.rolling_update_type.clone();
+        if type_ == Some(RollingUpdateType::Surging) {
+            rolling.max_surge.get_or_insert(IntOrString::Int(1));
+            rolling.max_unavailable.get_or_insert(IntOrString::Int(0));
+        }
+        let type_is_empty = match &type_ {
+            None | Some(RollingUpdateType::Surging) => true,
+            Some(RollingUpdateType::Other(text)) => text.is_empty(),
+            Some(_) => false,
+        };
+        if type_is_empty {
+            rolling.rolling_update_type = Some(RollingUpdateType::Standard);
+        }
+        if rolling.max_unavailable.is_none() && rolling.max_surge.is_none() {
+            rolling.max_unavailable = Some(IntOrString::Int(DEFAULT_MAX_UNAVAILABLE));
+            rolling.max_surge = Some(IntOrString::Int(DEFAULT_MAX_SURGE));
+        }
+    }
+    ds.spec
+        .revision_history_limit
+        .get_or_insert(DEFAULT_REVISION_HISTORY_LIMIT);
     let pod_spec = &mut ds.spec.template.spec;
     if pod_spec.restart_policy.is_empty() {
         pod_spec.restart_policy = DEFAULT_RESTART_POLICY.to_owned();
@@ -119,6 +218,7 @@ mod tests {
         RollingUpdateDaemonSet {
             max_unavailable,
             max_surge,
+            ..RollingUpdateDaemonSet::default()
         }
     }
 
@@ -243,6 +343,95 @@ mod tests {
         );
     }
 
+    fn kruise(version: &str, rolling: Option<RollingUpdateDaemonSet>) -> DaemonSet {
+        let mut ds = strategy(None, rolling);
+        ds.api_version = format!("apps.kruise.io/{version}");
+        ds
+    }
+
+    fn kruise_rolling(
+        type_: Option<RollingUpdateType>,
+        max_unavailable: Option<IntOrString>,
+        max_surge: Option<IntOrString>,
+    ) -> RollingUpdateDaemonSet {
+        RollingUpdateDaemonSet {
+            rolling_update_type: type_,
+            ..rolling(max_unavailable, max_surge)
+        }
+    }
+
+    #[test]
+    fn kruise_standard_without_budgets_replaces_one_at_a_time() {
+        let ds = defaulted(&kruise("v1beta1", None));
+        assert_eq!(
+            ds.spec.update_strategy.rolling_update,
+            Some(kruise_rolling(
+                Some(RollingUpdateType::Standard),
+                Some(IntOrString::Int(1)),
+                Some(IntOrString::Int(0))
+            ))
+        );
+        assert_eq!(ds.spec.burst_replicas, Some(IntOrString::Int(250)));
+        assert_eq!(ds.spec.revision_history_limit, Some(10));
+    }
+
+    #[test]
+    fn kruise_surging_without_budgets_surges_one_at_a_time_in_both_versions() {
+        for version in ["v1alpha1", "v1beta1"] {
+            let ds = defaulted(&kruise(
+                version,
+                Some(kruise_rolling(Some(RollingUpdateType::Surging), None, None)),
+            ));
+            assert_eq!(
+                ds.spec.update_strategy.rolling_update,
+                Some(kruise_rolling(
+                    Some(RollingUpdateType::Standard),
+                    Some(IntOrString::Int(0)),
+                    Some(IntOrString::Int(1))
+                )),
+                "{version}"
+            );
+        }
+    }
+
+    #[test]
+    fn kruise_keeps_the_other_budget_unset_when_one_is_given() {
+        let ds = defaulted(&kruise(
+            "v1beta1",
+            Some(kruise_rolling(None, None, Some(IntOrString::Int(2)))),
+        ));
+        assert_eq!(
+            ds.spec.update_strategy.rolling_update,
+            Some(kruise_rolling(
+                Some(RollingUpdateType::Standard),
+                None,
+                Some(IntOrString::Int(2))
+            ))
+        );
+    }
+
+    #[test]
+    fn kruise_in_place_and_on_delete_are_kept() {
+        let ds = defaulted(&kruise(
+            "v1beta1",
+            Some(kruise_rolling(
+                Some(RollingUpdateType::InPlaceIfPossible),
+                None,
+                None,
+            )),
+        ));
+        let rolling = ds.spec.update_strategy.rolling_update.unwrap_or_default();
+        assert_eq!(
+            rolling.rolling_update_type,
+            Some(RollingUpdateType::InPlaceIfPossible)
+        );
+        let mut on_delete = kruise("v1alpha1", None);
+        on_delete.spec.update_strategy.type_ = Some(UpdateStrategyType::OnDelete);
+        let out = defaulted(&on_delete);
+        assert_eq!(out.spec.update_strategy.rolling_update, None);
+        assert_eq!(out.spec.burst_replicas, Some(IntOrString::Int(250)));
+    }
+
     #[test]
     fn defaulting_is_idempotent() {
         let cases = [
@@ -250,6 +439,15 @@ mod tests {
             strategy(Some(UpdateStrategyType::OnDelete), None),
             strategy(None, Some(rolling(None, Some(IntOrString::from("25%"))))),
             strategy(Some(UpdateStrategyType::Other("x".to_owned())), None),
+            kruise("v1alpha1", None),
+            kruise(
+                "v1alpha1",
+                Some(kruise_rolling(Some(RollingUpdateType::Surging), None, None)),
+            ),
+            kruise(
+                "v1beta1",
+                Some(kruise_rolling(None, Some(IntOrString::from("10%")), None)),
+            ),
         ];
         for ds in cases {
             let once = defaulted(&ds);

@@ -7,6 +7,14 @@
 //! says for every node why a daemon pod does or does not belong there, and
 //! [`preview_rollout`] plays the rest of a rolling update forward, batch by batch.
 //!
+//! Beyond upstream, all opt-in: OpenKruise Advanced DaemonSets (`apps.kruise.io`, chosen by
+//! `apiVersion`, see [`DaemonSet::is_kruise`]) are planned with Kruise's partition, paused, node
+//! selector and progressive creation; [`PlanOptions`] can order the update ([`UpdateOrder`]:
+//! unavailable first, by a label priority, canaries first, one topology domain at a time), cap
+//! it per topology domain ([`TopologyBudget`]), make the budget strict, or freeze the
+//! DaemonSet; [`conditions`] and [`rollout_complete`] judge a plan, and [`lint`] finds likely
+//! mistakes.
+//!
 //! Around a sync: [`plan_history`] keeps the ControllerRevisions as the controller does and
 //! yields the current revision hash, [`rollback`] restores an earlier template as `kubectl
 //! rollout undo` does, [`rollout_status`] says what `kubectl rollout status` would, and
@@ -47,8 +55,8 @@
 //!
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
 //! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`], [`teardown`]) uses;
-//! presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`]) sits on
-//! top. Loading manifests and the k8s-openapi conversions are at the edge, behind the `yaml` and
+//! presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`],
+//! [`conditions`], [`lint`]) sits on top. Loading manifests and the k8s-openapi conversions are at the edge, behind the `yaml` and
 //! `k8s-openapi` features.
 //!
 //! # Where this crate chooses for upstream
@@ -60,8 +68,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod conditions;
 mod explain;
 mod history;
+mod lints;
 pub mod model;
 mod planning;
 mod preview;
@@ -81,17 +91,21 @@ mod load;
 #[cfg(feature = "k8s-openapi")]
 pub mod interop;
 
-pub use defaults::{apply_defaults, defaulted};
+pub use defaults::{apply_defaults, apply_kruise_defaults, defaulted};
 pub use validation::{
     FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
     validate_daemonset_with, validate_node,
 };
 
+pub use conditions::{
+    ConditionOptions, ConditionType, RolloutCondition, conditions, rollout_complete,
+};
 pub use explain::{NodeExplanation, Replacement, explain};
 pub use history::{
     HistoryError, HistoryOptions, HistoryPlan, RevisionRef, RollbackError, plan_history,
     render_revision, rollback,
 };
+pub use lints::{Lint, Severity, lint};
 pub use model::*;
 pub use planning::*;
 pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};

@@ -33,7 +33,8 @@
 //!
 //! # Checks
 //!
-//! Every object must have `kind` and `apiVersion`: a DaemonSet must be `apps/v1`
+//! Every object must have `kind` and `apiVersion`: a DaemonSet must be `apps/v1`, or OpenKruise's
+//! Advanced DaemonSet `apps.kruise.io/v1alpha1` or `apps.kruise.io/v1beta1`
 //! (`extensions/v1beta1` and `apps/v1beta2` were removed in Kubernetes 1.16), a
 //! ControllerRevision `apps/v1` (`apps/v1beta1` and `apps/v1beta2` were removed in 1.16), a node
 //! or pod `v1`. Fields this crate does not model are ignored, as the API server's clients ignore
@@ -76,7 +77,10 @@ use schema::Schema;
 pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
 
 /// Loads the one DaemonSet of a manifest: a single document, a stream, or a list, holding
-/// exactly one DaemonSet (`apps/v1`).
+/// exactly one DaemonSet (`apps/v1`, or an OpenKruise Advanced DaemonSet,
+/// `apps.kruise.io/v1alpha1` or `apps.kruise.io/v1beta1`, whose `partition`, `paused`, node
+/// `selector`, `rollingUpdateType`, `scaleStrategy` and `burstReplicas` load into the same
+/// model; see [`DaemonSet::is_kruise`]).
 ///
 /// ```
 /// use daemonset_planner::load_daemonset;
@@ -210,10 +214,11 @@ impl Manifest for DaemonSet {
 
     fn check_api_version(api_version: &str) -> ApiVersionCheck {
         match api_version {
-            "apps/v1" => ApiVersionCheck::Supported,
-            // OpenKruise's Advanced DaemonSet (`apps.kruise.io/v1alpha1` and
-            // `apps.kruise.io/v1beta1`, also `kind: DaemonSet`) is to be accepted here once
-            // its extra fields are modelled.
+            // OpenKruise's Advanced DaemonSet is also `kind: DaemonSet`; its extra fields are
+            // part of the model, and its apiVersion decides how it is planned.
+            "apps/v1" | "apps.kruise.io/v1alpha1" | "apps.kruise.io/v1beta1" => {
+                ApiVersionCheck::Supported
+            }
             "extensions/v1beta1" | "apps/v1beta2" => ApiVersionCheck::Removed {
                 removed_in: "1.16",
                 use_instead: "apps/v1",

@@ -2,8 +2,8 @@
 
 use crate::model::{DaemonSet, Node, Pod, Time};
 use crate::planning::{
-    Action, BudgetUseReason, CreateReason, DeleteReason, PlanError, PlanOptions, RollingUpdateStep,
-    UpdateBatch,
+    Action, BudgetUseReason, CreateReason, DeleteReason, PauseReason, PlanError, PlanOptions,
+    RollingUpdateStep, UpdateBatch,
 };
 use crate::simulate::Simulator;
 
@@ -36,6 +36,11 @@ pub struct RolloutPreview {
 /// `pod_startup_seconds` after it is created (never, on a NotReady node) and available
 /// minReadySeconds later; plans are applied in order as a controller would. Stops when the
 /// rollout is complete, or when nothing more can happen, and says why.
+///
+/// Every plan uses `options`, so the update order, topology budget, strict budget and freeze
+/// shape the preview as they shape the plans. For an Advanced DaemonSet the rollout is
+/// complete when every node its partition and node selector leave to the update runs an
+/// available current pod (the others keep theirs), and a paused one stops at once.
 pub fn preview_rollout(
     daemon_set: &DaemonSet,
     nodes: &[Node],
@@ -61,6 +66,7 @@ pub fn preview_rollout(
         .saturating_mul(8)
         .saturating_add(64);
     let mut last_batch: Option<UpdateBatch> = None;
+    let mut paused: Option<PauseReason>;
     for _ in 0..limit {
         let plan = sim.plan(&options)?;
         options.failed_pod_backoff = plan.failed_pod_backoff.clone();
@@ -75,6 +81,10 @@ pub fn preview_rollout(
         if let Some(RollingUpdateStep::Batch(batch)) = &plan.rolling_update {
             last_batch = Some(batch.clone());
         }
+        paused = match &plan.rolling_update {
+            Some(RollingUpdateStep::Paused(reason)) => Some(*reason),
+            _ => None,
+        };
         let mut replaced: Vec<String> = plan
             .actions
             .iter()
@@ -104,7 +114,16 @@ pub fn preview_rollout(
             continue;
         }
         let status = &plan.status;
-        let complete = status.updated_number_scheduled >= status.desired_number_scheduled
+        // Old pods an Advanced DaemonSet's partition or node selector keeps for good.
+        let kept = match &plan.rolling_update {
+            Some(RollingUpdateStep::Batch(batch)) => {
+                batch.held.iter().filter(|h| h.why.is_final()).count()
+            }
+            _ => 0,
+        };
+        let updated = i64::from(status.updated_number_scheduled)
+            .saturating_add(i64::try_from(kept).unwrap_or(i64::MAX));
+        let complete = updated >= i64::from(status.desired_number_scheduled)
             && status.number_available >= status.desired_number_scheduled;
         if complete {
             return Ok(RolloutPreview {
@@ -117,10 +136,14 @@ pub fn preview_rollout(
         match sim.next_event() {
             Some(at) => sim.advance(at.seconds_since(sim.now).max(0)),
             None => {
+                let reason = match paused {
+                    Some(reason) => reason.to_string(),
+                    None => stall_reason(last_batch.as_ref(), daemon_set),
+                };
                 return Ok(RolloutPreview {
                     batches,
                     finishes: false,
-                    reason: Some(stall_reason(last_batch.as_ref(), daemon_set)),
+                    reason: Some(reason),
                     duration_seconds: sim.now.seconds_since(start),
                 });
             }
@@ -165,6 +188,20 @@ fn stall_reason(batch: Option<&UpdateBatch>, daemon_set: &DaemonSet) -> String {
             batch.waiting,
             stuck.len(),
             batch.budget,
+            stuck.join(", ")
+        )
+    } else if !stuck.is_empty() && batch.held.iter().any(|h| !h.why.is_final()) {
+        let held = batch.held.iter().filter(|h| !h.why.is_final()).count();
+        let why = batch
+            .held
+            .iter()
+            .find(|h| !h.why.is_final())
+            .map(|h| h.why.to_string())
+            .unwrap_or_default();
+        format!(
+            "{held} old pod(s) are held back ({why}), but pods never become available on {} \
+             node(s): {}",
+            stuck.len(),
             stuck.join(", ")
         )
     } else if !stuck.is_empty() {

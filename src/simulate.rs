@@ -59,8 +59,13 @@ impl Simulator {
         plan(&self.daemon_set, &self.nodes, &self.pods, &options)
     }
 
-    /// Applies a plan's actions to the cluster.
+    /// Applies a plan's actions to the cluster. For an OpenKruise Advanced DaemonSet the plan's
+    /// status is also stored in the DaemonSet, as Kruise's controller writes it, because its
+    /// partition and burstReplicas percentages are scaled against the stored status.
     pub fn apply(&mut self, plan: &Plan) {
+        if self.daemon_set.is_kruise() && plan.skipped.is_none() {
+            self.daemon_set.status = Some(plan.status.clone());
+        }
         for action in &plan.actions {
             match action {
                 Action::Create { node, .. } => self.create(node, &plan.revision),
@@ -126,7 +131,9 @@ impl Simulator {
     }
 
     /// The next time something happens on its own (a pod becomes Ready, a Ready pod becomes
-    /// available after minReadySeconds, or a terminating pod goes away), if any.
+    /// available after minReadySeconds, or a pod goes away), if any. Upstream requeues the
+    /// DaemonSet when one of its pods turns Ready so that it sees it become available; the
+    /// availability time stands for that requeue.
     pub fn next_event(&self) -> Option<Time> {
         let ready = self.ready_at.iter().filter(|(name, _)| {
             self.pods
@@ -135,17 +142,15 @@ impl Simulator {
                 .and_then(|p| self.node(&p.spec.node_name))
                 .is_some_and(node_is_ready)
         });
-        let min_ready = self.daemon_set.spec.min_ready_seconds;
-        let available = self.pods.iter().filter_map(|pod| {
-            let since = pod.ready_condition()?;
-            if since.status != "True" || min_ready <= 0 {
-                return None;
-            }
-            since
-                .last_transition_time?
-                .checked_add_seconds(i64::from(min_ready))
-                .filter(|at| *at > self.now)
-        });
+        let min_ready = i64::from(self.daemon_set.spec.min_ready_seconds);
+        let now = self.now;
+        let available = self
+            .pods
+            .iter()
+            .filter(|p| min_ready > 0 && p.is_ready())
+            .filter_map(|p| p.ready_condition()?.last_transition_time)
+            .filter_map(|since| since.checked_add_seconds(min_ready))
+            .filter(move |at| *at > now);
         ready
             .map(|(_, at)| *at)
             .chain(self.gone_at.values().copied())
@@ -192,8 +197,13 @@ impl Simulator {
     }
 
     fn owner_reference(&self) -> OwnerReference {
+        let api_version = if self.daemon_set.is_kruise() {
+            self.daemon_set.api_version.clone()
+        } else {
+            "apps/v1".to_owned()
+        };
         OwnerReference {
-            api_version: "apps/v1".to_owned(),
+            api_version,
             kind: "DaemonSet".to_owned(),
             name: self.daemon_set.metadata.name.clone(),
             uid: self.daemon_set.metadata.uid.clone(),

@@ -19,8 +19,9 @@ use serde_json::Value;
 use crate::model::{
     DaemonSet, DaemonSetUpdateStrategy, IntOrString, LabelSelector, LabelSelectorOperator, Labels,
     Node, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm,
-    ObjectMeta, PodSpec, PodTemplateSpec, RollingUpdateDaemonSet, TEMPLATE_GENERATION_ANNOTATION,
-    TaintEffect, Toleration, TolerationOperator, UpdateStrategyType,
+    ObjectMeta, PodSpec, PodTemplateSpec, RollingUpdateDaemonSet, RollingUpdateType,
+    TEMPLATE_GENERATION_ANNOTATION, TaintEffect, Toleration, TolerationOperator,
+    UpdateStrategyType,
 };
 use crate::scheduling::taints::canonical_integer;
 use crate::scheduling::{LabelMatcher, NODE_NAME_FIELD};
@@ -206,6 +207,22 @@ pub fn validate_daemonset(ds: &DaemonSet) -> Result<(), ValidationErrors> {
 /// deadline, tolerations, ephemeral containers), restart policy `Always`, no active deadline,
 /// `minReadySeconds >= 0`, template generation `>= 0`, the update strategy, and
 /// `revisionHistoryLimit >= 0`.
+///
+/// An OpenKruise Advanced DaemonSet ([`DaemonSet::is_kruise`]) is checked as Kruise's
+/// validating webhook checks it: the same checks except the template generation, and its own
+/// update-strategy rules:
+///
+/// - `maxUnavailable` and `maxSurge` may not both be non-zero, nor both zero (an absent value is
+///   zero); a non-zero one must be a non-negative integer or a percentage of at most 100%;
+/// - `rollingUpdateType` must be `Standard`, `InPlaceIfPossible` or (v1alpha1 only) `Surging`;
+///   `InPlaceIfPossible` needs `maxSurge` 0, `Surging` needs `maxUnavailable` 0;
+/// - `partition` must be a non-negative integer or a percentage of at most 100% (a partition
+///   above the node count is accepted);
+/// - `rollingUpdate.selector` is not validated (an invalid one fails the rolling update).
+///
+/// Kruise reports the type and partition under a doubled path
+/// (`spec.updateStrategy.rollingUpdate.rollingUpdate.type`); this crate names the real fields,
+/// `spec.updateStrategy.rollingUpdate.rollingUpdateType` and `...rollingUpdate.partition`.
 pub fn validate_daemonset_with(
     ds: &DaemonSet,
     opts: &ValidationOptions,
@@ -591,8 +608,8 @@ fn validate_daemonset_spec(ds: &DaemonSet, opts: &ValidationOptions, out: &mut C
         );
     }
 
-    // 8.
-    if let Some(generation) = ds.template_generation()
+    // 8. (apps/v1 only: Kruise's webhook does not check it)
+    if let Some(generation) = ds.template_generation().filter(|_| !ds.is_kruise())
         && generation < 0
     {
         out.invalid(
@@ -607,7 +624,11 @@ fn validate_daemonset_spec(ds: &DaemonSet, opts: &ValidationOptions, out: &mut C
     }
 
     // 9.
-    validate_update_strategy(&spec.update_strategy, out);
+    if ds.is_kruise() {
+        validate_kruise_update_strategy(&spec.update_strategy, ds.is_kruise_v1alpha1(), out);
+    } else {
+        validate_update_strategy(&spec.update_strategy, out);
+    }
 
     // 10.
     if let Some(limit) = spec.revision_history_limit
@@ -682,7 +703,7 @@ fn validate_label_selector(selector: &LabelSelector, path: &str, out: &mut Colle
 
 /// One entry of a selector (a `matchLabels` pair or a `matchExpressions` item) as a selector of
 /// its own, so that each can be matched and printed separately.
-fn selector_entries(selector: &LabelSelector) -> Vec<LabelSelector> {
+pub(crate) fn selector_entries(selector: &LabelSelector) -> Vec<LabelSelector> {
     let pairs = selector
         .match_labels
         .iter()
@@ -702,7 +723,7 @@ fn selector_entries(selector: &LabelSelector) -> Vec<LabelSelector> {
 
 /// Whether a selector entry looks like it was written to choose nodes rather than pods: a
 /// well-known node label key, or a key or value mentioning "node".
-fn entry_involves_nodes(entry: &LabelSelector) -> bool {
+pub(crate) fn entry_involves_nodes(entry: &LabelSelector) -> bool {
     let mentions_node = |text: &str| text.to_ascii_lowercase().contains("node");
     let node_key = |key: &str| WELL_KNOWN_NODE_LABELS.contains(&key) || mentions_node(key);
     entry
@@ -1235,6 +1256,129 @@ fn validate_rolling_update(rolling: &RollingUpdateDaemonSet, path: &str, out: &m
     }
 }
 
+fn validate_kruise_update_strategy(
+    strategy: &DaemonSetUpdateStrategy,
+    v1alpha1: bool,
+    out: &mut Collector,
+) {
+    const PATH: &str = "spec.updateStrategy";
+    match &strategy.type_ {
+        Some(UpdateStrategyType::OnDelete) => {}
+        Some(UpdateStrategyType::RollingUpdate) => match &strategy.rolling_update {
+            None => out.required(
+                format!("{PATH}.rollingUpdate"),
+                "must be set when type is RollingUpdate",
+                "add `rollingUpdate: {maxUnavailable: 1}`, or apply the defaults before \
+                 validating",
+            ),
+            Some(rolling) => validate_kruise_rolling_update(
+                rolling,
+                &format!("{PATH}.rollingUpdate"),
+                v1alpha1,
+                out,
+            ),
+        },
+        other => {
+            let text = other.as_ref().map_or("", UpdateStrategyType::as_str);
+            out.not_supported(
+                PATH,
+                text,
+                UpdateStrategyType::KNOWN,
+                "set spec.updateStrategy.type to RollingUpdate or OnDelete (case-sensitive)",
+            );
+        }
+    }
+}
+
+/// Kruise's `getIntOrPercentValue`: the percentage of a valid `N%`, else the integer (a string
+/// that is neither reads as 0).
+fn kruise_value(value: &IntOrString) -> i64 {
+    if let Some(percent) = strict_percent(value) {
+        return percent;
+    }
+    match value {
+        IntOrString::Int(number) => i64::from(*number),
+        IntOrString::String(text) => crate::model::intstr::parse_go_atoi(text).unwrap_or(0),
+    }
+}
+
+fn non_zero(value: Option<&IntOrString>) -> Option<&IntOrString> {
+    value.filter(|v| kruise_value(v) != 0)
+}
+
+fn validate_kruise_rolling_update(
+    rolling: &RollingUpdateDaemonSet,
+    path: &str,
+    v1alpha1: bool,
+    out: &mut Collector,
+) {
+    let unavailable_path = format!("{path}.maxUnavailable");
+    let surge_path = format!("{path}.maxSurge");
+    let unavailable = non_zero(rolling.max_unavailable.as_ref());
+    let surge = non_zero(rolling.max_surge.as_ref());
+    for (value, field_path) in [(unavailable, &unavailable_path), (surge, &surge_path)] {
+        if let Some(value) = value {
+            check_non_negative_int_or_percent(value, field_path, out);
+            check_at_most_100_percent(value, field_path, out);
+        }
+    }
+    match (unavailable, surge) {
+        (Some(_), Some(max_surge)) => out.invalid(
+            surge_path.clone(),
+            max_surge,
+            "may not be set when maxUnavailable is non-zero",
+            "choose one mode: to surge, set `maxUnavailable: 0`; otherwise remove maxSurge",
+        ),
+        (None, None) => out.required(
+            unavailable_path.clone(),
+            "cannot be 0 when maxSurge is 0",
+            "let at least one node be updated at a time: set maxUnavailable (e.g. 1) or \
+             maxSurge (e.g. 1) above zero",
+        ),
+        _ => {}
+    }
+    let type_path = format!("{path}.rollingUpdateType");
+    let known: &[&str] = if v1alpha1 {
+        &["Standard", "Surging", "InPlaceIfPossible"]
+    } else {
+        &["Standard", "InPlaceIfPossible"]
+    };
+    match &rolling.rolling_update_type {
+        None | Some(RollingUpdateType::Standard) => {}
+        Some(RollingUpdateType::InPlaceIfPossible) => {
+            if surge.is_some() {
+                out.required(
+                    surge_path,
+                    "must be 0 for InPlaceIfPossible type",
+                    "an in-place update replaces the pod where it runs: use maxUnavailable, not \
+                     maxSurge",
+                );
+            }
+        }
+        Some(RollingUpdateType::Surging) if v1alpha1 => {
+            if unavailable.is_some() {
+                out.required(
+                    unavailable_path,
+                    "must be 0 for Surging type",
+                    "Surging replaces pods by surging: remove maxUnavailable, or use Standard",
+                );
+            }
+        }
+        Some(other) => out.not_supported(
+            type_path,
+            other.as_str(),
+            known,
+            "use Standard (the default) or InPlaceIfPossible; Surging is a deprecated v1alpha1 \
+             alias of Standard with maxSurge 1",
+        ),
+    }
+    if let Some(partition) = &rolling.partition {
+        let partition_path = format!("{path}.partition");
+        check_non_negative_int_or_percent(partition, &partition_path, out);
+        check_at_most_100_percent(partition, &partition_path, out);
+    }
+}
+
 fn check_non_negative_int_or_percent(value: &IntOrString, path: &str, out: &mut Collector) {
     match value {
         IntOrString::Int(number) if *number < 0 => out.invalid(
@@ -1347,6 +1491,7 @@ mod tests {
         let rolling = RollingUpdateDaemonSet {
             max_unavailable: Some(max_unavailable),
             max_surge: Some(max_surge),
+            ..RollingUpdateDaemonSet::default()
         };
         validate_rolling_update(&rolling, "r", &mut out);
         out.errors

@@ -366,3 +366,238 @@ fn rollout_status_is_in_json_always_and_in_the_table_on_request() {
     let without = stdout_of(&run(&["--now", NOW]));
     assert!(!without.contains("Waiting for daemon set"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Beyond upstream: Advanced DaemonSets, the strategy options, lints and conditions
+
+fn kruise_daemonset(extra: &str) -> PathBuf {
+    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
+    let text = text
+        .replace("apiVersion: apps/v1", "apiVersion: apps.kruise.io/v1beta1")
+        .replace(
+            "      maxSurge: 0\n",
+            &format!("      maxSurge: 0\n{extra}"),
+        );
+    temp_file(&format!("kruise-{}.yaml", extra.len()), &text)
+}
+
+fn plan_json(extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["--now", NOW, "-o", "json"];
+    args.extend_from_slice(extra);
+    json(&run(&args))
+}
+
+fn node_list(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["node"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn conditions_are_always_in_the_json() {
+    let plan = plan_json(&[]);
+    let found = plan["conditions"].as_array().unwrap();
+    let types: Vec<&str> = found.iter().map(|c| c["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["Available", "Progressing", "Complete", "Stalled"]);
+    for c in found {
+        assert!(c["status"] == "True" || c["status"] == "False", "{c}");
+        assert!(c["reason"].as_str().is_some_and(|r| !r.is_empty()));
+        assert!(c["message"].is_string());
+    }
+    assert_eq!(found[1]["status"], "True");
+    assert_eq!(found[2]["status"], "False");
+    // The rollout has made no progress for an hour: stalled.
+    let stalled = plan_json(&[
+        "--progress-deadline",
+        "600",
+        "--last-progress",
+        "2026-11-22T09:00:00Z",
+    ]);
+    assert_eq!(stalled["conditions"][3]["status"], "True");
+    assert_eq!(
+        stalled["conditions"][3]["reason"],
+        "ProgressDeadlineExceeded"
+    );
+    // Teardown JSON carries the key too.
+    let teardown = json(&run(&["--teardown", "Orphan", "-o", "json"]));
+    assert_eq!(teardown["conditions"], serde_json::json!([]));
+    // The table shows them with --status, before kubectl's message.
+    let table = stdout_of(&run(&["--now", NOW, "--status"]));
+    assert!(
+        table.contains("Conditions:\n  Available=True (MinimumNodesAvailable)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_advanced_daemonset_loads_through_daemonset_and_plans_with_its_partition() {
+    let ds = kruise_daemonset("      partition: 2\n");
+    let plan = json(&run(&[
+        "--daemonset",
+        ds.to_str().unwrap(),
+        "--nodes",
+        &data("nodes.yaml"),
+        "--pods",
+        &data("pods.yaml"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+        "--rollout",
+    ]));
+    let held = &plan["rollingUpdate"]["held"];
+    assert_eq!(node_list(held), ["worker-1", "worker-2"]);
+    assert_eq!(
+        held[0]["reason"],
+        "kept on the old revision by the partition"
+    );
+    assert_eq!(plan["rollout"]["finishes"], true);
+    let nodes = plan["nodes"].as_array().unwrap();
+    let worker_1 = nodes.iter().find(|n| n["node"] == "worker-1").unwrap();
+    assert_eq!(
+        worker_1["held"],
+        "kept on the old revision by the partition"
+    );
+    let worker_5 = nodes.iter().find(|n| n["node"] == "worker-5").unwrap();
+    assert!(worker_5["held"].is_null());
+
+    let paused = kruise_daemonset("      paused: true\n");
+    let plan = json(&run(&[
+        "--daemonset",
+        paused.to_str().unwrap(),
+        "--nodes",
+        &data("nodes.yaml"),
+        "--pods",
+        &data("pods.yaml"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(plan["rollingUpdate"]["paused"], true);
+    assert_eq!(
+        plan["actions"],
+        serde_json::json!([{"action": "create", "node": "worker-4", "reason": "missing"}])
+    );
+    assert_eq!(plan["conditions"][1]["reason"], "Paused");
+
+    // Kruise's webhook rules apply.
+    let bad = kruise_daemonset("      partition: \"150%\"\n");
+    let args = [
+        "--daemonset",
+        bad.to_str().unwrap(),
+        "--nodes",
+        &data("nodes.yaml"),
+    ];
+    fails_with(&args, "spec.updateStrategy.rollingUpdate.partition");
+}
+
+#[test]
+fn strategy_flags_shape_the_plan_and_the_rollout() {
+    let plain = plan_json(&[]);
+    assert_eq!(plain["actions"].as_array().unwrap().len(), 2);
+    assert_eq!(plain["rollingUpdate"]["held"], serde_json::json!([]));
+
+    // Frozen: nothing is created or replaced, and the preview says so.
+    let frozen = plan_json(&["--freeze", "--rollout"]);
+    assert_eq!(frozen["actions"], serde_json::json!([]));
+    assert_eq!(frozen["rollingUpdate"]["paused"], true);
+    assert_eq!(frozen["rollout"]["finishes"], false);
+    assert!(
+        frozen["rollout"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("frozen")
+    );
+
+    // Strict: the unavailable old pod on worker-3 waits for the budget worker-4's create uses.
+    let strict = plan_json(&["--strict-budget"]);
+    assert_eq!(
+        strict["actions"],
+        serde_json::json!([{"action": "create", "node": "worker-4", "reason": "missing"}])
+    );
+    assert_eq!(strict["rollingUpdate"]["waiting"], 3);
+
+    // Canaries first: the others are held back.
+    let canary = plan_json(&["--order", "canary:worker-2", "--rollout"]);
+    assert_eq!(
+        node_list(&canary["rollingUpdate"]["held"]),
+        ["worker-1", "worker-3"]
+    );
+    let batches = canary["rollout"]["batches"].as_array().unwrap();
+    assert_eq!(batches[0]["nodes"], serde_json::json!(["worker-2"]));
+
+    // One zone at a time, one node per zone: accepted and reflected in the preview.
+    let zones = plan_json(&[
+        "--order",
+        "zones:topology.kubernetes.io/zone",
+        "--zone-budget",
+        "topology.kubernetes.io/zone=1",
+        "--rollout",
+    ]);
+    assert!(
+        zones["rollout"]["batchCount"].as_u64().unwrap() >= 2,
+        "{}",
+        zones["rollout"]
+    );
+
+    fails_with(&["--order", "zones:"], "--order");
+    fails_with(&["--order", "fastest"], "expected name, unavailable-first");
+    fails_with(&["--zone-budget", "zone"], "--zone-budget");
+    fails_with(&["--progress-deadline", "60"], "go together");
+}
+
+#[test]
+fn lint_reports_findings_and_still_exits_0() {
+    let plan = plan_json(&["--lint"]);
+    assert!(plan["lints"].is_array());
+    assert!(plan_json(&[]).get("lints").is_none());
+
+    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
+    let surge = text
+        .replace("maxUnavailable: 1", "maxUnavailable: 0")
+        .replace("maxSurge: 0", "maxSurge: 1")
+        .replace(
+            "      - name: fluentd-elasticsearch\n        image:",
+            "      - name: fluentd-elasticsearch\n        ports: [{containerPort: 24224, hostPort: 24224}]\n        image:",
+        );
+    let ds = temp_file("surge-host-port.yaml", &surge);
+    let out = run(&[
+        "--daemonset",
+        ds.to_str().unwrap(),
+        "--nodes",
+        &data("nodes.yaml"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+        "--lint",
+    ]);
+    let plan = json(&out);
+    let lints = plan["lints"].as_array().unwrap();
+    assert!(
+        lints
+            .iter()
+            .any(|l| l["severity"] == "error" && l["code"] == "surge-host-port"),
+        "{lints:?}"
+    );
+    for l in lints {
+        assert!(l["message"].is_string() && l["hint"].is_string());
+    }
+    let table = stdout_of(&run(&[
+        "--daemonset",
+        ds.to_str().unwrap(),
+        "--nodes",
+        &data("nodes.yaml"),
+        "--now",
+        NOW,
+        "--lint",
+    ]));
+    assert!(
+        table.contains("Lints:\n  error[surge-host-port]"),
+        "{table}"
+    );
+}

@@ -478,6 +478,7 @@ fn build_daemon_set(g: &DsGen) -> DaemonSet {
             strategy.rolling_update = Some(RollingUpdateDaemonSet {
                 max_unavailable: Some(value.clone()),
                 max_surge: None,
+                ..Default::default()
             });
         }
         StrategyGen::MaxSurge(value) => {
@@ -485,6 +486,7 @@ fn build_daemon_set(g: &DsGen) -> DaemonSet {
             strategy.rolling_update = Some(RollingUpdateDaemonSet {
                 max_unavailable: Some(IntOrString::Int(0)),
                 max_surge: Some(value.clone()),
+                ..Default::default()
             });
         }
         StrategyGen::OnDelete => strategy.type_ = Some(UpdateStrategyType::OnDelete),

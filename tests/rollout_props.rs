@@ -441,10 +441,12 @@ fn build_daemon_set(g: &DsGen) -> DaemonSet {
         StrategyGen::MaxUnavailable(value) => RollingUpdateDaemonSet {
             max_unavailable: Some(value.clone()),
             max_surge: None,
+            ..Default::default()
         },
         StrategyGen::MaxSurge(value) => RollingUpdateDaemonSet {
             max_unavailable: Some(IntOrString::Int(0)),
             max_surge: Some(value.clone()),
+            ..Default::default()
         },
     });
     ds.spec.min_ready_seconds = g.min_ready_seconds;

@@ -262,10 +262,17 @@ static DAEMONSET_SPEC: Schema = schema(
         ("updateStrategy", Shape::Object(&UPDATE_STRATEGY)),
         ("minReadySeconds", Shape::Leaf),
         ("revisionHistoryLimit", Shape::Leaf),
+        // Advanced DaemonSet (apps.kruise.io) only.
+        ("burstReplicas", Shape::Leaf),
+        ("scaleStrategy", Shape::Object(&SCALE_STRATEGY)),
     ],
-    // extensions/v1beta1 only; still found in old manifests.
-    &["templateGeneration"],
+    // extensions/v1beta1 only; still found in old manifests. Then Advanced DaemonSet fields
+    // this crate does not model.
+    &["templateGeneration", "lifecycle", "nodePatches"],
 );
+
+/// An Advanced DaemonSet's `spec.scaleStrategy` (apps.kruise.io/v1beta1).
+static SCALE_STRATEGY: Schema = schema(&[("partitionedScaling", Shape::Leaf)], &[]);
 
 static LABEL_SELECTOR: Schema = schema(
     &[
@@ -294,7 +301,15 @@ static UPDATE_STRATEGY: Schema = schema(
 );
 
 static ROLLING_UPDATE: Schema = schema(
-    &[("maxUnavailable", Shape::Leaf), ("maxSurge", Shape::Leaf)],
+    &[
+        ("maxUnavailable", Shape::Leaf),
+        ("maxSurge", Shape::Leaf),
+        // Advanced DaemonSet (apps.kruise.io) only.
+        ("rollingUpdateType", Shape::Leaf),
+        ("partition", Shape::Leaf),
+        ("paused", Shape::Leaf),
+        ("selector", Shape::Object(&LABEL_SELECTOR)),
+    ],
     &[],
 );
 
@@ -517,12 +532,13 @@ mod tests {
 
     use super::*;
     use crate::model::{
-        Affinity, DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetUpdateStrategy, IntOrString,
-        LabelSelector, LabelSelectorOperator, LabelSelectorRequirement, Node, NodeAffinity,
-        NodeCondition, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
-        NodeSelectorTerm, NodeSpec, NodeStatus, ObjectMeta, OwnerReference, Pod, PodCondition,
-        PodPhase, PodSpec, PodStatus, PodTemplateSpec, PreferredSchedulingTerm,
-        RollingUpdateDaemonSet, Taint, TaintEffect, Time, Toleration, UpdateStrategyType,
+        Affinity, DaemonSet, DaemonSetScaleStrategy, DaemonSetSpec, DaemonSetStatus,
+        DaemonSetUpdateStrategy, IntOrString, LabelSelector, LabelSelectorOperator,
+        LabelSelectorRequirement, Node, NodeAffinity, NodeCondition, NodeSelector,
+        NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, NodeSpec, NodeStatus,
+        ObjectMeta, OwnerReference, Pod, PodCondition, PodPhase, PodSpec, PodStatus,
+        PodTemplateSpec, PreferredSchedulingTerm, RollingUpdateDaemonSet, RollingUpdateType, Taint,
+        TaintEffect, Time, Toleration, UpdateStrategyType,
     };
 
     fn distance(a: &str, b: &str) -> Option<usize> {
@@ -718,10 +734,25 @@ mod tests {
                     rolling_update: Some(RollingUpdateDaemonSet {
                         max_unavailable: Some(IntOrString::Int(1)),
                         max_surge: Some(IntOrString::Int(1)),
+                        rolling_update_type: Some(RollingUpdateType::Standard),
+                        partition: Some(IntOrString::Int(1)),
+                        paused: Some(true),
+                        selector: Some(LabelSelector {
+                            match_labels: [("zone".to_owned(), "a".to_owned())].into(),
+                            match_expressions: vec![LabelSelectorRequirement {
+                                key: "k".into(),
+                                operator: LabelSelectorOperator::NotIn,
+                                values: vec!["v".into()],
+                            }],
+                        }),
                     }),
                 },
                 min_ready_seconds: 1,
                 revision_history_limit: Some(1),
+                burst_replicas: Some(IntOrString::Int(1)),
+                scale_strategy: Some(DaemonSetScaleStrategy {
+                    partitioned_scaling: Some(true),
+                }),
             },
             status: Some(DaemonSetStatus {
                 desired_number_scheduled: 1,

@@ -1,4 +1,10 @@
-//! The DaemonSet (`apps/v1`) and its update strategy and status.
+//! The DaemonSet (`apps/v1`, and OpenKruise's Advanced DaemonSet `apps.kruise.io/v1alpha1` and
+//! `v1beta1`) and its update strategy and status.
+//!
+//! One model serves both: the Advanced DaemonSet's extra fields are `Option`s that an apps/v1
+//! object leaves unset. Which semantics a plan follows is decided by the object's `apiVersion`
+//! alone ([`DaemonSet::is_kruise`]): an apps/v1 object that carries, say, `partition` is
+//! planned as upstream plans it, ignoring the field, as the API server would drop it.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +17,13 @@ pub const TEMPLATE_GENERATION_ANNOTATION: &str = "deprecated.daemonset.template.
 pub const REVISION_HASH_LABEL: &str = "controller-revision-hash";
 /// The legacy pod label carrying the template generation a pod was created from.
 pub const TEMPLATE_GENERATION_LABEL: &str = "pod-template-generation";
+/// The API group of OpenKruise's Advanced DaemonSet (`kind: DaemonSet` too).
+pub const KRUISE_API_GROUP: &str = "apps.kruise.io";
+/// The Advanced DaemonSet annotation that makes creation progressive under a partition
+/// (`apps.kruise.io/v1alpha1` only; v1beta1 has `spec.scaleStrategy.partitionedScaling`).
+pub const KRUISE_PROGRESSIVE_CREATE_ANNOTATION: &str = "daemonset.kruise.io/progressive-create-pod";
+/// The pod label through which OpenKruise's lifecycle hooks record a pod's state.
+pub const KRUISE_LIFECYCLE_STATE_LABEL: &str = "lifecycle.apps.kruise.io/state";
 
 /// A DaemonSet.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -52,6 +65,26 @@ pub struct DaemonSetSpec {
     /// How many old revisions to keep (defaulted to 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision_history_limit: Option<i32>,
+    /// Advanced DaemonSet only: creates, and separately deletes, per sync at most (int, or a
+    /// percentage of the stored `status.desiredNumberScheduled`, rounded down; defaulted to
+    /// 250). Ignored for apps/v1 objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst_replicas: Option<IntOrString>,
+    /// Advanced DaemonSet `apps.kruise.io/v1beta1` only: how pods are created on new nodes.
+    /// Ignored for apps/v1 objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_strategy: Option<DaemonSetScaleStrategy>,
+}
+
+/// `spec.scaleStrategy` of an Advanced DaemonSet (`apps.kruise.io/v1beta1`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DaemonSetScaleStrategy {
+    /// Create pods progressively under a partition: only as many nodes get a pod as the
+    /// partition leaves to the new revision (the v1alpha1 annotation
+    /// [`KRUISE_PROGRESSIVE_CREATE_ANNOTATION`] in v1beta1 form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitioned_scaling: Option<bool>,
 }
 
 fn is_zero(value: &i32) -> bool {
@@ -91,7 +124,25 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// How an Advanced DaemonSet's rolling update replaces a pod
+    /// (`rollingUpdate.rollingUpdateType`).
+    pub enum RollingUpdateType {
+        /// Delete and recreate, as upstream (the default).
+        Standard = "Standard",
+        /// Deprecated alias of `Standard` whose defaults surge one pod at a time; defaulting
+        /// rewrites it to `Standard`.
+        Surging = "Surging",
+        /// Patch the pod in place when only what Kubernetes can update in place changed
+        /// (mostly images), else delete and recreate. Planned as `Standard`: see the README.
+        InPlaceIfPossible = "InPlaceIfPossible",
+    }
+}
+
 /// `spec.updateStrategy.rollingUpdate`.
+///
+/// `maxUnavailable` and `maxSurge` are upstream's; the other fields belong to OpenKruise's
+/// Advanced DaemonSet and are ignored for apps/v1 objects.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RollingUpdateDaemonSet {
@@ -101,6 +152,24 @@ pub struct RollingUpdateDaemonSet {
     /// How many nodes may run an extra, new pod during the update (int or `N%`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_surge: Option<IntOrString>,
+    /// Advanced DaemonSet: `Standard` (the default), `InPlaceIfPossible`, or the deprecated
+    /// `Surging`.
+    #[serde(
+        default,
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rolling_update_type: Option<RollingUpdateType>,
+    /// Advanced DaemonSet: how many nodes keep the old revision (int, or a percentage of the
+    /// stored `status.desiredNumberScheduled`, rounded down). The lowest-named nodes keep it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<IntOrString>,
+    /// Advanced DaemonSet: stop replacing pods (creates and deletes for node changes go on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<bool>,
+    /// Advanced DaemonSet: only nodes whose labels match are updated (`{}` matches all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<LabelSelector>,
 }
 
 /// `DaemonSet.status`: what `kubectl get ds` shows.
@@ -153,5 +222,38 @@ impl DaemonSet {
     /// after defaulting, so an undefaulted absent type is treated like any unknown type.
     pub fn is_rolling_update(&self) -> bool {
         self.spec.update_strategy.type_ == Some(UpdateStrategyType::RollingUpdate)
+    }
+
+    /// Whether this is an OpenKruise Advanced DaemonSet: its `apiVersion` is in the
+    /// `apps.kruise.io` group (`apps.kruise.io/v1alpha1` or `apps.kruise.io/v1beta1`). Only
+    /// such objects are planned with the Advanced DaemonSet's semantics (partition, paused,
+    /// node selector, progressive creation, burstReplicas); everything else is apps/v1.
+    ///
+    /// ```
+    /// use daemonset_planner::DaemonSet;
+    /// let mut ds = DaemonSet::default();
+    /// ds.api_version = "apps.kruise.io/v1beta1".into();
+    /// assert!(ds.is_kruise());
+    /// ds.api_version = "apps/v1".into();
+    /// assert!(!ds.is_kruise());
+    /// ```
+    pub fn is_kruise(&self) -> bool {
+        self.api_version
+            .split_once('/')
+            .is_some_and(|(group, _)| group == KRUISE_API_GROUP)
+    }
+
+    /// Whether this is an `apps.kruise.io/v1alpha1` Advanced DaemonSet.
+    pub fn is_kruise_v1alpha1(&self) -> bool {
+        self.is_kruise() && self.api_version.ends_with("/v1alpha1")
+    }
+
+    /// The Advanced DaemonSet's `rollingUpdate` block, when this is one, its strategy is
+    /// `RollingUpdate` and the block is present.
+    pub(crate) fn kruise_rolling_update(&self) -> Option<&RollingUpdateDaemonSet> {
+        if !self.is_kruise() || !self.is_rolling_update() {
+            return None;
+        }
+        self.spec.update_strategy.rolling_update.as_ref()
     }
 }

@@ -45,9 +45,10 @@ pub(crate) mod string_enum;
 mod time;
 
 pub use daemonset::{
-    DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetUpdateStrategy, REVISION_HASH_LABEL,
-    RollingUpdateDaemonSet, TEMPLATE_GENERATION_ANNOTATION, TEMPLATE_GENERATION_LABEL,
-    UpdateStrategyType,
+    DaemonSet, DaemonSetScaleStrategy, DaemonSetSpec, DaemonSetStatus, DaemonSetUpdateStrategy,
+    KRUISE_API_GROUP, KRUISE_LIFECYCLE_STATE_LABEL, KRUISE_PROGRESSIVE_CREATE_ANNOTATION,
+    REVISION_HASH_LABEL, RollingUpdateDaemonSet, RollingUpdateType, TEMPLATE_GENERATION_ANNOTATION,
+    TEMPLATE_GENERATION_LABEL, UpdateStrategyType,
 };
 pub use intstr::{IntOrPercentError, IntOrString};
 pub use meta::{Labels, ObjectMeta, OwnerReference};

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::backoff::FailedPodBackoff;
 use super::cluster::Snapshot;
+use super::kruise;
 use super::types::DeleteReason;
 use crate::model::{DaemonSet, Time};
 
@@ -23,6 +24,8 @@ pub(crate) struct ManageContext<'a> {
     pub(crate) daemon_set: &'a DaemonSet,
     pub(crate) allows_surge: bool,
     pub(crate) now: Time,
+    /// An Advanced DaemonSet: pods in the `PreparingDelete` lifecycle state are deleted.
+    pub(crate) kruise: bool,
 }
 
 pub(crate) fn manage(
@@ -74,6 +77,8 @@ pub(crate) fn manage(
                         out.deletes.push((p, DeleteReason::Failed));
                     }
                 }
+            } else if ctx.kruise && snapshot.pod(p).is_some_and(kruise::preparing_delete) {
+                out.deletes.push((p, DeleteReason::PreparingDelete));
             } else if facts.succeeded() {
                 out.deletes.push((p, DeleteReason::Succeeded));
             } else {

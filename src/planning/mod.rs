@@ -2,11 +2,13 @@
 
 mod backoff;
 mod cluster;
+mod kruise;
 mod manage;
 mod render;
 mod revision;
 mod rolling;
 mod status;
+mod strategy;
 mod types;
 
 use std::time::Duration;
@@ -14,16 +16,18 @@ use std::time::Duration;
 pub use backoff::{BackoffEntry, FailedPodBackoff};
 pub use render::render_pod;
 pub use revision::revision_hash;
+pub use strategy::{ParseStrategyError, TopologyBudget, UpdateOrder};
 pub use types::{
-    Action, BudgetUse, BudgetUseReason, CreateReason, DEFAULT_BURST_REPLICAS, DeleteReason, Plan,
-    PlanError, PlanOptions, RollingUpdateError, RollingUpdateStep, SkipReason, UpdateBatch,
-    UpdateMode,
+    Action, BudgetUse, BudgetUseReason, CreateReason, DEFAULT_BURST_REPLICAS, DeleteReason,
+    HeldNode, HoldReason, PauseReason, Plan, PlanError, PlanOptions, RollingUpdateError,
+    RollingUpdateStep, SkipReason, UpdateBatch, UpdateMode,
 };
 
 pub(crate) use cluster::{
     Claim, FactsContext, Snapshot, claim, effective_namespace, owns, target_node,
 };
 pub(crate) use revision::CurrentRevision;
+pub(crate) use rolling::{allows_surge, budgets};
 
 use crate::model::{DaemonSet, LabelSelector, Node, Pod};
 use crate::scheduling::{DaemonPlacement, LabelMatcher};
@@ -40,6 +44,13 @@ use crate::scheduling::{DaemonPlacement, LabelMatcher};
 ///
 /// Pods of other namespaces are ignored (an empty namespace means `default`). Pods controlled by
 /// another object are ignored.
+///
+/// An OpenKruise Advanced DaemonSet ([`DaemonSet::is_kruise`]) is planned as Kruise's controller
+/// plans it: its rolling update is limited to the partition's and the node selector's scope,
+/// `paused` skips it, creation can be progressive, `burstReplicas` replaces
+/// [`PlanOptions::burst_replicas`]. The options beyond upstream ([`PlanOptions::update_order`],
+/// [`PlanOptions::topology_budget`], [`PlanOptions::strict_budget`], [`PlanOptions::freeze`])
+/// apply to both kinds. The README's "Beyond upstream" section has the details.
 pub fn plan(
     daemon_set: &DaemonSet,
     nodes: &[Node],
@@ -98,20 +109,45 @@ pub fn plan(
         &facts_context,
     )?;
 
+    let kruise = kruise::Kruise::new(daemon_set);
     let mut backoff = options.failed_pod_backoff.clone();
-    let managed = manage::manage(
+    let mut managed = manage::manage(
         &manage::ManageContext {
             daemon_set,
             allows_surge: rolling::allows_surge(daemon_set),
             now,
+            kruise: kruise.is_some(),
         },
         &snapshot,
         &mut backoff,
     );
     backoff.collect_garbage(now);
+    let paused = if options.freeze {
+        Some(PauseReason::Frozen)
+    } else if kruise.as_ref().is_some_and(|k| k.paused) {
+        Some(PauseReason::Paused)
+    } else {
+        None
+    };
+    if let Some(kruise) = &kruise {
+        kruise.limit_creates(&snapshot, &mut managed.creates);
+    }
+    if paused.is_some() {
+        // No update deletions while paused or frozen: manage's surge rule would otherwise
+        // retire old pods (Kruise's own paused mode lets it; see the README).
+        managed.deletes.retain(|(_, reason)| {
+            !matches!(reason, DeleteReason::Superseded | DeleteReason::OldNotReady)
+        });
+    }
+    if options.freeze {
+        managed.creates.clear();
+    }
 
     let mut actions = snapshot.claim_actions.clone();
-    let burst = options.burst_replicas;
+    let burst = kruise
+        .as_ref()
+        .and_then(|k| k.burst)
+        .unwrap_or(options.burst_replicas);
     let creates: Vec<_> = managed
         .creates
         .iter()
@@ -122,7 +158,10 @@ pub fn plan(
     let (deleted_pods, mut deferred_deletes) =
         push_deletes(&snapshot, managed.deletes, burst, &mut actions);
 
-    let rolling_update = if daemon_set.is_rolling_update() {
+    let extensions = strategy::Extensions::from_options(options);
+    let rolling_update = if let Some(reason) = paused.filter(|_| daemon_set.is_rolling_update()) {
+        Some(RollingUpdateStep::Paused(reason))
+    } else if daemon_set.is_rolling_update() {
         let mut created = vec![false; nodes.len()];
         for &n in &created_nodes {
             if let Some(flag) = created.get_mut(n) {
@@ -139,6 +178,8 @@ pub fn plan(
             daemon_set,
             created: &created,
             deleted: &deleted,
+            kruise: kruise.as_ref().map(|k| &k.scope),
+            extensions: extensions.as_ref(),
         };
         Some(match rolling::rolling_update(&ctx, &snapshot) {
             Ok((mut batch, outcome)) => {

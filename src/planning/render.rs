@@ -3,8 +3,11 @@
 use crate::model::{
     Affinity, DaemonSet, NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
     NodeSelectorTerm, ObjectMeta, OwnerReference, Pod, PodStatus, REVISION_HASH_LABEL,
-    TEMPLATE_GENERATION_LABEL,
+    RollingUpdateType, TEMPLATE_GENERATION_LABEL,
 };
+
+/// The readiness gate OpenKruise adds to pods it may update in place.
+const IN_PLACE_UPDATE_READY: &str = "InPlaceUpdateReady";
 use crate::scheduling::{NODE_NAME_FIELD, daemon_tolerations};
 use crate::syntax::is_dns1123_subdomain;
 
@@ -15,6 +18,10 @@ use crate::syntax::is_dns1123_subdomain;
 /// the single term `metadata.name In [node]` (preferred terms and other affinity kept). Every
 /// template field this crate does not model is carried over verbatim, so the result serializes
 /// to a manifest `kubectl create` accepts.
+///
+/// For an OpenKruise Advanced DaemonSet the owner reference carries its apiVersion, and with
+/// `rollingUpdateType: InPlaceIfPossible` the pod gets the `InPlaceUpdateReady` readiness gate,
+/// as Kruise's controller adds them.
 ///
 /// ```
 /// use daemonset_planner::{render_pod, DaemonSet};
@@ -62,6 +69,27 @@ pub fn render_pod(daemon_set: &DaemonSet, node: &str, revision: &str) -> Pod {
         Some(required) => required.node_selector_terms = pin.node_selector_terms,
         None => node_affinity.required = Some(pin),
     }
+    let in_place = daemon_set
+        .kruise_rolling_update()
+        .and_then(|r| r.rolling_update_type.as_ref())
+        == Some(&RollingUpdateType::InPlaceIfPossible);
+    if in_place {
+        let gate = serde_json::json!({"conditionType": IN_PLACE_UPDATE_READY});
+        match spec.other.get_mut("readinessGates") {
+            Some(serde_json::Value::Array(gates)) => gates.push(gate),
+            _ => {
+                spec.other.insert(
+                    "readinessGates".to_owned(),
+                    serde_json::Value::Array(vec![gate]),
+                );
+            }
+        }
+    }
+    let owner_api_version = if daemon_set.is_kruise() {
+        daemon_set.api_version.clone()
+    } else {
+        "apps/v1".to_owned()
+    };
     Pod {
         api_version: "v1".to_owned(),
         kind: "Pod".to_owned(),
@@ -72,7 +100,7 @@ pub fn render_pod(daemon_set: &DaemonSet, node: &str, revision: &str) -> Pod {
             annotations: template.metadata.annotations.clone(),
             finalizers: template.metadata.finalizers.clone(),
             owner_references: vec![OwnerReference {
-                api_version: "apps/v1".to_owned(),
+                api_version: owner_api_version,
                 kind: "DaemonSet".to_owned(),
                 name: name.clone(),
                 uid: daemon_set.metadata.uid.clone(),

@@ -1,11 +1,17 @@
 //! The rolling-update step (upstream's `rollingUpdate`), evaluated on the state after manage's
 //! actions: pods manage deletes are gone, pods it creates are present as new, unscheduled and
 //! not Ready.
+//!
+//! For an Advanced DaemonSet the loops run over Kruise's update scope only (partition and node
+//! selector; `kruise.rs`); with options beyond upstream, `strategy.rs` picks among the old pods
+//! the loops find.
 
 use super::cluster::{PodFacts, Snapshot};
+use super::kruise::KruiseScope;
+use super::strategy::{self, Collected, Extensions, Item};
 use super::types::{
-    BudgetUse, BudgetUseReason, CreateReason, DeleteReason, RollingUpdateError, UpdateBatch,
-    UpdateMode,
+    BudgetUse, BudgetUseReason, CreateReason, DeleteReason, HeldNode, HoldReason,
+    RollingUpdateError, UpdateBatch, UpdateMode,
 };
 use crate::model::{DaemonSet, IntOrPercentError};
 
@@ -22,6 +28,29 @@ pub(crate) struct RollingContext<'a> {
     pub(crate) created: &'a [bool],
     /// Per pod: manage deletes it in this plan.
     pub(crate) deleted: &'a [bool],
+    /// An Advanced DaemonSet's update scope, or why it cannot be computed.
+    pub(crate) kruise: Option<&'a Result<KruiseScope, RollingUpdateError>>,
+    /// Options beyond upstream that change which old pods are picked.
+    pub(crate) extensions: Option<&'a Extensions<'a>>,
+}
+
+/// Which keys of the node-to-pods map the loops visit.
+#[derive(Clone, Copy)]
+enum Visit<'a> {
+    /// Every key, vanished nodes included (upstream).
+    All,
+    /// Nodes of the node list only (Kruise drops the names of nodes that do not exist).
+    Existing,
+    /// The nodes flagged in scope (Kruise's update scope).
+    Scope(&'a [bool]),
+}
+
+/// Kruise's update scope, worked out on the post-manage state.
+struct Scope {
+    /// Per node of the node list.
+    in_scope: Vec<bool>,
+    /// Nodes with an old pod outside the scope.
+    held: Vec<HeldNode>,
 }
 
 /// A pod as the rolling update sees it: one of the snapshot's, or one manage creates now.
@@ -60,15 +89,17 @@ pub(crate) fn budgets(
     else {
         return Ok((if desired > 0 { 1 } else { 0 }, 0));
     };
-    let max_unavailable = rolling
-        .max_unavailable
-        .as_ref()
-        .ok_or(IntOrPercentError::Missing)
-        .and_then(|v| v.scaled_value(desired, true))
-        .map_err(|source| RollingUpdateError::Budget {
-            field: "maxUnavailable",
-            source,
-        })?;
+    // Kruise's controller reads an unset maxUnavailable as 0; upstream fails.
+    let max_unavailable = match rolling.max_unavailable.as_ref() {
+        None if daemon_set.is_kruise() => Ok(0),
+        value => value
+            .ok_or(IntOrPercentError::Missing)
+            .and_then(|v| v.scaled_value(desired, true)),
+    }
+    .map_err(|source| RollingUpdateError::Budget {
+        field: "maxUnavailable",
+        source,
+    })?;
     let max_surge = match &rolling.max_surge {
         None => 0,
         Some(value) => {
@@ -108,22 +139,125 @@ pub(crate) fn rolling_update(
         .count();
     let desired = i64::try_from(desired).unwrap_or(i64::MAX);
     let (max_unavailable, max_surge) = budgets(ctx.daemon_set, desired)?;
+    let scope = match ctx.kruise {
+        None => None,
+        Some(Ok(kruise)) => Some(kruise_scope(ctx, snapshot, kruise)?),
+        Some(Err(error)) => return Err(error.clone()),
+    };
+    let (in_scope, held) = match scope {
+        Some(scope) => (Some(scope.in_scope), scope.held),
+        None => (None, Vec::new()),
+    };
+    let visit = in_scope.as_deref().map_or(Visit::All, Visit::Scope);
     if max_surge == 0 {
-        without_surge(ctx, snapshot, desired, max_unavailable)
+        without_surge(ctx, snapshot, visit, held, desired, max_unavailable)
     } else {
-        with_surge(ctx, snapshot, desired, max_surge)
+        with_surge(ctx, snapshot, visit, held, desired, max_surge)
     }
 }
 
-/// Visits every key of the post-manage node-to-pods map: nodes with pods left or created,
-/// desired nodes without pods, and vanished nodes with pods left.
+/// Kruise's `filterDaemonPodsNodeToUpdate`: walking the existing keys from the highest name
+/// down, nodes already updated (or with several pods of a kind) come first, then nodes without
+/// a pod, then nodes with an old pod (only those the selector matches, when there is one); the
+/// first `keys - partition` of them are in scope.
+fn kruise_scope(
+    ctx: &RollingContext<'_>,
+    snapshot: &Snapshot<'_>,
+    kruise: &KruiseScope,
+) -> Result<Scope, RollingUpdateError> {
+    let mut keys: Vec<(&str, usize, Option<Split>)> = Vec::new();
+    for_each_key(ctx, snapshot, Visit::Existing, |key| {
+        if let Some(node) = key.node {
+            keys.push((key.name, node, key.split));
+        }
+        Ok(())
+    })?;
+    keys.sort_by(|a, b| a.0.cmp(b.0));
+    let total = i64::try_from(keys.len()).unwrap_or(i64::MAX);
+    let mut updated = Vec::new();
+    let mut updating = Vec::new();
+    let mut old = Vec::new();
+    let mut not_selected = Vec::new();
+    for &(name, node, split) in keys.iter().rev() {
+        match split {
+            None => updated.push(node),
+            Some(Split { new: Some(_), .. }) => updated.push(node),
+            Some(Split { old: None, .. }) => updating.push(node),
+            Some(_) => match &kruise.selector {
+                Some(selector) => {
+                    let labels = snapshot.nodes.get(node).map(|n| &n.metadata.labels);
+                    if labels.is_some_and(|labels| selector.matches(labels)) {
+                        old.push(node);
+                    } else {
+                        not_selected.push(name);
+                    }
+                }
+                None => old.push(node),
+            },
+        }
+    }
+    let mut ordered = updated;
+    ordered.append(&mut updating);
+    ordered.append(&mut old);
+    let room = usize::try_from(total.saturating_sub(kruise.partition).max(0)).unwrap_or(0);
+    ordered.truncate(room);
+    let mut in_scope = vec![false; snapshot.nodes.len()];
+    for node in ordered {
+        if let Some(flag) = in_scope.get_mut(node) {
+            *flag = true;
+        }
+    }
+    let mut held = Vec::new();
+    for &(name, node, split) in &keys {
+        let only_old = matches!(
+            split,
+            Some(Split {
+                new: None,
+                old: Some(_)
+            })
+        );
+        if only_old && !in_scope.get(node).copied().unwrap_or(false) {
+            let why = if not_selected.contains(&name) {
+                HoldReason::NotSelected
+            } else {
+                HoldReason::Partition
+            };
+            held.push(HeldNode {
+                node: name.to_owned(),
+                why,
+            });
+        }
+    }
+    Ok(Scope { in_scope, held })
+}
+
+/// Nodes of the node list with one non-terminating pod of the current revision and at most one
+/// old one, before this plan's actions (Kruise's `newPods` for progressive creation).
+pub(crate) fn nodes_with_one_new_pod(snapshot: &Snapshot<'_>) -> i64 {
+    let count = (0..snapshot.nodes.len())
+        .filter(|&node| {
+            let views = snapshot.pods_of(node).iter().map(|&p| View::Existing(p));
+            matches!(split(snapshot, views), Some(Split { new: Some(_), .. }))
+        })
+        .count();
+    i64::try_from(count).unwrap_or(i64::MAX)
+}
+
+/// Visits the keys of the post-manage node-to-pods map `visit` asks for: nodes with pods left
+/// or created, desired nodes without pods, and vanished nodes with pods left.
 fn for_each_key<'a>(
     ctx: &RollingContext<'_>,
     snapshot: &'a Snapshot<'a>,
+    filter: Visit<'_>,
     mut visit: impl FnMut(Key<'a>) -> Result<(), RollingUpdateError>,
 ) -> Result<(), RollingUpdateError> {
     let live = |p: &usize| !ctx.deleted.get(*p).copied().unwrap_or(false);
     for node in 0..snapshot.nodes.len() {
+        if let Visit::Scope(in_scope) = filter
+            && !in_scope.get(node).copied().unwrap_or(false)
+        {
+            continue;
+        }
         let created = ctx.created.get(node).copied().unwrap_or(false);
         let pods = snapshot.pods_of(node);
         let has_pods = created || pods.iter().any(live);
@@ -140,6 +274,9 @@ fn for_each_key<'a>(
             node: Some(node),
             split: split(snapshot, views),
         })?;
+    }
+    if !matches!(filter, Visit::All) {
+        return Ok(());
     }
     for (name, pods) in &snapshot.vanished {
         if !pods.iter().any(live) {
@@ -205,10 +342,27 @@ fn unavailability(snapshot: &Snapshot<'_>, view: View, min_ready: i32) -> Budget
         )
 }
 
+/// Something the rolling update picks by its key's name.
+trait Named {
+    fn key_name(&self) -> &str;
+}
+
+impl<T> Named for (&str, T) {
+    fn key_name(&self) -> &str {
+        self.0
+    }
+}
+
+impl Named for Item<'_> {
+    fn key_name(&self) -> &str {
+        self.name
+    }
+}
+
 /// Keeps the first `count` items by key name: upstream picks in random map order; this crate
 /// picks in node-name order.
-fn first_by_name<T>(mut items: Vec<(&str, T)>, count: usize) -> Vec<(&str, T)> {
-    items.sort_by(|a, b| a.0.cmp(b.0));
+fn first_by_name<T: Named>(mut items: Vec<T>, count: usize) -> Vec<T> {
+    items.sort_by(|a, b| a.key_name().cmp(b.key_name()));
     items.truncate(count);
     items
 }
@@ -220,22 +374,43 @@ fn clamp_budget(budget: i64, used: usize, available: usize) -> usize {
         .min(available)
 }
 
+/// Whether a key is done for the order's gates: it runs only an available pod of the current
+/// revision.
+fn done(snapshot: &Snapshot<'_>, split: Option<Split>) -> bool {
+    matches!(split, Some(Split { new: Some(new), old: None }) if facts_of(snapshot, new).available())
+}
+
 fn without_surge(
     ctx: &RollingContext<'_>,
     snapshot: &Snapshot<'_>,
+    visit: Visit<'_>,
+    held: Vec<HeldNode>,
     desired: i64,
     max_unavailable: i64,
 ) -> Result<(UpdateBatch, RollingOutcome), RollingUpdateError> {
     let min_ready = ctx.daemon_set.spec.min_ready_seconds;
+    let ext = ctx.extensions;
+    let gated = ext.is_some_and(Extensions::needs_gate);
     let mut used = Vec::new();
+    let mut used_nodes = Vec::new();
     let mut replace = Vec::new();
     let mut candidates = Vec::new();
-    for_each_key(ctx, snapshot, |key| {
+    let mut states = Vec::new();
+    for_each_key(ctx, snapshot, visit, |key| {
+        if gated
+            && let Some(node) = key.node
+            && snapshot.placement(node).should_run
+        {
+            states.push((node, done(snapshot, key.split)));
+        }
         let mut count = |why| {
             used.push(BudgetUse {
                 node: key.name.to_owned(),
                 why,
-            })
+            });
+            if ext.is_some() {
+                used_nodes.push(key.node);
+            }
         };
         match key.split {
             None => count(BudgetUseReason::SeveralPods),
@@ -259,30 +434,83 @@ fn without_surge(
                 new: None,
                 old: Some(p),
             }) => {
+                let item = Item {
+                    name: key.name,
+                    node: key.node,
+                    target: p,
+                    unavailable: false,
+                    pod: p,
+                };
                 if snapshot.facts(p).available() {
-                    candidates.push((key.name, p));
+                    candidates.push(item);
                 } else {
-                    replace.push((key.name, p));
-                    count(BudgetUseReason::OldUnavailable);
+                    if ext.is_none() {
+                        count(BudgetUseReason::OldUnavailable);
+                    }
+                    replace.push(Item {
+                        unavailable: true,
+                        ..item
+                    });
                 }
             }
         }
         Ok(())
     })?;
+    let mut outcome = RollingOutcome::default();
+    if let Some(ext) = ext {
+        let picked = strategy::pick(
+            ext,
+            snapshot,
+            UpdateMode::MaxUnavailable,
+            max_unavailable,
+            Collected {
+                used,
+                used_nodes,
+                forced: replace,
+                candidates,
+                states,
+            },
+            |p| unavailability(snapshot, View::Existing(p), min_ready),
+        )?;
+        outcome.deletes.extend(
+            picked
+                .forced
+                .iter()
+                .map(|item| (item.target, DeleteReason::OutdatedUnavailable)),
+        );
+        outcome.deletes.extend(
+            picked
+                .chosen
+                .iter()
+                .map(|item| (item.target, DeleteReason::Outdated)),
+        );
+        let batch = UpdateBatch {
+            mode: UpdateMode::MaxUnavailable,
+            desired,
+            budget: max_unavailable,
+            used: picked.used,
+            deleted: Vec::new(),
+            surged: Vec::new(),
+            waiting: picked.waiting,
+            held: merge_held(held, picked.held),
+        };
+        return Ok((batch, outcome));
+    }
     // Candidates never raise the running count, so when the final count is under the budget
     // every available old pod was a candidate, and otherwise none is deleted.
     let budget = clamp_budget(max_unavailable, used.len(), candidates.len());
     let waiting = candidates.len().saturating_sub(budget);
     let chosen = first_by_name(candidates, budget);
-    let mut outcome = RollingOutcome::default();
     outcome.deletes.extend(
         replace
             .iter()
-            .map(|&(_, p)| (p, DeleteReason::OutdatedUnavailable)),
+            .map(|item| (item.target, DeleteReason::OutdatedUnavailable)),
     );
-    outcome
-        .deletes
-        .extend(chosen.iter().map(|&(_, p)| (p, DeleteReason::Outdated)));
+    outcome.deletes.extend(
+        chosen
+            .iter()
+            .map(|item| (item.target, DeleteReason::Outdated)),
+    );
     used.sort_by(|a, b| a.node.cmp(&b.node));
     let batch = UpdateBatch {
         mode: UpdateMode::MaxUnavailable,
@@ -292,28 +520,55 @@ fn without_surge(
         deleted: Vec::new(),
         surged: Vec::new(),
         waiting,
+        held,
     };
     Ok((batch, outcome))
+}
+
+/// The scope's held nodes and the order's, by node name.
+fn merge_held(mut scope: Vec<HeldNode>, mut order: Vec<HeldNode>) -> Vec<HeldNode> {
+    if scope.is_empty() {
+        return order;
+    }
+    scope.append(&mut order);
+    scope.sort_by(|a, b| a.node.cmp(&b.node));
+    scope
 }
 
 fn with_surge(
     ctx: &RollingContext<'_>,
     snapshot: &Snapshot<'_>,
+    visit: Visit<'_>,
+    held: Vec<HeldNode>,
     desired: i64,
     max_surge: i64,
 ) -> Result<(UpdateBatch, RollingOutcome), RollingUpdateError> {
     let min_ready = ctx.daemon_set.spec.min_ready_seconds;
+    let ext = ctx.extensions;
+    let gated = ext.is_some_and(Extensions::needs_gate);
     let mut used = Vec::new();
+    let mut used_nodes = Vec::new();
     let mut number_available: i64 = 0;
     let mut outcome = RollingOutcome::default();
     let mut sunset = Vec::new();
+    let mut forced = Vec::new();
     let mut candidates = Vec::new();
-    for_each_key(ctx, snapshot, |key| {
+    let mut states = Vec::new();
+    for_each_key(ctx, snapshot, visit, |key| {
+        if gated
+            && let Some(node) = key.node
+            && snapshot.placement(node).should_run
+        {
+            states.push((node, done(snapshot, key.split)));
+        }
         let Some(split) = key.split else {
             used.push(BudgetUse {
                 node: key.name.to_owned(),
                 why: BudgetUseReason::SeveralPods,
             });
+            if ext.is_some() {
+                used_nodes.push(key.node);
+            }
             return Ok(());
         };
         let counts_available = match (split.old, split.new) {
@@ -339,16 +594,28 @@ fn with_surge(
                     });
                 };
                 let should_run = snapshot.placement(node).should_run;
+                let item = Item {
+                    name: key.name,
+                    node: Some(node),
+                    target: node,
+                    unavailable: false,
+                    pod: old,
+                };
                 if !snapshot.facts(old).available() {
-                    if should_run {
+                    if !should_run {
+                        outcome.deletes.push((old, DeleteReason::Sunset));
+                    } else if ext.is_some() {
+                        forced.push(Item {
+                            unavailable: true,
+                            ..item
+                        });
+                    } else {
                         outcome
                             .creates
                             .push((node, CreateReason::SurgeForUnavailable));
-                    } else {
-                        outcome.deletes.push((old, DeleteReason::Sunset));
                     }
                 } else if should_run {
-                    candidates.push((key.name, node));
+                    candidates.push(item);
                 } else {
                     sunset.push((key.name, old));
                 }
@@ -367,6 +634,9 @@ fn with_surge(
                         node: key.name.to_owned(),
                         why,
                     });
+                    if ext.is_some() {
+                        used_nodes.push(key.node);
+                    }
                 }
             }
         }
@@ -377,10 +647,49 @@ fn with_surge(
     for (_, p) in first_by_name(sunset, sunset_count) {
         outcome.deletes.push((p, DeleteReason::Sunset));
     }
+    if let Some(ext) = ext {
+        let picked = strategy::pick(
+            ext,
+            snapshot,
+            UpdateMode::MaxSurge,
+            max_surge,
+            Collected {
+                used,
+                used_nodes,
+                forced,
+                candidates,
+                states,
+            },
+            |p| unavailability(snapshot, View::Existing(p), min_ready),
+        )?;
+        outcome.creates.extend(
+            picked
+                .forced
+                .iter()
+                .map(|item| (item.target, CreateReason::SurgeForUnavailable)),
+        );
+        outcome.creates.extend(
+            picked
+                .chosen
+                .iter()
+                .map(|item| (item.target, CreateReason::Surge)),
+        );
+        let batch = UpdateBatch {
+            mode: UpdateMode::MaxSurge,
+            desired,
+            budget: max_surge,
+            used: picked.used,
+            deleted: Vec::new(),
+            surged: Vec::new(),
+            waiting: picked.waiting,
+            held: merge_held(held, picked.held),
+        };
+        return Ok((batch, outcome));
+    }
     let budget = clamp_budget(max_surge, used.len(), candidates.len());
     let waiting = candidates.len().saturating_sub(budget);
-    for (_, node) in first_by_name(candidates, budget) {
-        outcome.creates.push((node, CreateReason::Surge));
+    for item in first_by_name(candidates, budget) {
+        outcome.creates.push((item.target, CreateReason::Surge));
     }
     used.sort_by(|a, b| a.node.cmp(&b.node));
     let batch = UpdateBatch {
@@ -391,6 +700,7 @@ fn with_surge(
         deleted: Vec::new(),
         surged: Vec::new(),
         waiting,
+        held,
     };
     Ok((batch, outcome))
 }

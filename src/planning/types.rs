@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::backoff::FailedPodBackoff;
+use super::strategy::{TopologyBudget, UpdateOrder};
 use crate::model::{DaemonSetStatus, IntOrPercentError, Time};
 use crate::scheduling::SelectorError;
 
@@ -22,13 +23,28 @@ pub struct PlanOptions {
     /// `None` computes it with [`crate::revision_hash`].
     pub revision: Option<String>,
     /// Creates, and separately deletes, issued per plan at most; the rest wait for the next
-    /// plan. Upstream uses 250.
+    /// plan. Upstream uses 250. An Advanced DaemonSet's `spec.burstReplicas`, when set, is used
+    /// instead, as Kruise's controller does.
     pub burst_replicas: usize,
     /// The failed-pod backoff state returned by the previous plan.
     pub failed_pod_backoff: FailedPodBackoff,
     /// Switches on the alpha `Lt`/`Gt` toleration operators (feature gate
     /// `TaintTolerationComparisonOperators`, off by default upstream).
     pub taint_comparison_operators: bool,
+    /// Beyond upstream: which old pods the rolling update replaces first. The default,
+    /// [`UpdateOrder::NodeName`], is upstream's behaviour with this crate's name order.
+    pub update_order: UpdateOrder,
+    /// Beyond upstream: at most this many nodes per value of a topology key may be without an
+    /// available pod (maxSurge mode: may be surging), in addition to the global budget.
+    /// `None` (the default) is upstream's behaviour.
+    pub topology_budget: Option<TopologyBudget>,
+    /// Beyond upstream: unavailable old pods are replaced only within the budget. Upstream (and
+    /// `false`, the default) replaces every unavailable old pod at once, whatever the budget.
+    pub strict_budget: bool,
+    /// Beyond upstream: no pod is created and no old pod is replaced (like an Advanced
+    /// DaemonSet's `paused`, and also no creates on new nodes); manage's other deletions
+    /// (ineligible nodes, duplicates, failed pods) go on. `false` by default.
+    pub freeze: bool,
 }
 
 impl PlanOptions {
@@ -40,7 +56,57 @@ impl PlanOptions {
             burst_replicas: DEFAULT_BURST_REPLICAS,
             failed_pod_backoff: FailedPodBackoff::default(),
             taint_comparison_operators: false,
+            update_order: UpdateOrder::NodeName,
+            topology_budget: None,
+            strict_budget: false,
+            freeze: false,
         }
+    }
+
+    /// Replaces old pods in `order` (see [`UpdateOrder`]).
+    ///
+    /// ```
+    /// use daemonset_planner::{PlanOptions, Time, UpdateOrder};
+    /// let now = Time::parse("2026-11-22T10:00:00Z").unwrap();
+    /// let options = PlanOptions::new(now)
+    ///     .with_update_order(UpdateOrder::Canary { nodes: vec!["worker-1".into()] })
+    ///     .with_strict_budget(true);
+    /// assert!(options.strict_budget);
+    /// ```
+    #[must_use]
+    pub fn with_update_order(mut self, order: UpdateOrder) -> Self {
+        self.update_order = order;
+        self
+    }
+
+    /// Caps unavailable (or surging) nodes per topology domain (see [`TopologyBudget`]).
+    #[must_use]
+    pub fn with_topology_budget(mut self, budget: TopologyBudget) -> Self {
+        self.topology_budget = Some(budget);
+        self
+    }
+
+    /// Replaces unavailable old pods only within the budget (see [`PlanOptions::strict_budget`]).
+    #[must_use]
+    pub fn with_strict_budget(mut self, strict: bool) -> Self {
+        self.strict_budget = strict;
+        self
+    }
+
+    /// Freezes the DaemonSet: no creates, no replacements (see [`PlanOptions::freeze`]).
+    #[must_use]
+    pub fn with_freeze(mut self, freeze: bool) -> Self {
+        self.freeze = freeze;
+        self
+    }
+
+    /// Whether any option beyond upstream is set (an order other than by name, a topology
+    /// budget, a strict budget or a freeze).
+    pub fn goes_beyond_upstream(&self) -> bool {
+        self.update_order != UpdateOrder::NodeName
+            || self.topology_budget.is_some()
+            || self.strict_budget
+            || self.freeze
     }
 
     /// Uses `revision` as the current revision hash.
@@ -155,6 +221,9 @@ pub enum DeleteReason {
     /// The DaemonSet is deleted with foreground or background propagation: the garbage
     /// collector deletes its pods ([`crate::teardown`]).
     Teardown,
+    /// Advanced DaemonSet: the pod's lifecycle state (label
+    /// `lifecycle.apps.kruise.io/state`) is `PreparingDelete`, so its pre-delete hook is done.
+    PreparingDelete,
 }
 
 impl CreateReason {
@@ -183,6 +252,7 @@ impl DeleteReason {
             DeleteReason::OutdatedUnavailable => "outdated-unavailable",
             DeleteReason::Sunset => "sunset",
             DeleteReason::Teardown => "teardown",
+            DeleteReason::PreparingDelete => "preparing-delete",
         }
     }
 }
@@ -243,6 +313,31 @@ pub enum RollingUpdateStep {
     Batch(UpdateBatch),
     /// The step failed as upstream's does (manage's actions and the status still stand).
     Failed(RollingUpdateError),
+    /// The step did not run: the update is paused or frozen (manage's actions still stand).
+    Paused(PauseReason),
+}
+
+/// Why the rolling update did not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PauseReason {
+    /// The Advanced DaemonSet's `rollingUpdate.paused` is true.
+    Paused,
+    /// [`PlanOptions::freeze`] is set.
+    Frozen,
+}
+
+impl fmt::Display for PauseReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PauseReason::Paused => {
+                f.write_str("the rolling update is paused (rollingUpdate.paused)")
+            }
+            PauseReason::Frozen => {
+                f.write_str("the DaemonSet is frozen (no creates, no replacements)")
+            }
+        }
+    }
 }
 
 /// A rolling-update step that upstream would end with an error.
@@ -254,6 +349,20 @@ pub enum RollingUpdateError {
     Budget {
         /// `maxUnavailable` or `maxSurge`.
         field: &'static str,
+        /// The scaling error.
+        source: IntOrPercentError,
+    },
+    /// The Advanced DaemonSet's `rollingUpdate.selector` cannot be compiled.
+    #[error("spec.updateStrategy.rollingUpdate.selector.{source}")]
+    UpdateSelector {
+        /// What is wrong with it.
+        source: SelectorError,
+    },
+    /// The topology budget ([`PlanOptions::topology_budget`]) cannot be scaled.
+    #[error("topology budget for {key}: {source}")]
+    TopologyBudget {
+        /// The topology key.
+        key: String,
         /// The scaling error.
         source: IntOrPercentError,
     },
@@ -294,8 +403,64 @@ pub struct UpdateBatch {
     pub deleted: Vec<String>,
     /// Nodes that get a new pod now (surge).
     pub surged: Vec<String>,
-    /// Old pods that wait for a later batch.
+    /// Old pods that wait for a later batch (for the budget: global, per topology domain, or
+    /// strict).
     pub waiting: usize,
+    /// Nodes whose old pod the update leaves alone in this plan, by node name, with why: kept
+    /// by an Advanced DaemonSet's partition or node selector, or held back by the update order
+    /// (canaries first, one topology domain at a time). Not counted in `waiting`. Always empty
+    /// for apps/v1 with upstream's options.
+    pub held: Vec<HeldNode>,
+}
+
+/// A node whose old pod the rolling update leaves alone in this plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldNode {
+    /// The node name.
+    pub node: String,
+    /// Why.
+    pub why: HoldReason,
+}
+
+/// Why the rolling update leaves a node's old pod alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HoldReason {
+    /// Advanced DaemonSet: the partition keeps this node on the old revision.
+    Partition,
+    /// Advanced DaemonSet: the node does not match `rollingUpdate.selector`.
+    NotSelected,
+    /// [`UpdateOrder::Canary`]: the canary nodes are not all updated and available yet.
+    Canary,
+    /// [`UpdateOrder::TopologyDomains`]: another domain (this value of the key; empty for the
+    /// nodes without it) is being updated first.
+    TopologyDomain(String),
+}
+
+impl HoldReason {
+    /// Whether the update keeps the node on the old revision for good (a partition or the
+    /// node selector), rather than for now.
+    pub fn is_final(&self) -> bool {
+        matches!(self, HoldReason::Partition | HoldReason::NotSelected)
+    }
+}
+
+impl fmt::Display for HoldReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HoldReason::Partition => f.write_str("kept on the old revision by the partition"),
+            HoldReason::NotSelected => {
+                f.write_str("not matched by rollingUpdate.selector: not updated")
+            }
+            HoldReason::Canary => f.write_str("waits for the canary nodes"),
+            HoldReason::TopologyDomain(active) if active.is_empty() => {
+                f.write_str("waits for the nodes without the topology key")
+            }
+            HoldReason::TopologyDomain(active) => {
+                write!(f, "waits for topology domain {active}")
+            }
+        }
+    }
 }
 
 /// One node using part of the rolling-update budget.

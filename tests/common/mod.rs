@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use daemonset_planner::{
-    Action, DaemonSet, FailedPodBackoff, Node, Plan, PlanOptions, Pod, RollingUpdateStep, Time,
-    apply_defaults, plan, render_pod,
+    Action, ConditionOptions, DaemonSet, FailedPodBackoff, Node, Plan, PlanOptions, Pod,
+    RollingUpdateStep, Time, TopologyBudget, UpdateOrder, apply_defaults, conditions, lint, plan,
+    render_pod, rollout_complete,
 };
 use serde_yaml::{Mapping, Value};
 
@@ -187,6 +188,25 @@ impl Case {
                 let backoff: FailedPodBackoff = serde_yaml::from_value(b.clone()).unwrap();
                 options.failed_pod_backoff = backoff;
             }
+            // Options beyond upstream, in the command line's syntax.
+            if let Some(order) = o.get("order").and_then(Value::as_str) {
+                let order: UpdateOrder = order
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{}: order: {e}", self.name));
+                options = options.with_update_order(order);
+            }
+            if let Some(budget) = o.get("zoneBudget").and_then(Value::as_str) {
+                let budget: TopologyBudget = budget
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{}: zoneBudget: {e}", self.name));
+                options = options.with_topology_budget(budget);
+            }
+            if let Some(strict) = o.get("strictBudget").and_then(Value::as_bool) {
+                options = options.with_strict_budget(strict);
+            }
+            if let Some(freeze) = o.get("freeze").and_then(Value::as_bool) {
+                options = options.with_freeze(freeze);
+            }
         }
         options
     }
@@ -313,6 +333,78 @@ pub fn check(case: &Case, plan: &Plan) -> Vec<String> {
     if let Some(v) = scalar("createdPodLabels") {
         problems.extend(check_created_labels(case, v, plan));
     }
+    if let Some(v) = scalar("complete") {
+        let got = rollout_complete(&case.daemon_set(), plan);
+        if Some(got) != v.as_bool() {
+            problems.push(format!("complete: want {v:?}, got {got}"));
+        }
+    }
+    if let Some(v) = scalar("conditions") {
+        problems.extend(check_conditions(case, v, plan));
+    }
+    if let Some(v) = scalar("lints") {
+        let want: Vec<String> = v
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        let got: Vec<String> = lint(&case.daemon_set(), &case.nodes())
+            .iter()
+            .map(|l| format!("{} {}", l.severity, l.code))
+            .collect();
+        if want != got {
+            problems.push(format!("lints: want {want:?}, got {got:?}"));
+        }
+    }
+    problems
+}
+
+/// `conditions: {Stalled: "True BudgetHeldByNotReadyNodes", ...}`: status and reason of each
+/// condition named; `messages: {Stalled: "text"}` beside it checks that the message contains
+/// the text. The case's `progress: {deadlineSeconds, last}` sets the progress deadline.
+fn check_conditions(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
+    let mut options = ConditionOptions::new(case.now());
+    if let Some(progress) = case.get("progress") {
+        let seconds = progress
+            .get("deadlineSeconds")
+            .and_then(Value::as_u64)
+            .unwrap();
+        let last = Time::parse(progress.get("last").and_then(Value::as_str).unwrap()).unwrap();
+        options = options.with_progress_deadline(std::time::Duration::from_secs(seconds), last);
+    }
+    let found = conditions(&case.daemon_set(), &case.nodes(), plan, &options);
+    let mut problems = Vec::new();
+    for (kind, expected) in want.as_mapping().unwrap() {
+        let kind = kind.as_str().unwrap();
+        let expected = expected.as_str().unwrap();
+        match found.iter().find(|c| c.type_.as_str() == kind) {
+            Some(c) => {
+                let got = format!("{} {}", c.status_str(), c.reason);
+                if got != expected {
+                    problems.push(format!(
+                        "conditions.{kind}: want {expected:?}, got {got:?} ({})",
+                        c.message
+                    ));
+                }
+            }
+            None => problems.push(format!("conditions.{kind}: missing")),
+        }
+    }
+    if let Some(messages) = case.get("expect").and_then(|e| e.get("messages")) {
+        for (kind, text) in messages.as_mapping().unwrap() {
+            let kind = kind.as_str().unwrap();
+            let text = text.as_str().unwrap();
+            let message = found
+                .iter()
+                .find(|c| c.type_.as_str() == kind)
+                .map(|c| c.message.clone())
+                .unwrap_or_default();
+            if !message.contains(text) {
+                problems.push(format!("messages.{kind}: want {text:?} in {message:?}"));
+            }
+        }
+    }
     problems
 }
 
@@ -382,6 +474,13 @@ fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
         }
         return problems;
     }
+    if let Some(reason) = want.get("paused").and_then(Value::as_str) {
+        match &plan.rolling_update {
+            Some(RollingUpdateStep::Paused(got)) if format!("{got:?}") == reason => {}
+            got => problems.push(format!("rollingUpdate.paused: want {reason}, got {got:?}")),
+        }
+        return problems;
+    }
     match (&plan.rolling_update, want.get("failed")) {
         (Some(RollingUpdateStep::Failed(error)), Some(message)) => {
             let message = message.as_str().unwrap();
@@ -420,6 +519,32 @@ fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
                         "rollingUpdate.waiting: want {waiting}, got {}",
                         batch.waiting
                     ));
+                }
+            }
+            // `held: [node Reason]`, e.g. `n1 Partition` or `n4 TopologyDomain(zone-a)`.
+            if let Some(held) = want.get("held").and_then(Value::as_sequence) {
+                let want: Vec<String> = held
+                    .iter()
+                    .map(|h| h.as_str().unwrap().to_string())
+                    .collect();
+                let got: Vec<String> = batch
+                    .held
+                    .iter()
+                    .map(|h| format!("{} {:?}", h.node, h.why).replace('"', ""))
+                    .collect();
+                if want != got {
+                    problems.push(format!("rollingUpdate.held: want {want:?}, got {got:?}"));
+                }
+            }
+            // `usedBy: [node]`: the nodes using the budget, by name.
+            if let Some(nodes) = want.get("usedBy").and_then(Value::as_sequence) {
+                let want: Vec<String> = nodes
+                    .iter()
+                    .map(|n| n.as_str().unwrap().to_string())
+                    .collect();
+                let got: Vec<String> = batch.used.iter().map(|u| u.node.clone()).collect();
+                if want != got {
+                    problems.push(format!("rollingUpdate.usedBy: want {want:?}, got {got:?}"));
                 }
             }
         }

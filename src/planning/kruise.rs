@@ -1,0 +1,146 @@
+//! OpenKruise's Advanced DaemonSet (`apps.kruise.io/v1alpha1` and `v1beta1`): what its
+//! controller does differently from upstream's, for objects whose apiVersion says so.
+//!
+//! - `rollingUpdate.partition` (scaled against the stored `status.desiredNumberScheduled`,
+//!   rounding down) and `rollingUpdate.selector` narrow the rolling update to a scope of nodes
+//!   (`filterDaemonPodsNodeToUpdate`, in `rolling.rs`); budgets are still scaled against every
+//!   desired node, and nodes that no longer exist are out of the scope;
+//! - progressive creation under a partition (`GetNodesNeedingPods`): creates are limited so that
+//!   `partition` desired nodes stay without a new pod;
+//! - `rollingUpdate.paused` skips the rolling update (manage goes on);
+//! - an unset `maxUnavailable` reads as 0 rather than failing the update;
+//! - `spec.burstReplicas` replaces the controller's burst limit;
+//! - manage deletes pods in the `PreparingDelete` lifecycle state.
+//!
+//! The rest (claiming, manage, the budget loops, status) is upstream's.
+
+use super::cluster::Snapshot;
+use super::rolling;
+use super::types::RollingUpdateError;
+use crate::model::{
+    DaemonSet, KRUISE_LIFECYCLE_STATE_LABEL, KRUISE_PROGRESSIVE_CREATE_ANNOTATION, Pod,
+};
+use crate::scheduling::LabelMatcher;
+
+/// The lifecycle state of a pod whose pre-delete hook has run.
+const PREPARING_DELETE: &str = "PreparingDelete";
+
+/// What an Advanced DaemonSet's rolling update is limited to.
+pub(crate) struct KruiseScope {
+    /// Nodes that keep the old revision.
+    pub(crate) partition: i64,
+    /// Only matching nodes are updated (`None`: every node).
+    pub(crate) selector: Option<LabelMatcher>,
+}
+
+/// An Advanced DaemonSet's settings, read once per plan.
+pub(crate) struct Kruise {
+    /// `rollingUpdate.paused` (with a RollingUpdate strategy).
+    pub(crate) paused: bool,
+    /// Creation under a partition is progressive.
+    progressive: bool,
+    /// The scaled partition as manage reads it (0 when unset or malformed).
+    manage_partition: i64,
+    /// The rolling update's scope, or why the rolling update fails.
+    pub(crate) scope: Result<KruiseScope, RollingUpdateError>,
+    /// `spec.burstReplicas` scaled, when set.
+    pub(crate) burst: Option<usize>,
+}
+
+impl Kruise {
+    /// The settings of an Advanced DaemonSet; `None` for any other object.
+    pub(crate) fn new(daemon_set: &DaemonSet) -> Option<Kruise> {
+        if !daemon_set.is_kruise() {
+            return None;
+        }
+        let stored_desired = daemon_set
+            .status
+            .as_ref()
+            .map_or(0, |s| i64::from(s.desired_number_scheduled));
+        let rolling = daemon_set.kruise_rolling_update();
+        let partition = rolling
+            .and_then(|r| r.partition.as_ref())
+            .map(|p| {
+                p.scaled_value(stored_desired, false)
+                    .map_err(|source| RollingUpdateError::Budget {
+                        field: "partition",
+                        source,
+                    })
+            })
+            .transpose()
+            .map(Option::unwrap_or_default);
+        let selector = rolling
+            .and_then(|r| r.selector.as_ref())
+            .map(|selector| {
+                LabelMatcher::new(Some(selector))
+                    .map_err(|source| RollingUpdateError::UpdateSelector { source })
+            })
+            .transpose();
+        let manage_partition = partition.as_ref().copied().unwrap_or(0);
+        let scope = partition.and_then(|partition| {
+            selector.map(|selector| KruiseScope {
+                partition,
+                selector,
+            })
+        });
+        let progressive = if daemon_set.is_kruise_v1alpha1() {
+            daemon_set
+                .metadata
+                .annotations
+                .get(KRUISE_PROGRESSIVE_CREATE_ANNOTATION)
+                .is_some_and(|v| v == "true")
+        } else {
+            daemon_set
+                .spec
+                .scale_strategy
+                .as_ref()
+                .and_then(|s| s.partitioned_scaling)
+                == Some(true)
+        };
+        let burst = daemon_set.spec.burst_replicas.as_ref().map(|value| {
+            value
+                .scaled_value(stored_desired, false)
+                .ok()
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(0)
+        });
+        Some(Kruise {
+            paused: rolling.and_then(|r| r.paused) == Some(true),
+            progressive,
+            manage_partition,
+            scope,
+            burst,
+        })
+    }
+
+    /// Kruise's `GetNodesNeedingPods`: under a non-zero partition with progressive creation,
+    /// only `desired - newPods - partition` of the nodes needing a pod get one, the first in
+    /// node-name order (`newPods`: nodes with one pod of the current revision and at most one
+    /// old pod, before this plan).
+    pub(crate) fn limit_creates(&self, snapshot: &Snapshot<'_>, creates: &mut Vec<usize>) {
+        if self.manage_partition == 0 || !self.progressive {
+            return;
+        }
+        let desired = (0..snapshot.nodes.len())
+            .filter(|&n| snapshot.placement(n).should_run)
+            .count();
+        let desired = i64::try_from(desired).unwrap_or(i64::MAX);
+        let partition = self.manage_partition.clamp(0, desired);
+        let new_pods = rolling::nodes_with_one_new_pod(snapshot);
+        let max_create = desired
+            .saturating_sub(new_pods)
+            .saturating_sub(partition)
+            .max(0);
+        let max_create = usize::try_from(max_create).unwrap_or(usize::MAX);
+        creates.sort_by(|&a, &b| snapshot.node_name(a).cmp(snapshot.node_name(b)));
+        creates.truncate(max_create);
+    }
+}
+
+/// Whether an Advanced DaemonSet's pod has finished its pre-delete hook.
+pub(crate) fn preparing_delete(pod: &Pod) -> bool {
+    pod.metadata
+        .labels
+        .get(KRUISE_LIFECYCLE_STATE_LABEL)
+        .is_some_and(|state| state == PREPARING_DELETE)
+}
