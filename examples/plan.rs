@@ -370,7 +370,7 @@ impl Report<'_> {
         };
         let mut out = String::new();
         let name = &self.daemon_set.metadata.name;
-        let w = name.len().max(4) + 3;
+        let w = name.len().max(4).saturating_add(3);
         out.push_str(&format!(
             "{:<w$}{:<10}{:<10}{:<8}{:<13}{:<12}{}\n",
             "NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR"
@@ -396,7 +396,7 @@ impl Report<'_> {
             .max()
             .unwrap_or(4)
             .max(4)
-            + 3;
+            .saturating_add(3);
         let pw = self
             .nodes
             .iter()
@@ -404,7 +404,7 @@ impl Report<'_> {
             .max()
             .unwrap_or(3)
             .max(3)
-            + 3;
+            .saturating_add(3);
         out.push_str(&format!(
             "{:<nw$}{:<10}{:<pw$}{}\n",
             "NODE", "DECISION", "POD", "REASON"
@@ -440,7 +440,7 @@ impl Report<'_> {
             }
         }
         out.push_str(&format!("\nRevision {}.", plan.revision));
-        if plan.deferred_creates + plan.deferred_deletes > 0 {
+        if plan.deferred_creates > 0 || plan.deferred_deletes > 0 {
             out.push_str(&format!(
                 " Deferred by the burst limit: {} creates, {} deletes.",
                 plan.deferred_creates, plan.deferred_deletes
@@ -502,7 +502,7 @@ impl Report<'_> {
             for (i, batch) in rollout.batches.iter().enumerate() {
                 out.push_str(&format!(
                     "  {}. {}  {}\n",
-                    i + 1,
+                    i.saturating_add(1),
                     batch.at,
                     batch.nodes.join(", ")
                 ));

@@ -21,22 +21,22 @@ pub(crate) fn compute_status(
         let pods = snapshot.pods_of(node);
         let scheduled = !pods.is_empty();
         if snapshot.placement(node).should_run {
-            desired += 1;
+            desired = desired.saturating_add(1);
             let Some(pod) = pods.first().and_then(|&p| snapshot.pod(p)) else {
                 continue;
             };
-            current += 1;
+            current = current.saturating_add(1);
             if pod.is_ready() {
-                ready += 1;
+                ready = ready.saturating_add(1);
                 if pod.is_available(min_ready, now) {
-                    available += 1;
+                    available = available.saturating_add(1);
                 }
             }
             if revision.is_updated(pod) {
-                updated += 1;
+                updated = updated.saturating_add(1);
             }
         } else if scheduled {
-            misscheduled += 1;
+            misscheduled = misscheduled.saturating_add(1);
         }
     }
     let previous = daemon_set.status.clone().unwrap_or_default();
