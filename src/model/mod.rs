@@ -3,6 +3,7 @@
 //! Fields the planner does not read are ignored on input, except in pod specs, which keep every
 //! field verbatim so that a created pod renders in full.
 
+pub(crate) mod abbrev;
 mod daemonset;
 pub(crate) mod intstr;
 mod meta;
