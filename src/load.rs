@@ -251,6 +251,12 @@ fn check_size(size: usize, limit: usize) -> Result<(), LoadError> {
 /// Every object of kind `M` in the stream, in order.
 fn load_all<M: Manifest>(text: &str) -> Result<Vec<M>, LoadError> {
     check_size(text.len(), MAX_INPUT_BYTES)?;
+    // A byte order mark may open a UTF-8 stream (YAML 1.2, 5.2); libyaml would read it as
+    // the start of the first key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(offset) = yaml::flow_depth_exceeded(text) {
+        return Err(flow_too_deep(text, offset));
+    }
     let budget = yaml::Budget::for_input(text.len());
     let mut objects = Vec::new();
     // Stop at the first error: after a syntax error serde_yaml would yield it forever.
@@ -270,6 +276,41 @@ fn load_all<M: Manifest>(text: &str) -> Result<Vec<M>, LoadError> {
         }
     }
     Ok(objects)
+}
+
+/// The error for flow collections nested deeper than [`yaml::MAX_FLOW_DEPTH`] at `offset`.
+fn flow_too_deep(text: &str, offset: usize) -> LoadError {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count().saturating_add(1);
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |last| last.chars().count())
+        .saturating_add(1);
+    // Documents are counted as serde_yaml counts them: a `---` line ends the previous one,
+    // unless nothing but comments and blank lines came before it.
+    let mut document = 0usize;
+    let mut content = false;
+    for text_line in before.lines() {
+        if text_line == "---" || text_line.starts_with("--- ") {
+            if content {
+                document = document.saturating_add(1);
+            }
+            content = true;
+        } else if !text_line.trim().is_empty() && !text_line.trim_start().starts_with('#') {
+            content = true;
+        }
+    }
+    LoadError::Syntax {
+        document,
+        line: Some(line),
+        column: Some(column),
+        message: format!(
+            "flow collections ([...] or {{...}}) nest deeper than {} levels at line {line} \
+             column {column}",
+            yaml::MAX_FLOW_DEPTH
+        ),
+    }
 }
 
 /// One document: an object of kind `M`, or a list of them.

@@ -183,3 +183,126 @@ fn describe_key(key: &Value) -> String {
         Value::Tagged(_) => "(a tagged value)".to_owned(),
     }
 }
+
+/// How deep flow collections (`[...]`, `{...}`) may nest, as far as [`flow_depth_exceeded`]
+/// can tell. serde_yaml refuses more than 128 levels of any nesting, but only after its parser
+/// has read the whole document, and that parser (libyaml) spends time proportional to the
+/// flow depth on every token: 100,000 nested `{a: ` take minutes. Refusing beyond this depth
+/// before parsing keeps the cost linear in the input.
+pub(super) const MAX_FLOW_DEPTH: usize = 1000;
+
+/// The byte offset where flow collections seem to nest deeper than [`MAX_FLOW_DEPTH`], if
+/// they do.
+///
+/// A single pass that reads brackets and braces the way YAML's flow context does: it skips
+/// quoted scalars that start where a token may start, comments, and plain scalars' text.
+/// It does not track block context (indentation, block scalars), so brackets in block text
+/// count too: a real manifest would need a thousand unbalanced `[` or `{` in its text to be
+/// refused, and one that serde_yaml accepts nests at most 128 levels. This is a guard against
+/// cost, not a YAML parser: text crafted to look quoted to it but not to libyaml can hide
+/// nesting from it.
+pub(super) fn flow_depth_exceeded(text: &str) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum State {
+        /// Where a token may start.
+        TokenStart,
+        /// Inside a plain scalar, an anchor, an alias or a tag.
+        Plain,
+        /// Inside a single-quoted scalar.
+        Single,
+        /// Inside a double-quoted scalar; `escaped` after a backslash.
+        Double { escaped: bool },
+        /// Inside a comment.
+        Comment,
+    }
+    let mut state = State::TokenStart;
+    let mut depth = 0usize;
+    let mut previous = b'\n';
+    for (offset, byte) in text.bytes().enumerate() {
+        let blank = matches!(byte, b' ' | b'\t' | b'\r' | b'\n');
+        state = match state {
+            State::Comment => {
+                if byte == b'\n' {
+                    State::TokenStart
+                } else {
+                    State::Comment
+                }
+            }
+            State::Single => {
+                // `''` is an escaped quote: leaving and re-entering gives the same result.
+                if byte == b'\'' {
+                    State::Plain
+                } else {
+                    State::Single
+                }
+            }
+            State::Double { escaped } => match byte {
+                _ if escaped => State::Double { escaped: false },
+                b'\\' => State::Double { escaped: true },
+                b'"' => State::Plain,
+                _ => State::Double { escaped: false },
+            },
+            State::TokenStart | State::Plain => match byte {
+                b'[' | b'{' => {
+                    depth = depth.saturating_add(1);
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(offset);
+                    }
+                    State::TokenStart
+                }
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    State::Plain
+                }
+                b',' => State::TokenStart,
+                b'#' if matches!(previous, b' ' | b'\t' | b'\r' | b'\n') => State::Comment,
+                b'\'' if state == State::TokenStart => State::Single,
+                b'"' if state == State::TokenStart => State::Double { escaped: false },
+                // `key: value`, `- item`, `? key`: what follows starts a token.
+                b':' | b'-' | b'?' => State::TokenStart,
+                // A plain scalar goes on across blanks, and in block context ends with the line.
+                b'\n' if depth == 0 => State::TokenStart,
+                _ if blank => state,
+                _ => State::Plain,
+            },
+        };
+        // A quote that re-enters a quoted scalar (`'it''s'`) must see the quote before it.
+        if state == State::Plain && byte == b'\'' && previous == b'\'' {
+            state = State::Single;
+        }
+        previous = byte;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_flow_nesting_is_found_and_ordinary_text_is_not() {
+        let deep = "{a: ".repeat(MAX_FLOW_DEPTH + 1);
+        assert_eq!(flow_depth_exceeded(&deep), Some(4 * MAX_FLOW_DEPTH));
+        let brackets = "[".repeat(MAX_FLOW_DEPTH + 1);
+        assert_eq!(flow_depth_exceeded(&brackets), Some(MAX_FLOW_DEPTH));
+        // Balanced nesting of any total size is fine.
+        let many = "[[a], {b: c}], ".repeat(100_000);
+        assert_eq!(flow_depth_exceeded(&many), None);
+        // Brackets in quoted scalars and comments do not count.
+        let quoted = format!(
+            "a: '{}'\nb: \"{}\"\n# {}\nc: 'it''s [ here'\n",
+            "[".repeat(5000),
+            "{\\\"".repeat(5000),
+            "[".repeat(5000)
+        );
+        assert_eq!(flow_depth_exceeded(&quoted), None);
+        // Closing brackets in quoted scalars do not hide nesting.
+        let hidden = "{\"]]\": ".repeat(MAX_FLOW_DEPTH + 1);
+        assert!(flow_depth_exceeded(&hidden).is_some());
+        let hidden = "['}}', ".repeat(MAX_FLOW_DEPTH + 1);
+        assert!(flow_depth_exceeded(&hidden).is_some());
+        // A quote inside a plain scalar does not start a quoted scalar.
+        let plain = format!("[a 'b, {}", "{c: ".repeat(MAX_FLOW_DEPTH + 1));
+        assert!(flow_depth_exceeded(&plain).is_some());
+    }
+}
