@@ -69,7 +69,7 @@ mod load;
 pub use defaults::{apply_defaults, defaulted};
 pub use validation::{
     FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
-    validate_daemonset_with, validate_node,
+    validate_daemonset_with, validate_node, validate_pod, validate_pod_with,
 };
 
 pub use explain::{NodeExplanation, explain};
