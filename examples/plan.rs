@@ -7,8 +7,9 @@
 //! ```
 //!
 //! With no arguments it plans the bundled example cluster in `examples/data/`. Invalid input
-//! prints the errors on stderr, nothing on stdout, and exits with code 2. This command line and
-//! its JSON output are a contract other tools rely on: keys are only ever added.
+//! (unreadable manifests, or a DaemonSet, node or pod the API server would refuse) prints the
+//! errors on stderr, nothing on stdout, and exits with code 2. This command line and its JSON
+//! output are a contract other tools rely on: keys are only ever added.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 use daemonset_planner::{
     Action, DaemonSet, Node, NodeExplanation, Plan, PlanOptions, Pod, RollingUpdateStep,
     RolloutPreview, Time, UpdateBatch, apply_defaults, explain, load_daemonset, load_nodes,
-    load_pods, plan, preview_rollout, validate_daemonset,
+    load_pods, plan, preview_rollout, validate_daemonset, validate_node, validate_pod,
 };
 use serde_json::{Value, json};
 
@@ -161,12 +162,26 @@ fn load(args: &Args) -> Result<Inputs, Vec<String>> {
         return Err(errors);
     };
     apply_defaults(&mut daemon_set);
-    if let Err(invalid) = validate_daemonset(&daemon_set) {
-        return Err(invalid
-            .to_string()
-            .lines()
-            .map(|l| format!("{ds_name}: {l}"))
-            .collect());
+    // What the API server would refuse is no cluster to plan: the DaemonSet, every node and
+    // every pod must be valid.
+    let invalid = validate_daemonset(&daemon_set)
+        .err()
+        .map(|e| (&ds_name, e))
+        .into_iter()
+        .chain(
+            nodes
+                .iter()
+                .filter_map(|n| validate_node(n).err().map(|e| (&nodes_name, e))),
+        )
+        .chain(
+            pods.iter()
+                .filter_map(|p| validate_pod(p).err().map(|e| (&pods_name, e))),
+        );
+    for (file, invalid) in invalid {
+        errors.extend(invalid.to_string().lines().map(|l| format!("{file}: {l}")));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     Ok(Inputs {
         daemon_set,
