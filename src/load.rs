@@ -41,7 +41,8 @@
 //! (`metadata.Labels`, `nodeselector`, `tolerration`) is rejected with
 //! [`LoadError::UnknownField`], because ignoring it would silently leave the field at its
 //! default. A modelled field set to `null` counts as absent, as it does for the API server.
-//! YAML merge keys (`<<: *anchor`) are applied.
+//! YAML merge keys (`<<: *anchor`) are applied, and a UTF-8 byte order mark at the start is
+//! skipped.
 //!
 //! # Limits
 //!
@@ -51,6 +52,9 @@
 //!   reader is read no further than that;
 //! - serde_yaml refuses nesting deeper than 128 levels (`recursion limit exceeded`), so
 //!   10,000 nested brackets give an error, not a stack overflow;
+//! - flow collections (`[...]`, `{...}`) nested deeper than 1,000 levels are refused before
+//!   parsing, with [`LoadError::Syntax`]: serde_yaml checks its depth only after libyaml has
+//!   parsed the whole document, and libyaml's time per token grows with the flow depth;
 //! - serde_yaml stops following aliases after 100 jumps per event of the document
 //!   (`repetition limit exceeded`), which defeats the "billion laughs" alias bomb;
 //! - since one jump can still copy a large anchored value, a stream may also expand to at
