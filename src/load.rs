@@ -265,11 +265,11 @@ fn load_all<M: Manifest>(text: &str) -> Result<Vec<M>, LoadError> {
     let mut objects = Vec::new();
     // Stop at the first error: after a syntax error serde_yaml would yield it forever.
     for (document, deserializer) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value = yaml::read_document(deserializer, &budget)
+        let read = yaml::read_document(deserializer, &budget)
             .map_err(|err| LoadError::from_yaml(document, &err))?;
-        match value {
+        match read.value {
             Value::Null => {}
-            Value::Mapping(mapping) => load_document(document, mapping, &mut objects)?,
+            Value::Mapping(mapping) => load_document(document, mapping, read.items, &mut objects)?,
             other => {
                 return Err(LoadError::NotAnObject {
                     document,
@@ -317,15 +317,21 @@ fn flow_too_deep(text: &str, offset: usize) -> LoadError {
     }
 }
 
-/// One document: an object of kind `M`, or a list of them.
+/// One document: an object of kind `M`, or a list of them. `items_apart` is its top-level
+/// `items` sequence, when read apart from the mapping.
 fn load_document<M: Manifest>(
     document: usize,
     mut mapping: Mapping,
+    items_apart: Option<Vec<yaml::Item>>,
     objects: &mut Vec<M>,
 ) -> Result<(), LoadError> {
     let kind = text_of(&mapping, "kind");
     let api_version = text_of(&mapping, "apiVersion");
     if kind == M::KIND {
+        if let Some(items) = items_apart {
+            let items = items.into_iter().map(yaml::Item::into_value).collect();
+            mapping.insert(Value::from("items"), Value::Sequence(items));
+        }
         check_api_version::<M>(document, None, &kind, &api_version)?;
         objects.push(load_object(document, None, mapping)?);
         return Ok(());
@@ -360,8 +366,9 @@ fn load_document<M: Manifest>(
         }
     })?;
     let items = match list.as_mapping_mut().and_then(|list| list.remove("items")) {
+        _ if items_apart.is_some() => items_apart.unwrap_or_default(),
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Sequence(items)) => items,
+        Some(Value::Sequence(items)) => items.into_iter().map(yaml::Item::Value).collect(),
         Some(other) => {
             return Err(LoadError::Field {
                 document,
@@ -372,6 +379,7 @@ fn load_document<M: Manifest>(
         }
     };
     for (index, item) in items.into_iter().enumerate() {
+        let item = item.into_value();
         let Value::Mapping(mut item) = item else {
             return Err(LoadError::NotAnObject {
                 document,

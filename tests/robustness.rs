@@ -434,3 +434,68 @@ fn plan_errors_name_the_duplicate() {
         "two nodes are named \"n1\": node names must be unique"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A List's items are read apart from the rest of the document, each compacted: the same
+// results as a tree of values.
+
+#[test]
+fn list_items_read_apart_keep_merges_tags_odd_keys_and_duplicate_checks() {
+    let nodes = load_nodes(
+        "apiVersion: v1
+kind: NodeList
+base: &base {labels: {zone: a}}
+items:
+- metadata: {<<: *base, name: n1}
+- metadata: {name: n2}
+  spec: {taints: [{key: k, effect: NoSchedule, value: !!str 5}]}
+  unmodelled: {1: one, true: yes, ~: null}
+- metadata: {name: n3}
+  unmodelled: {ratio: .inf}
+",
+    )
+    .unwrap();
+    let names: Vec<&str> = nodes.iter().map(|n| n.metadata.name.as_str()).collect();
+    assert_eq!(names, ["n1", "n2", "n3"]);
+    assert_eq!(nodes[0].metadata.labels["zone"], "a");
+    assert_eq!(nodes[0].kind, "Node");
+    assert_eq!(nodes[1].spec.taints[0].value, "5");
+
+    let twice = load_nodes("apiVersion: v1\nkind: List\nitems: []\nitems: []\n").unwrap_err();
+    assert!(
+        twice.to_string().contains("duplicate key `items`"),
+        "{twice}"
+    );
+
+    // `items` written out wins over one merged in.
+    let merged = load_nodes(
+        "apiVersion: v1
+kind: List
+<<: {items: [{apiVersion: v1, kind: Node, metadata: {name: merged}}]}
+items: [{apiVersion: v1, kind: Node, metadata: {name: written}}]
+",
+    )
+    .unwrap();
+    assert_eq!(merged[0].metadata.name, "written");
+    let only_merged = load_nodes(
+        "apiVersion: v1\nkind: List\n<<: {items: [{apiVersion: v1, kind: Node, metadata: {name: m}}]}\n",
+    )
+    .unwrap();
+    assert_eq!(only_merged[0].metadata.name, "m");
+
+    // An object that is not a list keeps its `items` field (and ignores it).
+    let node =
+        load_nodes("apiVersion: v1\nkind: Node\nmetadata: {name: n}\nitems: [1, 2]\n").unwrap();
+    assert_eq!(node[0].metadata.name, "n");
+
+    let scalar = load_nodes("apiVersion: v1\nkind: List\nitems: [1.5]\n").unwrap_err();
+    assert!(
+        matches!(scalar, LoadError::NotAnObject { item: Some(0), .. }),
+        "{scalar:?}"
+    );
+    let bad_merge = load_nodes("apiVersion: v1\nkind: List\nitems: [{<<: 5}]\n").unwrap_err();
+    assert!(
+        matches!(bad_merge, LoadError::Syntax { .. }),
+        "{bad_merge:?}"
+    );
+}

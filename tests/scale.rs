@@ -99,6 +99,7 @@ fn a_million_node_list_loads_and_plans_in_memory_proportional_to_its_size() {
     if after_load > 0.0 {
         let factor = (after_load - baseline) / input_mib;
         eprintln!("peak while loading: {factor:.1} x the input");
-        assert!(factor < 40.0, "loading takes {factor:.1} x the input");
+        // serde_yaml's parse events alone take about 13 times the input.
+        assert!(factor < 24.0, "loading takes {factor:.1} x the input");
     }
 }

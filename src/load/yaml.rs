@@ -8,7 +8,7 @@
 //! [`NODE_ALLOWANCE`]. Without aliases a YAML node takes at least about one byte of text, so
 //! only alias expansion (or pathological flow syntax) reaches it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
@@ -45,21 +45,176 @@ impl Budget {
     }
 }
 
+/// One document, read: its value and, when its top level is a mapping whose `items` is a
+/// sequence, those items apart from it, each compacted as it is read.
+///
+/// serde_yaml keeps every parse event of a document until the document is read, and a tree
+/// of [`Value`]s takes about as much memory again: a large `List` peaked at about 30 times its
+/// size. Items kept as compact JSON text instead take about their size in YAML, and become
+/// values one at a time when they are loaded.
+pub(super) struct Document {
+    /// The document, without the `items` kept apart.
+    pub(super) value: Value,
+    /// The top-level `items`, when it is a sequence.
+    pub(super) items: Option<Vec<Item>>,
+}
+
+/// One item of a top-level `items` sequence.
+pub(super) enum Item {
+    /// As JSON text, when that holds it exactly.
+    Json(Box<str>),
+    /// As a value: tags, keys that are not strings, or floats JSON cannot write.
+    Value(Value),
+}
+
+impl Item {
+    fn compact(value: Value) -> Item {
+        if !json_exact(&value) {
+            return Item::Value(value);
+        }
+        match serde_json::to_string(&value) {
+            Ok(json) => Item::Json(json.into_boxed_str()),
+            Err(_) => Item::Value(value),
+        }
+    }
+
+    /// The item as a value again.
+    pub(super) fn into_value(self) -> Value {
+        match self {
+            Item::Value(value) => value,
+            // The text was written from a value JSON holds exactly, so it reads back.
+            Item::Json(json) => serde_json::from_str(&json).unwrap_or(Value::Null),
+        }
+    }
+}
+
+/// Whether JSON text holds `value` exactly: no tags, string keys only, finite numbers.
+fn json_exact(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(_) | Value::String(_) => true,
+        Value::Number(number) => number.as_f64().is_none_or(f64::is_finite),
+        Value::Sequence(items) => items.iter().all(json_exact),
+        Value::Mapping(mapping) => mapping
+            .iter()
+            .all(|(key, value)| key.is_string() && json_exact(value)),
+        Value::Tagged(_) => false,
+    }
+}
+
 /// Reads one document of a stream.
 pub(super) fn read_document<'de>(
     document: serde_yaml::Deserializer<'de>,
     budget: &Budget,
-) -> Result<Value, serde_yaml::Error> {
-    let mut value = Builder { budget }.deserialize(document)?;
-    // Merge keys (`<<: *defaults`) as Kubernetes' YAML decoder applies them.
+) -> Result<Document, serde_yaml::Error> {
+    let items = RefCell::new(None);
+    let mut value = Builder {
+        budget,
+        items: Some(&items),
+    }
+    .deserialize(document)?;
+    // Merge keys (`<<: *defaults`) as Kubernetes' YAML decoder applies them (the items' own
+    // were applied as each was read).
     value.apply_merge()?;
-    Ok(value)
+    let items = items.into_inner();
+    if items.is_some()
+        && let Some(mapping) = value.as_mapping_mut()
+    {
+        // `items` written out wins over one merged in.
+        mapping.remove("items");
+    }
+    Ok(Document { value, items })
 }
 
 /// Builds a [`Value`] node by node, spending the budget.
 #[derive(Clone, Copy)]
 struct Builder<'b> {
     budget: &'b Budget,
+    /// At the top level of a document: where a sequence under `items` goes, compacted.
+    items: Option<&'b RefCell<Option<Vec<Item>>>>,
+}
+
+impl<'b> Builder<'b> {
+    /// A builder for the nodes inside this one.
+    fn inner(self) -> Builder<'b> {
+        Builder {
+            budget: self.budget,
+            items: None,
+        }
+    }
+}
+
+/// Reads the value of a top-level `items`: a sequence is compacted item by item into `out`.
+struct ItemsSeed<'b> {
+    builder: Builder<'b>,
+    out: &'b RefCell<Option<Vec<Item>>>,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
+    /// `None` when the items went to `out`.
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
+        self.builder.budget.spend()?;
+        let mut items = Vec::new();
+        while let Some(mut item) = seq.next_element_seed(self.builder)? {
+            item.apply_merge().map_err(de::Error::custom)?;
+            items.push(Item::compact(item));
+        }
+        *self.out.borrow_mut() = Some(items);
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Option<Value>, E> {
+        self.builder.visit_bool(value).map(Some)
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Option<Value>, E> {
+        self.builder.visit_i64(value).map(Some)
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Option<Value>, E> {
+        self.builder.visit_u64(value).map(Some)
+    }
+    fn visit_i128<E: de::Error>(self, value: i128) -> Result<Option<Value>, E> {
+        self.builder.visit_i128(value).map(Some)
+    }
+    fn visit_u128<E: de::Error>(self, value: u128) -> Result<Option<Value>, E> {
+        self.builder.visit_u128(value).map(Some)
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Option<Value>, E> {
+        self.builder.visit_f64(value).map(Some)
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Option<Value>, E> {
+        self.builder.visit_str(value).map(Some)
+    }
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Option<Value>, E> {
+        self.builder.visit_string(value).map(Some)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
+        self.builder.visit_unit().map(Some)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<Value>, E> {
+        self.builder.visit_none().map(Some)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Value>, A::Error> {
+        self.builder.visit_map(map).map(Some)
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Option<Value>, A::Error> {
+        self.builder.visit_enum(data).map(Some)
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Builder<'_> {
@@ -135,7 +290,7 @@ impl<'de> Visitor<'de> for Builder<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         self.budget.spend()?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(self)? {
+        while let Some(item) = seq.next_element_seed(self.inner())? {
             items.push(item);
         }
         Ok(Value::Sequence(items))
@@ -144,15 +299,29 @@ impl<'de> Visitor<'de> for Builder<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         self.budget.spend()?;
         let mut mapping = Mapping::new();
-        while let Some(key) = map.next_key_seed(self)? {
-            if mapping.contains_key(&key) {
+        let inner = self.inner();
+        let mut items_apart = false;
+        while let Some(key) = map.next_key_seed(inner)? {
+            if mapping.contains_key(&key) || (items_apart && key.as_str() == Some("items")) {
                 return Err(de::Error::custom(format!(
                     "duplicate key {}",
                     describe_key(&key)
                 )));
             }
-            let value = map.next_value_seed(self)?;
-            mapping.insert(key, value);
+            let value = match self.items {
+                Some(out) if key.as_str() == Some("items") => {
+                    let value = map.next_value_seed(ItemsSeed {
+                        builder: inner,
+                        out,
+                    })?;
+                    items_apart = value.is_none();
+                    value
+                }
+                _ => Some(map.next_value_seed(inner)?),
+            };
+            if let Some(value) = value {
+                mapping.insert(key, value);
+            }
         }
         Ok(Value::Mapping(mapping))
     }
@@ -163,7 +332,7 @@ impl<'de> Visitor<'de> for Builder<'_> {
         if tag.is_empty() {
             return Err(de::Error::custom("empty YAML tag"));
         }
-        let value = de::VariantAccess::newtype_variant_seed(contents, self)?;
+        let value = de::VariantAccess::newtype_variant_seed(contents, self.inner())?;
         Ok(Value::Tagged(Box::new(TaggedValue {
             tag: Tag::new(tag),
             value,
