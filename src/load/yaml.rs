@@ -363,85 +363,211 @@ pub(super) const MAX_FLOW_DEPTH: usize = 1000;
 /// The byte offset where flow collections seem to nest deeper than [`MAX_FLOW_DEPTH`], if
 /// they do.
 ///
-/// A single pass that reads brackets and braces the way YAML's flow context does: it skips
-/// quoted scalars that start where a token may start, comments, and plain scalars' text.
-/// It does not track block context (indentation, block scalars), so brackets in block text
-/// count too: a real manifest would need a thousand unbalanced `[` or `{` in its text to be
-/// refused, and one that serde_yaml accepts nests at most 128 levels. This is a guard against
-/// cost, not a YAML parser: text crafted to look quoted to it but not to libyaml can hide
-/// nesting from it.
+/// A single pass that reads brackets and braces the way YAML does, as far as a few states
+/// can: it skips quoted scalars that start where a token may start, comments, block scalars
+/// (`|`, `>`) and the text of plain scalars, including their continuation lines. Outside flow
+/// collections it does not know every rule of block context, so brackets there may count too:
+/// a real manifest would need a thousand unbalanced `[` or `{` to be refused, and one that
+/// serde_yaml accepts nests at most 128 levels. This is a guard against cost, not a YAML
+/// parser: text crafted to look quoted to it but not to libyaml could hide nesting from it.
 pub(super) fn flow_depth_exceeded(text: &str) -> Option<usize> {
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    enum State {
-        /// Where a token may start.
-        TokenStart,
-        /// Inside a plain scalar, an anchor, an alias or a tag.
-        Plain,
-        /// Inside a single-quoted scalar.
-        Single,
-        /// Inside a double-quoted scalar; `escaped` after a backslash.
-        Double { escaped: bool },
-        /// Inside a comment.
-        Comment,
-    }
-    let mut state = State::TokenStart;
-    let mut depth = 0usize;
-    let mut previous = b'\n';
+    let mut scan = FlowScan {
+        state: State::TokenStart,
+        depth: 0,
+        previous: b'\n',
+        line_indent: 0,
+        in_indent: true,
+        column: 0,
+        key_column: None,
+    };
     for (offset, byte) in text.bytes().enumerate() {
-        let blank = matches!(byte, b' ' | b'\t' | b'\r' | b'\n');
-        state = match state {
+        if scan.step(byte) {
+            return Some(offset);
+        }
+    }
+    None
+}
+
+/// Where [`flow_depth_exceeded`] is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Where a token may start.
+    TokenStart,
+    /// Inside a plain scalar, an anchor, an alias or a tag; `indent` is that of the line it
+    /// started on, for continuation lines in block context.
+    Plain { indent: usize },
+    /// After the line break of a plain scalar in block context: a more indented line goes on
+    /// with it.
+    PlainBreak { indent: usize },
+    /// Inside a single-quoted scalar.
+    Single,
+    /// Inside a double-quoted scalar; `escaped` after a backslash.
+    Double { escaped: bool },
+    /// Inside a comment.
+    Comment,
+    /// After a block scalar indicator, to the end of its line; `parent` is the indentation of
+    /// that line.
+    BlockHeader { parent: usize },
+    /// The lines of a block scalar: more indented than `parent`, and at least as indented as
+    /// the first (`content`).
+    BlockBody {
+        parent: usize,
+        content: Option<usize>,
+    },
+}
+
+struct FlowScan {
+    state: State,
+    depth: usize,
+    previous: u8,
+    /// Spaces at the start of the current line, so far.
+    line_indent: usize,
+    /// Whether only spaces came so far on the current line.
+    in_indent: bool,
+    /// The column of the byte being read.
+    column: usize,
+    /// The column of the last token that began on this line (a key, a scalar, a `-`): the
+    /// indentation of the block collection a block scalar indicator after it belongs to.
+    key_column: Option<usize>,
+}
+
+impl FlowScan {
+    /// Reads one byte; `true` when the flow depth goes over [`MAX_FLOW_DEPTH`].
+    fn step(&mut self, byte: u8) -> bool {
+        let first_on_line = self.in_indent && byte != b' ';
+        if byte == b'\n' {
+            self.line_indent = 0;
+            self.in_indent = true;
+        } else if self.in_indent {
+            if byte == b' ' {
+                self.line_indent = self.line_indent.saturating_add(1);
+            } else {
+                self.in_indent = false;
+            }
+        }
+        let exceeded = self.dispatch(byte, first_on_line);
+        self.previous = byte;
+        if byte == b'\n' {
+            self.column = 0;
+            self.key_column = None;
+        } else {
+            self.column = self.column.saturating_add(1);
+        }
+        exceeded
+    }
+
+    fn dispatch(&mut self, byte: u8, first_on_line: bool) -> bool {
+        let indent = self.line_indent;
+        match self.state {
             State::Comment => {
                 if byte == b'\n' {
-                    State::TokenStart
-                } else {
-                    State::Comment
+                    self.state = State::TokenStart;
                 }
             }
             State::Single => {
                 // `''` is an escaped quote: leaving and re-entering gives the same result.
                 if byte == b'\'' {
-                    State::Plain
-                } else {
-                    State::Single
+                    self.state = State::Plain { indent };
                 }
             }
-            State::Double { escaped } => match byte {
-                _ if escaped => State::Double { escaped: false },
-                b'\\' => State::Double { escaped: true },
-                b'"' => State::Plain,
-                _ => State::Double { escaped: false },
-            },
-            State::TokenStart | State::Plain => match byte {
-                b'[' | b'{' => {
-                    depth = depth.saturating_add(1);
-                    if depth > MAX_FLOW_DEPTH {
-                        return Some(offset);
+            State::Double { escaped } => {
+                self.state = match byte {
+                    _ if escaped => State::Double { escaped: false },
+                    b'\\' => State::Double { escaped: true },
+                    b'"' => State::Plain { indent },
+                    _ => State::Double { escaped: false },
+                };
+            }
+            State::BlockHeader { parent } => {
+                if byte == b'\n' {
+                    self.state = State::BlockBody {
+                        parent,
+                        content: None,
+                    };
+                }
+            }
+            State::BlockBody { parent, content } => {
+                if first_on_line && !matches!(byte, b'\n' | b'\r') {
+                    match content {
+                        None if indent > parent => {
+                            self.state = State::BlockBody {
+                                parent,
+                                content: Some(indent),
+                            };
+                        }
+                        Some(content) if indent >= content => {}
+                        // The block scalar ended before this line.
+                        _ => {
+                            self.state = State::TokenStart;
+                            return self.token(byte);
+                        }
                     }
-                    State::TokenStart
                 }
-                b']' | b'}' => {
-                    depth = depth.saturating_sub(1);
-                    State::Plain
+            }
+            State::PlainBreak { indent: plain } => {
+                if first_on_line && !matches!(byte, b'\n' | b'\r') {
+                    if indent > plain && byte != b'#' {
+                        self.state = State::Plain { indent: plain };
+                    } else {
+                        self.state = State::TokenStart;
+                        return self.token(byte);
+                    }
                 }
-                b',' => State::TokenStart,
-                b'#' if matches!(previous, b' ' | b'\t' | b'\r' | b'\n') => State::Comment,
-                b'\'' if state == State::TokenStart => State::Single,
-                b'"' if state == State::TokenStart => State::Double { escaped: false },
-                // `key: value`, `- item`, `? key`: what follows starts a token.
-                b':' | b'-' | b'?' => State::TokenStart,
-                // A plain scalar goes on across blanks, and in block context ends with the line.
-                b'\n' if depth == 0 => State::TokenStart,
-                _ if blank => state,
-                _ => State::Plain,
+            }
+            State::TokenStart | State::Plain { .. } => return self.token(byte),
+        }
+        false
+    }
+
+    /// A byte where a token may start, or in a plain scalar.
+    fn token(&mut self, byte: u8) -> bool {
+        let indent = self.line_indent;
+        let token_start = self.state == State::TokenStart;
+        let key_column = self.key_column;
+        if token_start && !matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | b'|' | b'>' | b':') {
+            self.key_column = Some(self.column);
+        }
+        self.state = match byte {
+            b'[' | b'{' => {
+                self.depth = self.depth.saturating_add(1);
+                if self.depth > MAX_FLOW_DEPTH {
+                    return true;
+                }
+                State::TokenStart
+            }
+            b']' | b'}' => {
+                self.depth = self.depth.saturating_sub(1);
+                State::Plain { indent }
+            }
+            b',' => State::TokenStart,
+            b'#' if matches!(self.previous, b' ' | b'\t' | b'\r' | b'\n') => State::Comment,
+            b'\'' if token_start => State::Single,
+            b'"' if token_start => State::Double { escaped: false },
+            // A block scalar after a key or `-` on its line: its content is more indented than
+            // that key. (One alone on its line is read as plain text, which counts more.)
+            b'|' | b'>' if token_start && self.depth == 0 && key_column.is_some() => {
+                State::BlockHeader {
+                    parent: key_column.unwrap_or(indent),
+                }
+            }
+            // `key: value`, `- item`, `? key`: what follows starts a token.
+            b':' | b'-' | b'?' => State::TokenStart,
+            b'\n' => match self.state {
+                // A plain scalar in block context may go on on more indented lines.
+                State::Plain { indent } if self.depth == 0 => State::PlainBreak { indent },
+                State::Plain { .. } => self.state,
+                _ => State::TokenStart,
             },
+            b' ' | b'\t' | b'\r' => self.state,
+            _ if token_start => State::Plain { indent },
+            _ => self.state,
         };
         // A quote that re-enters a quoted scalar (`'it''s'`) must see the quote before it.
-        if state == State::Plain && byte == b'\'' && previous == b'\'' {
-            state = State::Single;
+        if matches!(self.state, State::Plain { .. }) && byte == b'\'' && self.previous == b'\'' {
+            self.state = State::Single;
         }
-        previous = byte;
+        false
     }
-    None
 }
 
 #[cfg(test)]
@@ -470,8 +596,30 @@ mod tests {
         assert!(flow_depth_exceeded(&hidden).is_some());
         let hidden = "['}}', ".repeat(MAX_FLOW_DEPTH + 1);
         assert!(flow_depth_exceeded(&hidden).is_some());
-        // A quote inside a plain scalar does not start a quoted scalar.
-        let plain = format!("[a 'b, {}", "{c: ".repeat(MAX_FLOW_DEPTH + 1));
+        // A quote inside a plain scalar does not start a quoted scalar, on its first line or
+        // on a continuation line.
+        let deep = "{c: ".repeat(MAX_FLOW_DEPTH + 1);
+        let plain = format!("[a 'b, {deep}");
         assert!(flow_depth_exceeded(&plain).is_some());
+        let continued = format!("key: a\n  'b\nz: {deep}\ny: '\n");
+        assert!(flow_depth_exceeded(&continued).is_some());
+        // Nor inside a block scalar, whose brackets do not count either.
+        let block = format!("a: |\n  {{ 'x\n  [[[\n   more\nb: {deep}\nc: '\n");
+        assert!(flow_depth_exceeded(&block).is_some());
+        // A block scalar's content is more indented than its key, not than its line.
+        let empty = format!("  - key: |\n    x: {deep}\n");
+        assert!(flow_depth_exceeded(&empty).is_some());
+        let nested = format!("- - k: >\n      {{ 'x\n    y: {deep}\n    z: '\n");
+        assert!(flow_depth_exceeded(&nested).is_some());
+        let scripts = format!(
+            "a: >-\n{}\nb: c\n",
+            "  if [ \"$x\" ]; then echo '{'; fi\n".repeat(2000)
+        );
+        assert_eq!(flow_depth_exceeded(&scripts), None);
+        let lines = "- a\n  b [\n".repeat(2000);
+        assert!(
+            flow_depth_exceeded(&lines).is_some(),
+            "brackets in plain text count"
+        );
     }
 }
