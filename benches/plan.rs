@@ -1,6 +1,11 @@
 //! Full plans over generated clusters: steady state, fresh, mid-rollout and churned, with and
 //! without the six-term NotIn affinity.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    clippy::arithmetic_side_effects
+)]
 
 mod support;
 

@@ -1,5 +1,9 @@
 //! The rollout preview of a 1,000-node rollout with maxUnavailable 10%.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::arithmetic_side_effects
+)]
 
 mod support;
 

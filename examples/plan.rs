@@ -22,10 +22,14 @@
 //! `--zone-budget`, `--strict-budget` and `--freeze` set the options beyond upstream, for the
 //! plan and for `--rollout`. `--lint` adds the lints (`"lints"` in JSON) and exits 0 whatever
 //! they find. `--progress-deadline` with `--last-progress` lets the conditions report a stalled
-//! rollout. Invalid input prints the errors on
-//! stderr, nothing on stdout, and exits with code 2. This command line and its JSON output are a
+//! rollout. Invalid input (unreadable manifests, or a DaemonSet, node or pod the API server
+//! would refuse) prints the errors on stderr, nothing on stdout, and exits with code 2. This command line and its JSON output are a
 //! contract other tools rely on: keys are only ever added.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::arithmetic_side_effects
+)]
 
 use std::process::ExitCode;
 
@@ -35,7 +39,7 @@ use daemonset_planner::{
     RevisionRef, RollingUpdateStep, RolloutCondition, RolloutPreview, RolloutStatus, Teardown,
     Time, TopologyBudget, UpdateBatch, UpdateOrder, apply_defaults, conditions, explain, lint,
     load_daemonset, load_nodes, load_pods, load_revisions, plan, plan_history, preview_rollout,
-    rollback, rollout_status, teardown, validate_daemonset,
+    rollback, rollout_status, teardown, validate_daemonset, validate_node, validate_pod,
 };
 use serde_json::{Value, json};
 
@@ -259,12 +263,26 @@ fn load(args: &Args) -> Result<Inputs, Vec<String>> {
         return Err(errors);
     };
     apply_defaults(&mut daemon_set);
-    if let Err(invalid) = validate_daemonset(&daemon_set) {
-        return Err(invalid
-            .to_string()
-            .lines()
-            .map(|l| format!("{ds_name}: {l}"))
-            .collect());
+    // What the API server would refuse is no cluster to plan: the DaemonSet, every node and
+    // every pod must be valid.
+    let invalid = validate_daemonset(&daemon_set)
+        .err()
+        .map(|e| (&ds_name, e))
+        .into_iter()
+        .chain(
+            nodes
+                .iter()
+                .filter_map(|n| validate_node(n).err().map(|e| (&nodes_name, e))),
+        )
+        .chain(
+            pods.iter()
+                .filter_map(|p| validate_pod(p).err().map(|e| (&pods_name, e))),
+        );
+    for (file, invalid) in invalid {
+        errors.extend(invalid.to_string().lines().map(|l| format!("{file}: {l}")));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     Ok(Inputs {
         daemon_set,
@@ -795,7 +813,7 @@ impl Report<'_> {
         };
         let mut out = String::new();
         let name = &self.daemon_set.metadata.name;
-        let w = name.len().max(4) + 3;
+        let w = name.len().max(4).saturating_add(3);
         out.push_str(&format!(
             "{:<w$}{:<10}{:<10}{:<8}{:<13}{:<12}{}\n",
             "NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR"
@@ -829,7 +847,7 @@ impl Report<'_> {
             .max()
             .unwrap_or(4)
             .max(4)
-            + 3;
+            .saturating_add(3);
         let pw = self
             .nodes
             .iter()
@@ -837,7 +855,7 @@ impl Report<'_> {
             .max()
             .unwrap_or(3)
             .max(3)
-            + 3;
+            .saturating_add(3);
         out.push_str(&format!(
             "{:<nw$}{:<10}{:<pw$}{}\n",
             "NODE", "DECISION", "POD", "REASON"
@@ -873,7 +891,7 @@ impl Report<'_> {
             }
         }
         out.push_str(&format!("\nRevision {}.", plan.revision));
-        if plan.deferred_creates + plan.deferred_deletes > 0 {
+        if plan.deferred_creates > 0 || plan.deferred_deletes > 0 {
             out.push_str(&format!(
                 " Deferred by the burst limit: {} creates, {} deletes.",
                 plan.deferred_creates, plan.deferred_deletes
@@ -947,7 +965,7 @@ impl Report<'_> {
             for (i, batch) in rollout.batches.iter().enumerate() {
                 out.push_str(&format!(
                     "  {}. {}  {}\n",
-                    i + 1,
+                    i.saturating_add(1),
                     batch.at,
                     batch.nodes.join(", ")
                 ));

@@ -25,7 +25,11 @@
 //!
 //! With kube-rs, `Cluster` is the API server and the reflector stores, `Client::post` and
 //! friends replace the printed calls, and `reconcile` is `async`; everything else is the same.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::arithmetic_side_effects
+)]
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;

@@ -436,7 +436,7 @@ fn cleanup(daemon_set: &DaemonSet, mut old: Vec<Claimed<'_>>, pods: &[&Pod]) -> 
             continue;
         }
         deleted.push(revision.name().to_owned());
-        to_delete -= 1;
+        to_delete = to_delete.saturating_sub(1);
     }
     deleted
 }

@@ -43,7 +43,8 @@
 //! (`metadata.Labels`, `nodeselector`, `tolerration`) is rejected with
 //! [`LoadError::UnknownField`], because ignoring it would silently leave the field at its
 //! default. A modelled field set to `null` counts as absent, as it does for the API server.
-//! YAML merge keys (`<<: *anchor`) are applied.
+//! YAML merge keys (`<<: *anchor`) are applied, and a UTF-8 byte order mark at the start is
+//! skipped.
 //!
 //! # Limits
 //!
@@ -53,6 +54,9 @@
 //!   reader is read no further than that;
 //! - serde_yaml refuses nesting deeper than 128 levels (`recursion limit exceeded`), so
 //!   10,000 nested brackets give an error, not a stack overflow;
+//! - flow collections (`[...]`, `{...}`) nested deeper than 1,000 levels are refused before
+//!   parsing, with [`LoadError::Syntax`]: serde_yaml checks its depth only after libyaml has
+//!   parsed the whole document, and libyaml's time per token grows with the flow depth;
 //! - serde_yaml stops following aliases after 100 jumps per event of the document
 //!   (`repetition limit exceeded`), which defeats the "billion laughs" alias bomb;
 //! - since one jump can still copy a large anchored value, a stream may also expand to at
@@ -319,15 +323,21 @@ fn check_size(size: usize, limit: usize) -> Result<(), LoadError> {
 /// Every object of kind `M` in the stream, in order.
 fn load_all<M: Manifest>(text: &str) -> Result<Vec<M>, LoadError> {
     check_size(text.len(), MAX_INPUT_BYTES)?;
+    // A byte order mark may open a UTF-8 stream (YAML 1.2, 5.2); libyaml would read it as
+    // the start of the first key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(offset) = yaml::flow_depth_exceeded(text) {
+        return Err(flow_too_deep(text, offset));
+    }
     let budget = yaml::Budget::for_input(text.len());
     let mut objects = Vec::new();
     // Stop at the first error: after a syntax error serde_yaml would yield it forever.
     for (document, deserializer) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value = yaml::read_document(deserializer, &budget)
+        let read = yaml::read_document(deserializer, &budget)
             .map_err(|err| LoadError::from_yaml(document, &err))?;
-        match value {
+        match read.value {
             Value::Null => {}
-            Value::Mapping(mapping) => load_document(document, mapping, &mut objects)?,
+            Value::Mapping(mapping) => load_document(document, mapping, read.items, &mut objects)?,
             other => {
                 return Err(LoadError::NotAnObject {
                     document,
@@ -340,15 +350,56 @@ fn load_all<M: Manifest>(text: &str) -> Result<Vec<M>, LoadError> {
     Ok(objects)
 }
 
-/// One document: an object of kind `M`, or a list of them.
+/// The error for flow collections nested deeper than [`yaml::MAX_FLOW_DEPTH`] at `offset`.
+fn flow_too_deep(text: &str, offset: usize) -> LoadError {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count().saturating_add(1);
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |last| last.chars().count())
+        .saturating_add(1);
+    // Documents are counted as serde_yaml counts them: a `---` line ends the previous one,
+    // unless nothing but comments and blank lines came before it.
+    let mut document = 0usize;
+    let mut content = false;
+    for text_line in before.lines() {
+        if text_line == "---" || text_line.starts_with("--- ") {
+            if content {
+                document = document.saturating_add(1);
+            }
+            content = true;
+        } else if !text_line.trim().is_empty() && !text_line.trim_start().starts_with('#') {
+            content = true;
+        }
+    }
+    LoadError::Syntax {
+        document,
+        line: Some(line),
+        column: Some(column),
+        message: format!(
+            "flow collections ([...] or {{...}}) nest deeper than {} levels at line {line} \
+             column {column}",
+            yaml::MAX_FLOW_DEPTH
+        ),
+    }
+}
+
+/// One document: an object of kind `M`, or a list of them. `items_apart` is its top-level
+/// `items` sequence, when read apart from the mapping.
 fn load_document<M: Manifest>(
     document: usize,
     mut mapping: Mapping,
+    items_apart: Option<Vec<yaml::Item>>,
     objects: &mut Vec<M>,
 ) -> Result<(), LoadError> {
     let kind = text_of(&mapping, "kind");
     let api_version = text_of(&mapping, "apiVersion");
     if kind == M::KIND {
+        if let Some(items) = items_apart {
+            let items = items.into_iter().map(yaml::Item::into_value).collect();
+            mapping.insert(Value::from("items"), Value::Sequence(items));
+        }
         check_api_version::<M>(document, None, &kind, &api_version)?;
         objects.push(load_object(document, None, mapping)?);
         return Ok(());
@@ -383,8 +434,9 @@ fn load_document<M: Manifest>(
         }
     })?;
     let items = match list.as_mapping_mut().and_then(|list| list.remove("items")) {
+        _ if items_apart.is_some() => items_apart.unwrap_or_default(),
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Sequence(items)) => items,
+        Some(Value::Sequence(items)) => items.into_iter().map(yaml::Item::Value).collect(),
         Some(other) => {
             return Err(LoadError::Field {
                 document,
@@ -395,6 +447,7 @@ fn load_document<M: Manifest>(
         }
     };
     for (index, item) in items.into_iter().enumerate() {
+        let item = item.into_value();
         let Value::Mapping(mut item) = item else {
             return Err(LoadError::NotAnObject {
                 document,

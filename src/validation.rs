@@ -16,11 +16,12 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::model::abbrev::{abbrev, abbrev_message};
 use crate::model::{
     DaemonSet, DaemonSetUpdateStrategy, IntOrString, LabelSelector, LabelSelectorOperator, Labels,
     Node, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm,
-    ObjectMeta, PodSpec, PodTemplateSpec, RollingUpdateDaemonSet, RollingUpdateType,
-    TEMPLATE_GENERATION_ANNOTATION, TaintEffect, Toleration, TolerationOperator,
+    ObjectMeta, OwnerReference, Pod, PodSpec, PodTemplateSpec, RollingUpdateDaemonSet,
+    RollingUpdateType, TEMPLATE_GENERATION_ANNOTATION, TaintEffect, Toleration, TolerationOperator,
     UpdateStrategyType,
 };
 use crate::scheduling::taints::canonical_integer;
@@ -112,13 +113,13 @@ pub struct FieldError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.kind)?;
+        write!(f, "{}: {}", abbrev(&self.path), self.kind)?;
         if let Some(value) = &self.value {
-            write!(f, " {value:?}")?;
+            write!(f, " {:?}", abbrev(value))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", abbrev_message(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, " (hint: {hint})")?;
+            write!(f, " (hint: {})", abbrev_message(hint))?;
         }
         Ok(())
     }
@@ -145,7 +146,7 @@ impl fmt::Display for ValidationErrors {
             if i > 0 {
                 f.write_str("\n")?;
             }
-            write!(f, "{}: {error}", self.object)?;
+            write!(f, "{}: {error}", abbrev(&self.object))?;
         }
         Ok(())
     }
@@ -292,6 +293,48 @@ pub fn validate_node(node: &Node) -> Result<(), ValidationErrors> {
         node.metadata.name.as_str()
     };
     out.finish(format!("node {name}"))
+}
+
+/// Validates a pod the way the API server does on create, for the fields this crate reads:
+/// metadata (name, namespace, labels, annotations, owner references) and the placement parts of
+/// the spec (node name, node selector, node affinity, tolerations, restart policy, active
+/// deadline). An empty `restartPolicy` is accepted: the API server defaults it to `Always`.
+/// A pod without a uid is accepted too: the API server assigns one.
+///
+/// A pods manifest the API server would refuse does not describe a real cluster: a pod
+/// without a name, or one whose owner reference has no uid, cannot exist.
+///
+/// ```
+/// use daemonset_planner::{validate_pod, OwnerReference, Pod};
+/// let mut pod = Pod::default();
+/// pod.metadata.name = "fluentd-x7k2p".into();
+/// pod.metadata.owner_references.push(OwnerReference {
+///     api_version: "apps/v1".into(),
+///     kind: "DaemonSet".into(),
+///     name: "fluentd".into(),
+///     controller: Some(true),
+///     ..Default::default()
+/// });
+/// let errors = validate_pod(&pod).unwrap_err();
+/// assert_eq!(errors.object, "pod default/fluentd-x7k2p");
+/// assert_eq!(errors.errors[0].path, "metadata.ownerReferences.uid");
+/// ```
+pub fn validate_pod(pod: &Pod) -> Result<(), ValidationErrors> {
+    validate_pod_with(pod, &ValidationOptions::default())
+}
+
+/// [`validate_pod`] with options (feature gates).
+pub fn validate_pod_with(pod: &Pod, opts: &ValidationOptions) -> Result<(), ValidationErrors> {
+    let mut out = Collector::default();
+    validate_object_meta(&pod.metadata, Scope::Namespaced, &mut out);
+    if pod.spec.restart_policy.is_empty() {
+        let mut defaulted = pod.spec.clone();
+        defaulted.restart_policy = RESTART_ALWAYS.to_owned();
+        validate_pod_spec(&defaulted, "spec", SpecOf::Pod, opts, &mut out);
+    } else {
+        validate_pod_spec(&pod.spec, "spec", SpecOf::Pod, opts, &mut out);
+    }
+    out.finish(format!("pod {}", daemonset_name(&pod.metadata)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,6 +523,71 @@ fn validate_object_meta(meta: &ObjectMeta, scope: Scope, out: &mut Collector) {
     }
     validate_labels(&meta.labels, "metadata.labels", out);
     validate_annotations(&meta.annotations, "metadata.annotations", out);
+    validate_owner_references(&meta.owner_references, out);
+}
+
+/// Upstream's `ValidateOwnerReferences`: every reference names an apiVersion with a version, a
+/// kind, a name and a uid, no reference points at a v1 Event, and at most one is the
+/// controller. Like upstream, the paths do not carry the index of the reference.
+fn validate_owner_references(references: &[OwnerReference], out: &mut Collector) {
+    const PATH: &str = "metadata.ownerReferences";
+    let mut first_controller: Option<String> = None;
+    for reference in references {
+        // schema.ParseGroupVersion: `v1`, or `group/version`; anything else has no version.
+        let version = match reference.api_version.split_once('/') {
+            None => reference.api_version.as_str(),
+            Some((_, version)) if !version.contains('/') => version,
+            Some(_) => "",
+        };
+        if version.is_empty() {
+            out.invalid(
+                format!("{PATH}.apiVersion"),
+                &reference.api_version,
+                "version must not be empty",
+                "write the owner's apiVersion, e.g. `apps/v1` for a DaemonSet",
+            );
+        }
+        for (field, value, hint) in [
+            (
+                "kind",
+                &reference.kind,
+                "write the owner's kind, e.g. `DaemonSet`",
+            ),
+            ("name", &reference.name, "write the owner's name"),
+            (
+                "uid",
+                &reference.uid,
+                "copy the owner's metadata.uid (`kubectl get KIND NAME -o jsonpath='{.metadata.uid}'`)",
+            ),
+        ] {
+            if value.is_empty() {
+                out.invalid(format!("{PATH}.{field}"), value, "must not be empty", hint);
+            }
+        }
+        if reference.api_version == "v1" && reference.kind == "Event" {
+            out.invalid(
+                PATH,
+                "/v1, Kind=Event",
+                "/v1, Kind=Event is disallowed from being an owner",
+                "remove the owner reference to the event",
+            );
+        }
+        if reference.controller == Some(true) {
+            let this = format!("{}/{}", reference.kind, reference.name);
+            match &first_controller {
+                Some(first) => out.invalid(
+                    PATH,
+                    format!("{first}, {this}"),
+                    format!(
+                        "Only one reference can have Controller set to true. Found \"true\" in \
+                         references for {first} and {this}"
+                    ),
+                    "an object has at most one controller: set controller: true on one reference",
+                ),
+                None => first_controller = Some(this),
+            }
+        }
+    }
 }
 
 /// The apps/v1 carrier of the template generation must hold an integer; the API server fails
@@ -827,7 +935,13 @@ fn validate_pod_template(
         &format!("{path}.annotations"),
         out,
     );
-    validate_pod_spec(&template.spec, &format!("{path}.spec"), opts, out);
+    validate_pod_spec(
+        &template.spec,
+        &format!("{path}.spec"),
+        SpecOf::Template,
+        opts,
+        out,
+    );
     let ephemeral = template.spec.other.get("ephemeralContainers");
     let has_ephemeral = match ephemeral {
         None | Some(Value::Null) => false,
@@ -843,7 +957,22 @@ fn validate_pod_template(
     }
 }
 
-fn validate_pod_spec(spec: &PodSpec, path: &str, opts: &ValidationOptions, out: &mut Collector) {
+/// Whose pod spec is validated: hints differ.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SpecOf {
+    /// A DaemonSet's pod template.
+    Template,
+    /// A pod.
+    Pod,
+}
+
+fn validate_pod_spec(
+    spec: &PodSpec,
+    path: &str,
+    of: SpecOf,
+    opts: &ValidationOptions,
+    out: &mut Collector,
+) {
     let restart_path = format!("{path}.restartPolicy");
     if spec.restart_policy.is_empty() {
         out.required(
@@ -896,8 +1025,13 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, opts: &ValidationOptions, out: 
             format!("{path}.nodeName"),
             &spec.node_name,
             format!("not a valid node name: {reason}"),
-            "remove nodeName from a DaemonSet template: the controller places one pod per \
-             node; use nodeSelector or node affinity to choose nodes",
+            match of {
+                SpecOf::Template => {
+                    "remove nodeName from a DaemonSet template: the controller places one pod \
+                     per node; use nodeSelector or node affinity to choose nodes"
+                }
+                SpecOf::Pod => "node names are DNS subdomains, e.g. `worker-1`",
+            },
         );
     }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::model::abbrev::{abbrev, abbrev_message};
+
 /// Why a manifest could not be loaded.
 ///
 /// Every variant about a document carries its index in the stream (`document`, counted from 0,
@@ -13,7 +15,7 @@ pub enum LoadError {
     /// The text is not YAML, or not YAML this crate reads (duplicate keys, integers beyond 64
     /// bits, bad merge keys), or YAML over the limits (nesting deeper than 128 levels, aliases
     /// that expand to too much data).
-    #[error("document {document}: {message}")]
+    #[error("document {document}: {}", abbrev_message(.message))]
     Syntax {
         /// Index of the document in the stream.
         document: usize,
@@ -38,7 +40,11 @@ pub enum LoadError {
         found: String,
     },
     /// An object of another kind than the one asked for, or one without `kind`.
-    #[error("{}: expected kind {expected}, found {}", Place(*.document, *.item), Found(.found))]
+    #[error(
+        "{}: expected kind {expected}, found {}",
+        Place(*.document, *.item),
+        Found(.found)
+    )]
     WrongKind {
         /// Index of the document in the stream.
         document: usize,
@@ -51,9 +57,9 @@ pub enum LoadError {
     },
     /// An apiVersion that Kubernetes used to serve for this kind but has removed.
     #[error(
-        "{}: {kind} apiVersion {api_version} was removed in Kubernetes {removed_in}: use \
-         {use_instead}",
-        Place(*.document, *.item)
+        "{}: {kind} apiVersion {} was removed in Kubernetes {removed_in}: use {use_instead}",
+        Place(*.document, *.item),
+        abbrev(.api_version)
     )]
     RemovedApiVersion {
         /// Index of the document in the stream.
@@ -71,9 +77,10 @@ pub enum LoadError {
     },
     /// An apiVersion this crate does not read for this kind, or none at all.
     #[error(
-        "{}: {} {kind}: use {use_instead}",
+        "{}: {} {}: use {use_instead}",
         Place(*.document, *.item),
-        ApiVersion(.api_version)
+        ApiVersion(.api_version),
+        abbrev(.kind)
     )]
     UnsupportedApiVersion {
         /// Index of the document in the stream.
@@ -90,7 +97,8 @@ pub enum LoadError {
     /// A key that looks like a misspelt field this crate reads: it would otherwise be ignored
     /// and the field silently left at its default.
     #[error(
-        "document {document}: unknown field `{field}` at {}, did you mean `{suggestion}`?",
+        "document {document}: unknown field `{}` at {}, did you mean `{suggestion}`?",
+        abbrev(.field),
         At(.path)
     )]
     UnknownField {
@@ -105,7 +113,12 @@ pub enum LoadError {
         suggestion: String,
     },
     /// A field whose value does not have the expected type or form.
-    #[error("document {document}: {object}: {}: {message}", At(.path))]
+    #[error(
+        "document {document}: {}: {}: {}",
+        abbrev(.object),
+        At(.path),
+        abbrev_message(.message)
+    )]
     Field {
         /// Index of the document in the stream.
         document: usize,
@@ -171,7 +184,7 @@ impl fmt::Display for Found<'_> {
         if self.0.is_empty() {
             f.write_str("an object without kind")
         } else {
-            f.write_str(self.0)
+            abbrev(self.0).fmt(f)
         }
     }
 }
@@ -184,7 +197,7 @@ impl fmt::Display for ApiVersion<'_> {
         if self.0.is_empty() {
             f.write_str("no apiVersion given for")
         } else {
-            write!(f, "apiVersion {} is not supported for", self.0)
+            write!(f, "apiVersion {} is not supported for", abbrev(self.0))
         }
     }
 }
@@ -197,7 +210,7 @@ impl fmt::Display for At<'_> {
         if self.0.is_empty() {
             f.write_str("the top level")
         } else {
-            f.write_str(self.0)
+            abbrev(self.0).fmt(f)
         }
     }
 }

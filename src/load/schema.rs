@@ -133,16 +133,16 @@ fn bounded_distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut prior_char: Option<char> = None;
     for (i, &ca) in a.iter().enumerate() {
-        let mut current = Vec::with_capacity(b.len() + 1);
-        current.push(i + 1);
+        let mut current = Vec::with_capacity(b.len().saturating_add(1));
+        current.push(i.saturating_add(1));
         let mut prior_b: Option<char> = None;
         for (j, &cb) in b.iter().enumerate() {
-            let substitute = at(&previous, j) + usize::from(ca != cb);
-            let delete = at(&previous, j + 1) + 1;
-            let insert = at(&current, j) + 1;
+            let substitute = at(&previous, j).saturating_add(usize::from(ca != cb));
+            let delete = at(&previous, j.saturating_add(1)).saturating_add(1);
+            let insert = at(&current, j).saturating_add(1);
             let mut best = substitute.min(delete).min(insert);
             if prior_char == Some(cb) && prior_b == Some(ca) {
-                best = best.min(at(&before, j.wrapping_sub(1)) + 1);
+                best = best.min(at(&before, j.wrapping_sub(1)).saturating_add(1));
             }
             current.push(best);
             prior_b = Some(cb);

@@ -79,7 +79,8 @@ impl IntOrString {
             IntOrString::Int(value) => Ok(i64::from(*value)),
             IntOrString::String(text) => {
                 let percent = parse_percent(text)?;
-                let product = i128::from(percent) * i128::from(total);
+                // Two i64 factors always fit in an i128; saturating keeps the lint honest.
+                let product = i128::from(percent).saturating_mul(i128::from(total));
                 let scaled = if round_up {
                     ceil_div(product, 100)
                 } else {

@@ -34,6 +34,7 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+pub(crate) mod abbrev;
 mod daemonset;
 pub(crate) mod intstr;
 mod meta;

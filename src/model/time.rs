@@ -102,16 +102,19 @@ fn split_offset(text: &str) -> Option<(&str, i64)> {
     let [sign, h1, h2, b':', m1, m2] = *offset else {
         return None;
     };
-    let digit = |b: u8| b.is_ascii_digit().then(|| i64::from(b - b'0'));
-    let hours = digit(h1)? * 10 + digit(h2)?;
-    let minutes = digit(m1)? * 10 + digit(m2)?;
+    let digit = |b: u8| b.is_ascii_digit().then(|| i64::from(b.wrapping_sub(b'0')));
+    let two_digits = |tens: u8, ones: u8| digit(tens)?.checked_mul(10)?.checked_add(digit(ones)?);
+    let hours = two_digits(h1, h2)?;
+    let minutes = two_digits(m1, m2)?;
     if hours > 23 || minutes > 59 {
         return None;
     }
-    let magnitude = hours * 3600 + minutes * 60;
+    let magnitude = hours
+        .checked_mul(3600)?
+        .checked_add(minutes.checked_mul(60)?)?;
     match sign {
         b'+' => Some((civil, magnitude)),
-        b'-' => Some((civil, -magnitude)),
+        b'-' => Some((civil, magnitude.checked_neg()?)),
         _ => None,
     }
 }

@@ -93,6 +93,7 @@ fn secs(duration: Duration) -> i64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test times are small constants
 mod tests {
     use super::*;
 

@@ -182,7 +182,7 @@ impl<'a> Snapshot<'a> {
             }
         }
         for i in 1..counts.len() {
-            let previous = counts.get(i - 1).copied().unwrap_or(0);
+            let previous = counts.get(i.wrapping_sub(1)).copied().unwrap_or(0);
             if let Some(count) = counts.get_mut(i) {
                 *count = count.saturating_add(previous);
             }
@@ -203,7 +203,7 @@ impl<'a> Snapshot<'a> {
         for i in 0..nodes.len() {
             let (start, end) = (
                 node_start.get(i).copied().unwrap_or(0),
-                node_start.get(i + 1).copied().unwrap_or(0),
+                node_start.get(i.saturating_add(1)).copied().unwrap_or(0),
             );
             if end.saturating_sub(start) > 1
                 && let Some(slice) = node_pods.get_mut(start..end)
@@ -267,7 +267,11 @@ impl<'a> Snapshot<'a> {
     /// Node `i`'s pods, oldest first.
     pub(crate) fn pods_of(&self, i: usize) -> &[usize] {
         let start = self.node_start.get(i).copied().unwrap_or(0);
-        let end = self.node_start.get(i + 1).copied().unwrap_or(start);
+        let end = self
+            .node_start
+            .get(i.saturating_add(1))
+            .copied()
+            .unwrap_or(start);
         self.node_pods.get(start..end).unwrap_or(&[])
     }
 

@@ -41,7 +41,7 @@ pub fn revision_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -
         .to_string()
         .bytes()
         .map(|digit| {
-            let index = usize::from(digit) % ALPHABET.len();
+            let index = usize::from(digit).checked_rem(ALPHABET.len()).unwrap_or(0);
             char::from(ALPHABET.get(index).copied().unwrap_or(b'b'))
         })
         .collect()

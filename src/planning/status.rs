@@ -14,23 +14,23 @@ pub(crate) fn compute_status(daemon_set: &DaemonSet, snapshot: &Snapshot<'_>) ->
         let pods = snapshot.pods_of(node);
         let scheduled = !pods.is_empty();
         if snapshot.placement(node).should_run {
-            desired += 1;
+            desired = desired.saturating_add(1);
             let Some(&oldest) = pods.first() else {
                 continue;
             };
             let facts = snapshot.facts(oldest);
-            current += 1;
+            current = current.saturating_add(1);
             if facts.ready() {
-                ready += 1;
+                ready = ready.saturating_add(1);
                 if facts.available() {
-                    available += 1;
+                    available = available.saturating_add(1);
                 }
             }
             if facts.updated() {
-                updated += 1;
+                updated = updated.saturating_add(1);
             }
         } else if scheduled {
-            misscheduled += 1;
+            misscheduled = misscheduled.saturating_add(1);
         }
     }
     let previous = daemon_set.status.clone().unwrap_or_default();
