@@ -1,0 +1,480 @@
+//! One key of upstream's node-to-pods map (a node, or the name of a vanished node that pods are
+//! still aimed at) and what the plan takes from it: its status counts, manage's decisions, and how
+//! the rolling update sees it once manage's actions are done. Each key is worked out from its own
+//! pods alone, so an event only recomputes the keys it touches.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::super::backoff::{BackoffEntry, FailedPodBackoff};
+use super::super::cluster::{Claim, PodFacts};
+use super::super::types::{BudgetUseReason, DeleteReason};
+use crate::model::{Node, Pod, Time};
+use crate::scheduling::Placement;
+
+/// A shared name: a node, a vanished node or a pod.
+pub(super) type Name = Arc<str>;
+/// A key's place in [`Slab`].
+pub(super) type KeyId = usize;
+/// A pod's place in [`Slab`].
+pub(super) type PodId = usize;
+
+/// Items by stable index, with freed indices reused.
+#[derive(Debug)]
+pub(super) struct Slab<T> {
+    items: Vec<Option<T>>,
+    free: Vec<usize>,
+    len: usize,
+}
+
+impl<T> Default for Slab<T> {
+    fn default() -> Self {
+        Slab {
+            items: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Slab<T> {
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        Slab {
+            items: Vec::with_capacity(capacity),
+            free: Vec::new(),
+            len: 0,
+        }
+    }
+
+    pub(super) fn insert(&mut self, item: T) -> usize {
+        self.len = self.len.saturating_add(1);
+        let free = &mut self.free;
+        let items = &mut self.items;
+        match free
+            .pop()
+            .and_then(|id| items.get_mut(id).map(|slot| (id, slot)))
+        {
+            Some((id, slot)) => {
+                *slot = Some(item);
+                id
+            }
+            None => {
+                items.push(Some(item));
+                items.len().saturating_sub(1)
+            }
+        }
+    }
+
+    pub(super) fn remove(&mut self, id: usize) -> Option<T> {
+        let item = self.items.get_mut(id)?.take()?;
+        self.free.push(id);
+        self.len = self.len.saturating_sub(1);
+        Some(item)
+    }
+
+    pub(super) fn get(&self, id: usize) -> Option<&T> {
+        self.items.get(id)?.as_ref()
+    }
+
+    pub(super) fn get_mut(&mut self, id: usize) -> Option<&mut T> {
+        self.items.get_mut(id)?.as_mut()
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Every item with its index, in index order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (usize, &T)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter_map(|(id, item)| item.as_ref().map(|item| (id, item)))
+    }
+
+    /// Every index in use, in order.
+    pub(super) fn ids(&self) -> Vec<usize> {
+        self.iter().map(|(id, _)| id).collect()
+    }
+}
+
+/// A pod of the DaemonSet's namespace, with how the DaemonSet sees it.
+#[derive(Debug)]
+pub(super) struct PodSlot {
+    pub(super) name: Name,
+    pub(super) pod: Pod,
+    /// How the DaemonSet claims it (`Ignore` while plans are halted).
+    pub(super) claim: Claim,
+    /// The key it is grouped under, when claimed, visible and aimed at a node.
+    pub(super) key: Option<KeyId>,
+    /// Its facts at the planner's time (for grouped pods).
+    pub(super) facts: PodFacts,
+    /// The second it becomes available (Ready condition's lastTransitionTime plus
+    /// minReadySeconds), when that depends on the time.
+    pub(super) available_at: Option<i64>,
+}
+
+/// A node and its placement.
+#[derive(Debug)]
+pub(super) struct NodeSlot {
+    pub(super) node: Node,
+    pub(super) placement: Placement,
+}
+
+/// A key of the node-to-pods map.
+#[derive(Debug)]
+pub(super) struct KeySlot {
+    pub(super) name: Name,
+    /// The node of that name, if it exists; otherwise a vanished node with pods aimed at it.
+    pub(super) node: Option<NodeSlot>,
+    /// Grouped pods, oldest first (upstream's order).
+    pub(super) pods: Vec<PodId>,
+    /// What this key added to the indexes (valid while `dirty` is false).
+    pub(super) contribution: Contribution,
+    /// The contribution is out of the indexes and waits to be recomputed.
+    pub(super) dirty: bool,
+}
+
+impl KeySlot {
+    pub(super) fn new(name: Name, node: Option<NodeSlot>) -> Self {
+        KeySlot {
+            name,
+            node,
+            pods: Vec::new(),
+            contribution: Contribution::default(),
+            dirty: true,
+        }
+    }
+}
+
+/// What per-key decisions read besides the key itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Rules {
+    /// Upstream's `AllowsSurge` (manage's duplicate rule).
+    pub(super) allows_surge: bool,
+    /// The strategy is RollingUpdate: the rolling update runs.
+    pub(super) rolling: bool,
+    pub(super) min_ready_seconds: i32,
+    /// The DaemonSet's uid and observed generation: the failed-pod backoff key.
+    pub(super) uid: String,
+    pub(super) observed_generation: i64,
+}
+
+/// How the rolling update sees a new pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum NewState {
+    Available,
+    /// Not available, and why (as a budget use of the no-surge update).
+    Unavailable(BudgetUseReason),
+}
+
+/// How the rolling update sees one key after manage's actions (upstream's
+/// `findUpdatedPodsOnNode` plus what each branch reads), independent of the update mode.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) enum RollingKey {
+    /// Not a key of the post-manage map (or the strategy is not RollingUpdate).
+    #[default]
+    Skip,
+    /// Several new or several old pods.
+    Several,
+    /// No pod that counts (none, or only terminating ones).
+    Empty,
+    NewOnly(NewState),
+    OldOnly {
+        old: PodId,
+        available: bool,
+    },
+    Both {
+        old: PodId,
+        old_available: bool,
+        new: NewState,
+    },
+}
+
+/// A key's status counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct KeyStatus {
+    pub(super) desired: bool,
+    pub(super) current: bool,
+    pub(super) misscheduled: bool,
+    pub(super) ready: bool,
+    pub(super) available: bool,
+    pub(super) updated: bool,
+}
+
+/// Everything one key adds to the indexes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Contribution {
+    /// The node's placement; `None` for a vanished node.
+    pub(super) placement: Option<Placement>,
+    pub(super) status: KeyStatus,
+    /// Manage creates a pod here.
+    pub(super) create: bool,
+    /// Manage creates a pod here and the rolling update could see this key differently when
+    /// the create is deferred by the burst limit in surge mode (see [`super::Planner::plan`]).
+    pub(super) create_sensitive: bool,
+    /// Manage's deletions here.
+    pub(super) deletes: Vec<(PodId, DeleteReason)>,
+    /// Failed pods manage deletes here: the backoff records them when the plan is made.
+    pub(super) failed_deletes: u32,
+    /// The shortest failed-pod backoff still holding a deletion back here.
+    pub(super) requeue: Option<Duration>,
+    /// How the rolling update sees the key once every manage action is done.
+    pub(super) rolling: RollingKey,
+    /// Seconds at which this contribution may change with the time alone, sorted.
+    pub(super) breakpoints: Vec<i64>,
+}
+
+fn facts_of(pods: &Slab<PodSlot>, p: PodId) -> PodFacts {
+    pods.get(p).map_or(PodFacts::default(), |slot| slot.facts)
+}
+
+/// Works out a key's contribution at `now` with the failed-pod backoff `backoff`.
+pub(super) fn contribution(
+    key: &KeySlot,
+    pods: &Slab<PodSlot>,
+    rules: &Rules,
+    now: Time,
+    backoff: &FailedPodBackoff,
+) -> Contribution {
+    let mut c = Contribution {
+        placement: key.node.as_ref().map(|n| n.placement),
+        ..Contribution::default()
+    };
+    if let Some(placement) = c.placement {
+        if placement.should_run {
+            c.status.desired = true;
+            if let Some(&oldest) = key.pods.first() {
+                let facts = facts_of(pods, oldest);
+                c.status.current = true;
+                c.status.ready = facts.ready();
+                c.status.available = facts.ready() && facts.available();
+                c.status.updated = facts.updated();
+            }
+        } else if !key.pods.is_empty() {
+            c.status.misscheduled = true;
+        }
+    }
+    match (&key.node, c.placement) {
+        (Some(node), Some(placement)) => {
+            manage_node(&mut c, key, node, placement, pods, rules, now, backoff)
+        }
+        _ => {
+            // A vanished node: its unscheduled pods go (scheduled ones are pod GC's).
+            for &p in &key.pods {
+                if pods
+                    .get(p)
+                    .is_some_and(|slot| slot.pod.spec.node_name.is_empty())
+                {
+                    c.deletes.push((p, DeleteReason::NodeMissing));
+                }
+            }
+        }
+    }
+    if rules.rolling {
+        let deletes = &c.deletes;
+        c.rolling = rolling_key(key, pods, rules.min_ready_seconds, c.create, |p| {
+            deletes.iter().any(|&(d, _)| d == p)
+        });
+    }
+    c.create_sensitive = c.create
+        && (!c.deletes.is_empty() || key.pods.iter().any(|&p| !facts_of(pods, p).terminating()));
+    for &p in &key.pods {
+        if let Some(at) = pods.get(p).and_then(|slot| slot.available_at) {
+            c.breakpoints.push(at);
+        }
+    }
+    c.breakpoints.sort_unstable();
+    c.breakpoints.dedup();
+    c
+}
+
+/// Upstream's `podsShouldBeOnNode` for one node of the list.
+#[allow(clippy::too_many_arguments)]
+fn manage_node(
+    c: &mut Contribution,
+    key: &KeySlot,
+    node: &NodeSlot,
+    placement: Placement,
+    pods: &Slab<PodSlot>,
+    rules: &Rules,
+    now: Time,
+    backoff: &FailedPodBackoff,
+) {
+    if placement.should_run && key.pods.is_empty() {
+        c.create = true;
+        return;
+    }
+    if !placement.should_continue_running {
+        for &p in &key.pods {
+            if !facts_of(pods, p).terminating() {
+                c.deletes.push((p, DeleteReason::NodeIneligible));
+            }
+        }
+        return;
+    }
+    // The backoff entry, read once and then updated as manage's own records would.
+    let mut entry: Option<Option<BackoffEntry>> = None;
+    for &p in &key.pods {
+        let facts = facts_of(pods, p);
+        if facts.terminating() {
+            continue;
+        }
+        if facts.failed() {
+            let local = entry.get_or_insert_with(|| {
+                let stored = backoff
+                    .entries()
+                    .get(&FailedPodBackoff::key(
+                        &rules.uid,
+                        rules.observed_generation,
+                        &node.node.metadata.name,
+                    ))
+                    .copied();
+                if let Some(stored) = stored {
+                    // In backoff until lastUpdate + delay; expired after 30 minutes.
+                    let since = stored.last_update.unix_seconds();
+                    let delay = i64::try_from(stored.delay_seconds).unwrap_or(i64::MAX);
+                    c.breakpoints.push(since.saturating_add(delay));
+                    c.breakpoints.push(since.saturating_add(30 * 60 + 1));
+                }
+                stored
+            });
+            match local.and_then(|e| e.in_backoff(now)) {
+                Some(delay) => c.requeue = Some(c.requeue.map_or(delay, |d| d.min(delay))),
+                None => {
+                    *local = Some(BackoffEntry::next(local.as_ref(), now));
+                    c.failed_deletes = c.failed_deletes.saturating_add(1);
+                    c.deletes.push((p, DeleteReason::Failed));
+                }
+            }
+        } else if facts.succeeded() {
+            c.deletes.push((p, DeleteReason::Succeeded));
+        }
+    }
+    let running = key.pods.iter().copied().filter(|&p| {
+        let facts = facts_of(pods, p);
+        !facts.terminating() && !facts.failed() && !facts.succeeded()
+    });
+    if !rules.allows_surge {
+        // Oldest first: keep the first, delete the rest.
+        for p in running.skip(1) {
+            c.deletes.push((p, DeleteReason::Duplicate));
+        }
+        return;
+    }
+    let mut oldest_new = None;
+    let mut oldest_old = None;
+    let mut any = false;
+    for p in running {
+        any = true;
+        let slot = if facts_of(pods, p).current_hash() {
+            &mut oldest_new
+        } else {
+            &mut oldest_old
+        };
+        if slot.is_none() {
+            *slot = Some(p);
+        } else {
+            c.deletes.push((p, DeleteReason::Duplicate));
+        }
+    }
+    if !any {
+        if placement.should_run {
+            c.create = true;
+        }
+        return;
+    }
+    if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
+        if !facts_of(pods, old).ready() {
+            c.deletes.push((old, DeleteReason::OldNotReady));
+        } else if facts_of(pods, new).available() {
+            c.deletes.push((old, DeleteReason::Superseded));
+        }
+    }
+}
+
+/// How the rolling update sees `key` when manage's create here is done (`created`) and the
+/// pods `deleted` says are gone.
+pub(super) fn rolling_key(
+    key: &KeySlot,
+    pods: &Slab<PodSlot>,
+    min_ready_seconds: i32,
+    created: bool,
+    deleted: impl Fn(PodId) -> bool,
+) -> RollingKey {
+    let live = |p: &PodId| !deleted(*p);
+    let visited = match &key.node {
+        Some(node) => created || node.placement.should_run || key.pods.iter().any(live),
+        None => key.pods.iter().any(live),
+    };
+    if !visited {
+        return RollingKey::Skip;
+    }
+    // `Some(None)` is the pod manage creates.
+    let mut new: Option<Option<PodId>> = None;
+    let mut old: Option<PodId> = None;
+    for &p in key.pods.iter().filter(|p| live(p)) {
+        let facts = facts_of(pods, p);
+        if facts.terminating() {
+            continue;
+        }
+        let replaced = if facts.updated() {
+            new.replace(Some(p)).is_some()
+        } else {
+            old.replace(p).is_some()
+        };
+        if replaced {
+            return RollingKey::Several;
+        }
+    }
+    if created && new.replace(None).is_some() {
+        return RollingKey::Several;
+    }
+    let new_state = |view: Option<PodId>| match view {
+        Some(p) if facts_of(pods, p).available() => NewState::Available,
+        Some(p) => NewState::Unavailable(unavailability(
+            pods.get(p).map(|slot| &slot.pod),
+            min_ready_seconds,
+        )),
+        None => NewState::Unavailable(BudgetUseReason::Created),
+    };
+    match (new, old) {
+        (None, None) => RollingKey::Empty,
+        (Some(view), None) => RollingKey::NewOnly(new_state(view)),
+        (None, Some(old)) => RollingKey::OldOnly {
+            old,
+            available: facts_of(pods, old).available(),
+        },
+        (Some(view), Some(old)) => RollingKey::Both {
+            old,
+            old_available: facts_of(pods, old).available(),
+            new: new_state(view),
+        },
+    }
+}
+
+/// Why an existing new pod is not available yet.
+fn unavailability(pod: Option<&Pod>, min_ready_seconds: i32) -> BudgetUseReason {
+    let Some(pod) = pod.filter(|pod| pod.is_ready()) else {
+        return BudgetUseReason::NotReady;
+    };
+    pod.ready_condition()
+        .and_then(|c| c.last_transition_time)
+        .and_then(|t| t.checked_add_seconds(i64::from(min_ready_seconds)))
+        .map_or(
+            BudgetUseReason::NotReady,
+            BudgetUseReason::WithinMinReadySeconds,
+        )
+}
+
+/// The second at which a pod's availability changes with the time alone, if it does.
+pub(super) fn available_at(pod: &Pod, min_ready_seconds: i32) -> Option<i64> {
+    if min_ready_seconds == 0 {
+        return None;
+    }
+    let ready = pod.ready_condition().filter(|c| c.status == "True")?;
+    ready
+        .last_transition_time?
+        .checked_add_seconds(i64::from(min_ready_seconds))
+        .map(Time::unix_seconds)
+}
