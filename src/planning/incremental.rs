@@ -29,9 +29,9 @@ use super::types::{
     RollingUpdateError, RollingUpdateStep, SkipReason, UpdateBatch, UpdateMode,
 };
 use crate::model::{DaemonSet, LabelSelector, Node, Pod, Time};
-use crate::scheduling::{DaemonPlacement, LabelMatcher};
+use crate::scheduling::{DaemonPlacement, LabelMatcher, Placement};
 use index::Index;
-use key::{KeyId, KeySlot, Name, NodeSlot, PodId, PodSlot, RollingKey, Rules, Slab};
+use key::{KeyId, KeySlot, Keys, Name, PodId, PodSlot, Pods, RollingKey, Rules, Table};
 
 /// Plans one DaemonSet incrementally: built once from the cluster, then told about each change
 /// (a node or pod added, updated or deleted, a new DaemonSet spec, the time), it makes after any
@@ -113,9 +113,9 @@ pub struct Planner {
     /// The DaemonSet's namespace (`default` when empty).
     namespace: String,
     state: State,
-    keys: Slab<KeySlot>,
+    keys: Keys,
     key_index: HashMap<Name, KeyId, RandomState>,
-    pods: Slab<PodSlot>,
+    pods: Pods,
     pod_index: HashMap<Name, PodId, RandomState>,
     /// Keys whose contribution is out of the indexes, to recompute when the event ends.
     dirty: Vec<KeyId>,
@@ -221,9 +221,36 @@ impl Planner {
         pods: impl IntoIterator<Item = Pod>,
         options: PlanOptions,
     ) -> Result<Self, PlanError> {
-        let nodes = nodes.into_iter();
-        let pods = pods.into_iter();
+        // Collecting a vector gives the same vector back: the objects are not copied.
+        let nodes: Vec<Node> = nodes.into_iter().collect();
+        let pods: Vec<Pod> = pods.into_iter().collect();
         let namespace = effective_namespace(&daemon_set.metadata.namespace).to_owned();
+        let mut key_index = HashMap::with_capacity_and_hasher(nodes.len(), RandomState::default());
+        let mut duplicate = None;
+        let keys = Table::from_objects(nodes, |id, node| {
+            let name = Name::from(node.metadata.name.as_str());
+            if key_index.insert(name.clone(), id).is_some() && duplicate.is_none() {
+                duplicate = Some(node.metadata.name.clone());
+            }
+            Some(KeySlot::new(name, Some(UNPLACED)))
+        });
+        if let Some(name) = duplicate {
+            return Err(PlanError::DuplicateNodeName { name });
+        }
+        let mut pod_index = HashMap::with_capacity_and_hasher(pods.len(), RandomState::default());
+        let pods = Table::from_objects(pods, |id, pod| {
+            if effective_namespace(&pod.metadata.namespace) != namespace {
+                return None;
+            }
+            let name = Name::from(pod.metadata.name.as_str());
+            if pod_index.insert(name.clone(), id).is_some() && duplicate.is_none() {
+                duplicate = Some(pod.metadata.name.clone());
+            }
+            Some(PodSlot::new(name))
+        });
+        if let Some(name) = duplicate {
+            return Err(PlanError::DuplicatePodName { namespace, name });
+        }
         let mut planner = Planner {
             daemon_set,
             revision: options.revision,
@@ -234,44 +261,13 @@ impl Planner {
             backoff: options.failed_pod_backoff,
             namespace,
             state: State::Halted(Halt::Skip(SkipReason::BeingDeleted)),
-            keys: Slab::with_capacity(nodes.size_hint().0),
-            key_index: HashMap::with_capacity_and_hasher(
-                nodes.size_hint().0,
-                RandomState::default(),
-            ),
-            pods: Slab::with_capacity(pods.size_hint().0),
-            pod_index: HashMap::with_capacity_and_hasher(
-                pods.size_hint().0,
-                RandomState::default(),
-            ),
+            keys,
+            key_index,
+            pods,
+            pod_index,
             dirty: Vec::new(),
             last: None,
         };
-        for node in nodes {
-            let name = Name::from(node.metadata.name.as_str());
-            if planner.key_index.contains_key(&name) {
-                return Err(PlanError::DuplicateNodeName {
-                    name: node.metadata.name,
-                });
-            }
-            let slot = KeySlot::new(name.clone(), Some(NodeSlot::unplaced(node)));
-            let id = planner.keys.insert(slot);
-            planner.key_index.insert(name, id);
-        }
-        for pod in pods {
-            if effective_namespace(&pod.metadata.namespace) != planner.namespace {
-                continue;
-            }
-            let name = Name::from(pod.metadata.name.as_str());
-            if planner.pod_index.contains_key(&name) {
-                return Err(PlanError::DuplicatePodName {
-                    namespace: planner.namespace.clone(),
-                    name: pod.metadata.name,
-                });
-            }
-            let id = planner.pods.insert(PodSlot::new(name.clone(), pod));
-            planner.pod_index.insert(name, id);
-        }
         planner.restart();
         Ok(planner)
     }
@@ -284,25 +280,26 @@ impl Planner {
     /// The nodes, in no particular order.
     pub fn nodes(&self) -> impl Iterator<Item = &Node> {
         self.keys
-            .iter()
-            .filter_map(|(_, key)| key.node.as_ref().map(|n| &n.node))
+            .objects()
+            .filter_map(|(key, node)| key.node.map(|_| node))
     }
 
     /// The pods of the DaemonSet's namespace, in no particular order.
     pub fn pods(&self) -> impl Iterator<Item = &Pod> {
-        self.pods.iter().map(|(_, slot)| &slot.pod)
+        self.pods.objects().map(|(_, pod)| pod)
     }
 
     /// The node named `name`.
     pub fn node(&self, name: &str) -> Option<&Node> {
         let id = *self.key_index.get(name)?;
-        self.keys.get(id)?.node.as_ref().map(|n| &n.node)
+        self.keys.get(id)?.node?;
+        self.keys.object(id)
     }
 
     /// The pod of the DaemonSet's namespace named `name`.
     pub fn pod(&self, name: &str) -> Option<&Pod> {
         let id = *self.pod_index.get(name)?;
-        self.pods.get(id).map(|slot| &slot.pod)
+        self.pods.object(id)
     }
 
     /// How many nodes the planner holds.
@@ -353,23 +350,23 @@ impl Planner {
     pub fn apply_node(&mut self, node: Node) {
         let placement = match &self.state {
             State::Active(engine) => engine.placement.placement(&node),
-            State::Halted(_) => NodeSlot::unplaced(Node::default()).placement,
+            State::Halted(_) => UNPLACED,
         };
-        let slot = NodeSlot { node, placement };
-        match self
-            .key_index
-            .get(slot.node.metadata.name.as_str())
-            .copied()
-        {
+        match self.key_index.get(node.metadata.name.as_str()).copied() {
             Some(id) => {
                 self.touch(id);
                 if let Some(key) = self.keys.get_mut(id) {
-                    key.node = Some(slot);
+                    key.node = Some(placement);
+                }
+                if let Some(slot) = self.keys.object_mut(id) {
+                    *slot = node;
                 }
             }
             None => {
-                let name = Name::from(slot.node.metadata.name.as_str());
-                let id = self.keys.insert(KeySlot::new(name.clone(), Some(slot)));
+                let name = Name::from(node.metadata.name.as_str());
+                let id = self
+                    .keys
+                    .insert(KeySlot::new(name.clone(), Some(placement)), node);
                 self.key_index.insert(name, id);
                 self.dirty.push(id);
             }
@@ -381,9 +378,12 @@ impl Planner {
     /// upstream sees them until pod garbage collection removes them.
     pub fn delete_node(&mut self, name: &str) -> Option<Node> {
         let id = *self.key_index.get(name)?;
-        self.keys.get(id)?.node.as_ref()?;
+        self.keys.get(id)?.node?;
         self.touch(id);
-        let node = self.keys.get_mut(id)?.node.take().map(|n| n.node);
+        if let Some(key) = self.keys.get_mut(id) {
+            key.node = None;
+        }
+        let node = self.keys.object_mut(id).map(std::mem::take);
         self.finish();
         node
     }
@@ -397,14 +397,14 @@ impl Planner {
         let id = match self.pod_index.get(pod.metadata.name.as_str()).copied() {
             Some(id) => {
                 self.ungroup(id);
-                if let Some(slot) = self.pods.get_mut(id) {
-                    slot.pod = pod;
+                if let Some(slot) = self.pods.object_mut(id) {
+                    *slot = pod;
                 }
                 id
             }
             None => {
                 let name = Name::from(pod.metadata.name.as_str());
-                let id = self.pods.insert(PodSlot::new(name.clone(), pod));
+                let id = self.pods.insert(PodSlot::new(name.clone()), pod);
                 self.pod_index.insert(name, id);
                 id
             }
@@ -421,10 +421,10 @@ impl Planner {
         }
         let id = *self.pod_index.get(name)?;
         self.ungroup(id);
-        let slot = self.pods.remove(id)?;
+        let (_, pod) = self.pods.remove(id)?;
         self.pod_index.remove(name);
         self.finish();
-        Some(slot.pod)
+        Some(pod)
     }
 
     /// The DaemonSet changed (spec, status, metadata). Recomputes what depends on what changed:
@@ -441,7 +441,7 @@ impl Planner {
         let namespace = effective_namespace(&self.daemon_set.metadata.namespace).to_owned();
         if namespace != self.namespace {
             self.namespace = namespace;
-            self.pods = Slab::default();
+            self.pods = Table::from_objects(Vec::new(), |_, _| None);
             self.pod_index.clear();
             self.restart();
             return;
@@ -715,7 +715,7 @@ impl Planner {
         if let Some(key_id) = key {
             self.touch(key_id);
             if let Some(key) = self.keys.get_mut(key_id) {
-                key.pods.retain(|&p| p != id);
+                key.pods.remove(id);
             }
         }
     }
@@ -725,10 +725,10 @@ impl Planner {
         let State::Active(engine) = &mut self.state else {
             return;
         };
-        let Some(slot) = self.pods.get_mut(id) else {
+        let Some((slot, pod)) = self.pods.pair_mut(id) else {
             return;
         };
-        let claimed = claim(&self.daemon_set, &engine.selector, &slot.pod.metadata);
+        let claimed = claim(&self.daemon_set, &engine.selector, &pod.metadata);
         slot.claim = claimed;
         match claimed {
             Claim::Owned => {}
@@ -741,7 +741,6 @@ impl Planner {
             }
             Claim::Ignore => return,
         }
-        let pod = &slot.pod;
         // Finished pods that are also being deleted are invisible; pods without a target are
         // never looked at again.
         if pod.is_terminal() && pod.is_terminating() {
@@ -761,7 +760,9 @@ impl Planner {
             Some(key_id) => key_id,
             None => {
                 let name = Name::from(target);
-                let key_id = self.keys.insert(KeySlot::new(name.clone(), None));
+                let key_id = self
+                    .keys
+                    .insert(KeySlot::new(name.clone(), None), Node::default());
                 self.key_index.insert(name, key_id);
                 self.dirty.push(key_id);
                 key_id
@@ -788,8 +789,8 @@ impl Planner {
             let pods = &self.pods;
             let position =
                 key.pods
-                    .partition_point(|&other| match (pods.get(other), pods.get(id)) {
-                        (Some(a), Some(b)) => compare_pods(&a.pod, &b.pod).is_lt(),
+                    .partition_point(|&other| match (pods.object(other), pods.object(id)) {
+                        (Some(a), Some(b)) => compare_pods(a, b).is_lt(),
                         _ => true,
                     });
             key.pods.insert(position, id);
@@ -812,8 +813,8 @@ impl Planner {
             now: self.now,
         };
         for &p in &key.pods {
-            if let Some(slot) = self.pods.get_mut(p) {
-                slot.facts = PodFacts::of(&slot.pod, &context);
+            if let Some((slot, pod)) = self.pods.pair_mut(p) {
+                slot.facts = PodFacts::of(pod, &context);
             }
         }
     }
@@ -840,8 +841,10 @@ impl Planner {
         if placement_changed {
             engine.placement = DaemonPlacement::new(ds, self.taint_comparison_operators);
             for id in self.keys.ids() {
-                if let Some(node) = self.keys.get_mut(id).and_then(|k| k.node.as_mut()) {
-                    node.placement = engine.placement.placement(&node.node);
+                if let Some((key, node)) = self.keys.pair_mut(id)
+                    && key.node.is_some()
+                {
+                    key.node = Some(engine.placement.placement(node));
                 }
             }
         }
@@ -852,12 +855,11 @@ impl Planner {
                 now: self.now,
             };
             for id in self.pods.ids() {
-                if let Some(slot) = self.pods.get_mut(id)
+                if let Some((slot, pod)) = self.pods.pair_mut(id)
                     && slot.key.is_some()
                 {
-                    slot.facts = PodFacts::of(&slot.pod, &context);
-                    slot.available_at =
-                        key::available_at(&slot.pod, engine.rules.min_ready_seconds);
+                    slot.facts = PodFacts::of(pod, &context);
+                    slot.available_at = key::available_at(pod, engine.rules.min_ready_seconds);
                 }
             }
         }
@@ -890,7 +892,7 @@ impl Planner {
                 self.keys.remove(id);
                 self.key_index.remove(&name);
             } else {
-                key.pods.clear();
+                key.pods = Default::default();
                 key.contribution = Default::default();
                 key.dirty = false;
             }
@@ -921,8 +923,10 @@ impl Planner {
         };
         let placement = DaemonPlacement::new(ds, self.taint_comparison_operators);
         for id in self.keys.ids() {
-            if let Some(node) = self.keys.get_mut(id).and_then(|k| k.node.as_mut()) {
-                node.placement = placement.placement(&node.node);
+            if let Some((key, node)) = self.keys.pair_mut(id)
+                && key.node.is_some()
+            {
+                key.node = Some(placement.placement(node));
             }
         }
         self.state = State::Active(Box::new(Engine {
@@ -934,6 +938,12 @@ impl Planner {
             claims: BTreeMap::new(),
             breakpoints: BTreeSet::new(),
         }));
+        // Every key is recomputed below: grouping need not take contributions out.
+        for id in self.keys.ids() {
+            if let Some(key) = self.keys.get_mut(id) {
+                key.dirty = true;
+            }
+        }
         for id in self.pods.ids() {
             self.group(id, false);
         }
@@ -942,10 +952,11 @@ impl Planner {
             if let Some(key) = self.keys.get_mut(id)
                 && key.pods.len() > 1
             {
-                key.pods.sort_by(|&a, &b| match (pods.get(a), pods.get(b)) {
-                    (Some(a), Some(b)) => compare_pods(&a.pod, &b.pod),
-                    _ => a.cmp(&b),
-                });
+                key.pods
+                    .sort_by(|&a, &b| match (pods.object(a), pods.object(b)) {
+                        (Some(a), Some(b)) => compare_pods(a, b),
+                        _ => a.cmp(&b),
+                    });
             }
         }
         self.recompute_all();
@@ -970,24 +981,16 @@ impl std::fmt::Debug for Planner {
     }
 }
 
-impl NodeSlot {
-    /// A node whose placement is not worked out (plans are halted).
-    fn unplaced(node: Node) -> Self {
-        NodeSlot {
-            node,
-            placement: crate::scheduling::Placement {
-                should_run: false,
-                should_continue_running: false,
-            },
-        }
-    }
-}
+/// The placement of a node while plans are halted (not worked out).
+const UNPLACED: Placement = Placement {
+    should_run: false,
+    should_continue_running: false,
+};
 
 impl PodSlot {
-    fn new(name: Name, pod: Pod) -> Self {
+    fn new(name: Name) -> Self {
         PodSlot {
             name,
-            pod,
             claim: Claim::Ignore,
             key: None,
             facts: PodFacts::default(),
@@ -1032,14 +1035,15 @@ fn rules(ds: &DaemonSet) -> Rules {
     }
 }
 
-fn delete_action(pods: &Slab<PodSlot>, p: PodId, reason: DeleteReason) -> Action {
-    let (pod, node) = pods.get(p).map_or((String::new(), None), |slot| {
-        let node = &slot.pod.spec.node_name;
-        (
-            slot.name.to_string(),
-            (!node.is_empty()).then(|| node.clone()),
-        )
-    });
+fn delete_action(pods: &Pods, p: PodId, reason: DeleteReason) -> Action {
+    let pod = pods
+        .get(p)
+        .map_or_else(String::new, |slot| slot.name.to_string());
+    let node = pods
+        .object(p)
+        .map(|pod| &pod.spec.node_name)
+        .filter(|node| !node.is_empty())
+        .cloned();
     Action::Delete { pod, node, reason }
 }
 
@@ -1059,8 +1063,8 @@ struct Step {
 fn rolling_step(
     ds: &DaemonSet,
     engine: &mut Engine,
-    keys: &Slab<KeySlot>,
-    pods: &Slab<PodSlot>,
+    keys: &Keys,
+    pods: &Pods,
     burst: usize,
     cuts: &Cuts,
     actions: &mut Vec<Action>,
@@ -1113,8 +1117,8 @@ fn rolling_step(
 /// those actions: swapped into the rolling index (and returned, to swap back).
 fn deferred_views(
     engine: &mut Engine,
-    keys: &Slab<KeySlot>,
-    pods: &Slab<PodSlot>,
+    keys: &Keys,
+    pods: &Pods,
     cuts: &Cuts,
     surge: bool,
 ) -> Vec<(KeyId, RollingKey)> {
@@ -1153,7 +1157,7 @@ fn deferred_views(
                 .as_ref()
                 .is_none_or(|cut| key.name.as_ref() < cut.as_ref());
         let executed = |p: PodId| {
-            c.deletes.iter().any(|&(d, _)| d == p)
+            c.deletes().iter().any(|&(d, _)| d == p)
                 && cuts.delete.as_ref().is_none_or(|(cut_key, cut_pod)| {
                     let name = pods.get(p).map_or("", |slot| slot.name.as_ref());
                     (key.name.as_ref(), name) < (cut_key.as_ref(), cut_pod.as_ref())
@@ -1209,7 +1213,7 @@ fn budget_uses(engine: &Engine) -> Vec<BudgetUse> {
 
 fn without_surge(
     engine: &Engine,
-    pods: &Slab<PodSlot>,
+    pods: &Pods,
     desired: i64,
     max_unavailable: i64,
     burst: usize,
@@ -1251,7 +1255,7 @@ fn without_surge(
 
 fn with_surge(
     engine: &Engine,
-    pods: &Slab<PodSlot>,
+    pods: &Pods,
     desired: i64,
     max_surge: i64,
     burst: usize,
@@ -1330,7 +1334,7 @@ fn with_surge(
 
 /// Appends the deletes; returns the deleted pods' names.
 fn push_deletes(
-    pods: &Slab<PodSlot>,
+    pods: &Pods,
     deletes: &[(PodId, DeleteReason)],
     actions: &mut Vec<Action>,
 ) -> Vec<String> {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::super::status::StatusCounts;
 use super::super::types::{BudgetUseReason, DeleteReason};
-use super::key::{Contribution, KeyId, KeySlot, Name, NewState, PodId, PodSlot, RollingKey, Slab};
+use super::key::{Contribution, KeyId, KeySlot, Name, NewState, PodId, Pods, RollingKey};
 use crate::scheduling::Placement;
 
 /// Adds one to a count, or takes one away.
@@ -28,7 +28,7 @@ fn put<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: V, add: bool) {
     }
 }
 
-fn pod_name(pods: &Slab<PodSlot>, p: PodId) -> Name {
+fn pod_name(pods: &Pods, p: PodId) -> Name {
     pods.get(p)
         .map_or_else(|| Name::from(""), |slot| slot.name.clone())
 }
@@ -69,7 +69,7 @@ impl Index {
         key_id: KeyId,
         key: &KeySlot,
         c: &Contribution,
-        pods: &Slab<PodSlot>,
+        pods: &Pods,
         add: bool,
     ) {
         let s = c.status;
@@ -92,14 +92,14 @@ impl Index {
         if c.create_sensitive {
             put(&mut self.sensitive_creates, key.name.clone(), key_id, add);
         }
-        for &(p, reason) in &c.deletes {
+        for &(p, reason) in c.deletes() {
             let entry = (key.name.clone(), pod_name(pods, p));
             put(&mut self.deletes, entry, (p, reason), add);
         }
-        if c.failed_deletes > 0 {
-            put(&mut self.failed, key_id, c.failed_deletes, add);
+        if c.failed_deletes() > 0 {
+            put(&mut self.failed, key_id, c.failed_deletes(), add);
         }
-        if let Some(delay) = c.requeue {
+        if let Some(delay) = c.requeue() {
             if add {
                 let count = self.requeue.entry(delay).or_insert(0);
                 *count = count.saturating_add(1);
@@ -144,7 +144,7 @@ impl RollingIndex {
         name: &Name,
         placement: Option<Placement>,
         view: &RollingKey,
-        pods: &Slab<PodSlot>,
+        pods: &Pods,
         add: bool,
     ) {
         if self.surge {
@@ -163,7 +163,7 @@ impl RollingIndex {
         key_id: KeyId,
         name: &Name,
         view: &RollingKey,
-        pods: &Slab<PodSlot>,
+        pods: &Pods,
         add: bool,
     ) {
         match view {
@@ -200,7 +200,7 @@ impl RollingIndex {
         name: &Name,
         placement: Option<Placement>,
         view: &RollingKey,
-        pods: &Slab<PodSlot>,
+        pods: &Pods,
         add: bool,
     ) {
         match view {

@@ -19,77 +19,124 @@ pub(super) type KeyId = usize;
 /// A pod's place in [`Slab`].
 pub(super) type PodId = usize;
 
-/// Items by stable index, with freed indices reused.
+/// Objects by stable index, each with what the planner knows about it (its meta), freed
+/// indices reused. The objects stay in the vector they came in (a planner is built without
+/// copying them); a freed place holds a default object.
 #[derive(Debug)]
-pub(super) struct Slab<T> {
-    items: Vec<Option<T>>,
+pub(super) struct Table<M, O> {
+    meta: Vec<Option<M>>,
+    objects: Vec<O>,
     free: Vec<usize>,
     len: usize,
 }
 
-impl<T> Default for Slab<T> {
-    fn default() -> Self {
-        Slab {
-            items: Vec::new(),
+impl<M, O: Default> Table<M, O> {
+    /// Takes `objects` as they are; `meta` says what to keep of each (`None`: drop it).
+    pub(super) fn from_objects(
+        mut objects: Vec<O>,
+        mut meta: impl FnMut(usize, &O) -> Option<M>,
+    ) -> Self {
+        let mut table = Table {
+            meta: Vec::with_capacity(objects.len()),
+            objects: Vec::new(),
             free: Vec::new(),
             len: 0,
+        };
+        for (id, object) in objects.iter_mut().enumerate() {
+            let kept = meta(id, object);
+            if kept.is_some() {
+                table.len = table.len.saturating_add(1);
+            } else {
+                *object = O::default();
+                table.free.push(id);
+            }
+            table.meta.push(kept);
         }
+        table.free.reverse();
+        table.objects = objects;
+        table
+    }
+
+    pub(super) fn insert(&mut self, meta: M, object: O) -> usize {
+        self.len = self.len.saturating_add(1);
+        let id = match self.free.pop() {
+            Some(id) if id < self.meta.len() && id < self.objects.len() => id,
+            _ => {
+                let id = self.meta.len().max(self.objects.len());
+                self.meta.resize_with(id, || None);
+                self.objects.resize_with(id, O::default);
+                self.meta.push(None);
+                self.objects.push(O::default());
+                id
+            }
+        };
+        if let Some(slot) = self.meta.get_mut(id) {
+            *slot = Some(meta);
+        }
+        if let Some(slot) = self.objects.get_mut(id) {
+            *slot = object;
+        }
+        id
+    }
+
+    pub(super) fn remove(&mut self, id: usize) -> Option<(M, O)> {
+        let meta = self.meta.get_mut(id)?.take()?;
+        let object = self
+            .objects
+            .get_mut(id)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        self.free.push(id);
+        self.len = self.len.saturating_sub(1);
+        Some((meta, object))
     }
 }
 
-impl<T> Slab<T> {
-    pub(super) fn with_capacity(capacity: usize) -> Self {
-        Slab {
-            items: Vec::with_capacity(capacity),
-            free: Vec::new(),
-            len: 0,
-        }
+impl<M, O> Table<M, O> {
+    pub(super) fn get(&self, id: usize) -> Option<&M> {
+        self.meta.get(id)?.as_ref()
     }
 
-    pub(super) fn insert(&mut self, item: T) -> usize {
-        self.len = self.len.saturating_add(1);
-        let free = &mut self.free;
-        let items = &mut self.items;
-        match free
-            .pop()
-            .and_then(|id| items.get_mut(id).map(|slot| (id, slot)))
-        {
-            Some((id, slot)) => {
-                *slot = Some(item);
-                id
-            }
-            None => {
-                items.push(Some(item));
-                items.len().saturating_sub(1)
-            }
-        }
+    pub(super) fn get_mut(&mut self, id: usize) -> Option<&mut M> {
+        self.meta.get_mut(id)?.as_mut()
     }
 
-    pub(super) fn remove(&mut self, id: usize) -> Option<T> {
-        let item = self.items.get_mut(id)?.take()?;
-        self.free.push(id);
-        self.len = self.len.saturating_sub(1);
-        Some(item)
+    /// The object at `id`, if it is in use.
+    pub(super) fn object(&self, id: usize) -> Option<&O> {
+        self.get(id)?;
+        self.objects.get(id)
     }
 
-    pub(super) fn get(&self, id: usize) -> Option<&T> {
-        self.items.get(id)?.as_ref()
+    /// The object at `id`, to replace it.
+    pub(super) fn object_mut(&mut self, id: usize) -> Option<&mut O> {
+        self.meta.get(id)?.as_ref()?;
+        self.objects.get_mut(id)
     }
 
-    pub(super) fn get_mut(&mut self, id: usize) -> Option<&mut T> {
-        self.items.get_mut(id)?.as_mut()
+    /// The meta at `id` to change, with its object.
+    pub(super) fn pair_mut(&mut self, id: usize) -> Option<(&mut M, &O)> {
+        let meta = self.meta.get_mut(id)?.as_mut()?;
+        Some((meta, self.objects.get(id)?))
     }
 
     pub(super) fn len(&self) -> usize {
         self.len
     }
 
-    /// Every item with its index, in index order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (usize, &T)> {
-        self.items
+    /// Every meta in use with its index, in index order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (usize, &M)> {
+        self.meta
             .iter()
             .enumerate()
             .filter_map(|(id, item)| item.as_ref().map(|item| (id, item)))
+    }
+
+    /// Every object in use with its meta.
+    pub(super) fn objects(&self) -> impl Iterator<Item = (&M, &O)> {
+        self.meta
+            .iter()
+            .zip(&self.objects)
+            .filter_map(|(meta, object)| meta.as_ref().map(|meta| (meta, object)))
     }
 
     /// Every index in use, in order.
@@ -98,11 +145,15 @@ impl<T> Slab<T> {
     }
 }
 
+/// The pods the planner holds.
+pub(super) type Pods = Table<PodSlot, Pod>;
+/// The keys, with the node of each (a default node for a vanished one).
+pub(super) type Keys = Table<KeySlot, Node>;
+
 /// A pod of the DaemonSet's namespace, with how the DaemonSet sees it.
 #[derive(Debug)]
 pub(super) struct PodSlot {
     pub(super) name: Name,
-    pub(super) pod: Pod,
     /// How the DaemonSet claims it (`Ignore` while plans are halted).
     pub(super) claim: Claim,
     /// The key it is grouped under, when claimed, visible and aimed at a node.
@@ -114,21 +165,15 @@ pub(super) struct PodSlot {
     pub(super) available_at: Option<i64>,
 }
 
-/// A node and its placement.
-#[derive(Debug)]
-pub(super) struct NodeSlot {
-    pub(super) node: Node,
-    pub(super) placement: Placement,
-}
-
 /// A key of the node-to-pods map.
 #[derive(Debug)]
 pub(super) struct KeySlot {
     pub(super) name: Name,
-    /// The node of that name, if it exists; otherwise a vanished node with pods aimed at it.
-    pub(super) node: Option<NodeSlot>,
+    /// The placement of the node of that name (the node is the key's object in [`Keys`]), if
+    /// it exists; otherwise a vanished node with pods aimed at it.
+    pub(super) node: Option<Placement>,
     /// Grouped pods, oldest first (upstream's order).
-    pub(super) pods: Vec<PodId>,
+    pub(super) pods: PodList,
     /// What this key added to the indexes (valid while `dirty` is false).
     pub(super) contribution: Contribution,
     /// The contribution is out of the indexes and waits to be recomputed.
@@ -136,14 +181,87 @@ pub(super) struct KeySlot {
 }
 
 impl KeySlot {
-    pub(super) fn new(name: Name, node: Option<NodeSlot>) -> Self {
+    pub(super) fn new(name: Name, node: Option<Placement>) -> Self {
         KeySlot {
             name,
             node,
-            pods: Vec::new(),
+            pods: PodList::Empty,
             contribution: Contribution::default(),
             dirty: true,
         }
+    }
+}
+
+/// A key's pods: most keys have one, which needs no allocation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) enum PodList {
+    #[default]
+    Empty,
+    One(PodId),
+    Many(Vec<PodId>),
+}
+
+impl std::ops::Deref for PodList {
+    type Target = [PodId];
+    fn deref(&self) -> &[PodId] {
+        match self {
+            PodList::Empty => &[],
+            PodList::One(p) => std::slice::from_ref(p),
+            PodList::Many(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for PodList {
+    fn deref_mut(&mut self) -> &mut [PodId] {
+        match self {
+            PodList::Empty => &mut [],
+            PodList::One(p) => std::slice::from_mut(p),
+            PodList::Many(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a PodList {
+    type Item = &'a PodId;
+    type IntoIter = std::slice::Iter<'a, PodId>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PodList {
+    /// Inserts `id` at `position` (at the end when beyond it).
+    pub(super) fn insert(&mut self, position: usize, id: PodId) {
+        *self = match std::mem::take(self) {
+            PodList::Empty => PodList::One(id),
+            PodList::One(p) if position == 0 => PodList::Many(vec![id, p]),
+            PodList::One(p) => PodList::Many(vec![p, id]),
+            PodList::Many(mut v) => {
+                v.insert(position.min(v.len()), id);
+                PodList::Many(v)
+            }
+        };
+    }
+
+    pub(super) fn push(&mut self, id: PodId) {
+        self.insert(usize::MAX, id);
+    }
+
+    /// Removes `id`.
+    pub(super) fn remove(&mut self, id: PodId) {
+        *self = match std::mem::take(self) {
+            PodList::One(p) if p == id => PodList::Empty,
+            PodList::Many(mut v) => {
+                v.retain(|&p| p != id);
+                match v.as_slice() {
+                    [] => PodList::Empty,
+                    &[p] => PodList::One(p),
+                    _ => PodList::Many(v),
+                }
+            }
+            other => other,
+        };
     }
 }
 
@@ -202,6 +320,39 @@ pub(super) struct KeyStatus {
     pub(super) updated: bool,
 }
 
+/// Manage's deletions at one key, and its failed-pod backoff.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Manage {
+    pub(super) deletes: Vec<(PodId, DeleteReason)>,
+    /// Failed pods manage deletes here: the backoff records them when the plan is made.
+    pub(super) failed_deletes: u32,
+    /// The shortest failed-pod backoff still holding a deletion back here.
+    pub(super) requeue: Option<Duration>,
+}
+
+impl Manage {
+    fn is_empty(&self) -> bool {
+        self.deletes.is_empty() && self.failed_deletes == 0 && self.requeue.is_none()
+    }
+}
+
+impl Contribution {
+    /// Manage's deletions here.
+    pub(super) fn deletes(&self) -> &[(PodId, DeleteReason)] {
+        self.manage.as_ref().map_or(&[], |m| m.deletes.as_slice())
+    }
+
+    /// Failed pods manage deletes here.
+    pub(super) fn failed_deletes(&self) -> u32 {
+        self.manage.as_ref().map_or(0, |m| m.failed_deletes)
+    }
+
+    /// The shortest failed-pod backoff still holding a deletion back here.
+    pub(super) fn requeue(&self) -> Option<Duration> {
+        self.manage.as_ref().and_then(|m| m.requeue)
+    }
+}
+
 /// Everything one key adds to the indexes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Contribution {
@@ -213,32 +364,28 @@ pub(super) struct Contribution {
     /// Manage creates a pod here and the rolling update could see this key differently when
     /// the create is deferred by the burst limit in surge mode (see [`super::Planner::plan`]).
     pub(super) create_sensitive: bool,
-    /// Manage's deletions here.
-    pub(super) deletes: Vec<(PodId, DeleteReason)>,
-    /// Failed pods manage deletes here: the backoff records them when the plan is made.
-    pub(super) failed_deletes: u32,
-    /// The shortest failed-pod backoff still holding a deletion back here.
-    pub(super) requeue: Option<Duration>,
+    /// Manage's deletions and backoff here, when there are any (most keys have none).
+    pub(super) manage: Option<Box<Manage>>,
     /// How the rolling update sees the key once every manage action is done.
     pub(super) rolling: RollingKey,
     /// Seconds at which this contribution may change with the time alone, sorted.
     pub(super) breakpoints: Vec<i64>,
 }
 
-fn facts_of(pods: &Slab<PodSlot>, p: PodId) -> PodFacts {
+fn facts_of(pods: &Pods, p: PodId) -> PodFacts {
     pods.get(p).map_or(PodFacts::default(), |slot| slot.facts)
 }
 
 /// Works out a key's contribution at `now` with the failed-pod backoff `backoff`.
 pub(super) fn contribution(
     key: &KeySlot,
-    pods: &Slab<PodSlot>,
+    pods: &Pods,
     rules: &Rules,
     now: Time,
     backoff: &FailedPodBackoff,
 ) -> Contribution {
     let mut c = Contribution {
-        placement: key.node.as_ref().map(|n| n.placement),
+        placement: key.node,
         ..Contribution::default()
     };
     if let Some(placement) = c.placement {
@@ -255,30 +402,32 @@ pub(super) fn contribution(
             c.status.misscheduled = true;
         }
     }
-    match (&key.node, c.placement) {
-        (Some(node), Some(placement)) => {
-            manage_node(&mut c, key, node, placement, pods, rules, now, backoff)
-        }
-        _ => {
+    let mut m = Manage::default();
+    match c.placement {
+        Some(placement) => manage_node(&mut c, &mut m, key, placement, pods, rules, now, backoff),
+        None => {
             // A vanished node: its unscheduled pods go (scheduled ones are pod GC's).
             for &p in &key.pods {
                 if pods
-                    .get(p)
-                    .is_some_and(|slot| slot.pod.spec.node_name.is_empty())
+                    .object(p)
+                    .is_some_and(|pod| pod.spec.node_name.is_empty())
                 {
-                    c.deletes.push((p, DeleteReason::NodeMissing));
+                    m.deletes.push((p, DeleteReason::NodeMissing));
                 }
             }
         }
     }
     if rules.rolling {
-        let deletes = &c.deletes;
+        let deletes = &m.deletes;
         c.rolling = rolling_key(key, pods, rules.min_ready_seconds, c.create, |p| {
             deletes.iter().any(|&(d, _)| d == p)
         });
     }
     c.create_sensitive = c.create
-        && (!c.deletes.is_empty() || key.pods.iter().any(|&p| !facts_of(pods, p).terminating()));
+        && (!m.deletes.is_empty() || key.pods.iter().any(|&p| !facts_of(pods, p).terminating()));
+    if !m.is_empty() {
+        c.manage = Some(Box::new(m));
+    }
     for &p in &key.pods {
         if let Some(at) = pods.get(p).and_then(|slot| slot.available_at) {
             c.breakpoints.push(at);
@@ -293,10 +442,10 @@ pub(super) fn contribution(
 #[allow(clippy::too_many_arguments)]
 fn manage_node(
     c: &mut Contribution,
+    m: &mut Manage,
     key: &KeySlot,
-    node: &NodeSlot,
     placement: Placement,
-    pods: &Slab<PodSlot>,
+    pods: &Pods,
     rules: &Rules,
     now: Time,
     backoff: &FailedPodBackoff,
@@ -308,7 +457,7 @@ fn manage_node(
     if !placement.should_continue_running {
         for &p in &key.pods {
             if !facts_of(pods, p).terminating() {
-                c.deletes.push((p, DeleteReason::NodeIneligible));
+                m.deletes.push((p, DeleteReason::NodeIneligible));
             }
         }
         return;
@@ -327,7 +476,7 @@ fn manage_node(
                     .get(&FailedPodBackoff::key(
                         &rules.uid,
                         rules.observed_generation,
-                        &node.node.metadata.name,
+                        &key.name,
                     ))
                     .copied();
                 if let Some(stored) = stored {
@@ -340,15 +489,15 @@ fn manage_node(
                 stored
             });
             match local.and_then(|e| e.in_backoff(now)) {
-                Some(delay) => c.requeue = Some(c.requeue.map_or(delay, |d| d.min(delay))),
+                Some(delay) => m.requeue = Some(m.requeue.map_or(delay, |d| d.min(delay))),
                 None => {
                     *local = Some(BackoffEntry::next(local.as_ref(), now));
-                    c.failed_deletes = c.failed_deletes.saturating_add(1);
-                    c.deletes.push((p, DeleteReason::Failed));
+                    m.failed_deletes = m.failed_deletes.saturating_add(1);
+                    m.deletes.push((p, DeleteReason::Failed));
                 }
             }
         } else if facts.succeeded() {
-            c.deletes.push((p, DeleteReason::Succeeded));
+            m.deletes.push((p, DeleteReason::Succeeded));
         }
     }
     let running = key.pods.iter().copied().filter(|&p| {
@@ -358,7 +507,7 @@ fn manage_node(
     if !rules.allows_surge {
         // Oldest first: keep the first, delete the rest.
         for p in running.skip(1) {
-            c.deletes.push((p, DeleteReason::Duplicate));
+            m.deletes.push((p, DeleteReason::Duplicate));
         }
         return;
     }
@@ -375,7 +524,7 @@ fn manage_node(
         if slot.is_none() {
             *slot = Some(p);
         } else {
-            c.deletes.push((p, DeleteReason::Duplicate));
+            m.deletes.push((p, DeleteReason::Duplicate));
         }
     }
     if !any {
@@ -386,9 +535,9 @@ fn manage_node(
     }
     if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
         if !facts_of(pods, old).ready() {
-            c.deletes.push((old, DeleteReason::OldNotReady));
+            m.deletes.push((old, DeleteReason::OldNotReady));
         } else if facts_of(pods, new).available() {
-            c.deletes.push((old, DeleteReason::Superseded));
+            m.deletes.push((old, DeleteReason::Superseded));
         }
     }
 }
@@ -397,14 +546,14 @@ fn manage_node(
 /// pods `deleted` says are gone.
 pub(super) fn rolling_key(
     key: &KeySlot,
-    pods: &Slab<PodSlot>,
+    pods: &Pods,
     min_ready_seconds: i32,
     created: bool,
     deleted: impl Fn(PodId) -> bool,
 ) -> RollingKey {
     let live = |p: &PodId| !deleted(*p);
-    let visited = match &key.node {
-        Some(node) => created || node.placement.should_run || key.pods.iter().any(live),
+    let visited = match key.node {
+        Some(placement) => created || placement.should_run || key.pods.iter().any(live),
         None => key.pods.iter().any(live),
     };
     if !visited {
@@ -432,10 +581,7 @@ pub(super) fn rolling_key(
     }
     let new_state = |view: Option<PodId>| match view {
         Some(p) if facts_of(pods, p).available() => NewState::Available,
-        Some(p) => NewState::Unavailable(unavailability(
-            pods.get(p).map(|slot| &slot.pod),
-            min_ready_seconds,
-        )),
+        Some(p) => NewState::Unavailable(unavailability(pods.object(p), min_ready_seconds)),
         None => NewState::Unavailable(BudgetUseReason::Created),
     };
     match (new, old) {
