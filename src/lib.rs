@@ -12,6 +12,11 @@
 //! rollout undo` does, [`rollout_status`] says what `kubectl rollout status` would, and
 //! [`teardown`] plans what deleting the DaemonSet does to its pods.
 //!
+//! A controller that watches the cluster can keep a [`Planner`] instead: it takes node, pod,
+//! DaemonSet and time events one at a time and makes, after any of them, exactly the plan
+//! [`plan`] would make from the same objects, at a cost that follows the event rather than the
+//! cluster's size.
+//!
 //! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
 //! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
 //! with the `yaml` feature (on by default); the model types mirror Kubernetes' field names, so
@@ -46,7 +51,7 @@
 //! # Layers
 //!
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
-//! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`], [`teardown`]) uses;
+//! [`LabelMatcher`]), which planning ([`plan`], [`Planner`], [`plan_history`], [`teardown`]) uses;
 //! presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`]) sits on
 //! top. Loading manifests and the k8s-openapi conversions are at the edge, behind the `yaml` and
 //! `k8s-openapi` features.
