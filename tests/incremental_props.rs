@@ -1012,6 +1012,13 @@ fn check(
     let mut previous = planner.last_plan().cloned();
     for (i, event) in events.iter().enumerate() {
         apply(event, &mut model, &mut planner);
+        prop_assert_eq!(planner.node_count(), model.nodes.len());
+        let ours = model
+            .pods
+            .keys()
+            .filter(|(namespace, _)| namespace.is_empty() || namespace == NAMESPACE)
+            .count();
+        prop_assert_eq!(planner.pod_count(), ours);
         if quiet.get(i).copied().unwrap_or(false) {
             continue;
         }
@@ -1244,4 +1251,46 @@ fn backoff_windows_and_expiry_follow_the_time() {
         let expected = full(&planner);
         assert_eq!(planner.plan().unwrap(), expected, "times {path:?}");
     }
+}
+
+#[test]
+fn planner_and_delta_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Planner>();
+    check::<PlanDelta>();
+}
+
+#[test]
+fn a_delta_shows_added_and_removed_actions() {
+    let ds = build_daemon_set(&DsGen {
+        ssd_only: false,
+        affinity: AffinityGen::None,
+        tolerations: TolerationGen::None,
+        strategy: StrategyGen::OnDelete,
+        min_ready_seconds: 0,
+    });
+    let node = |i| {
+        build_node(
+            i,
+            &NodeGen {
+                zone: 0,
+                disk: None,
+                taints: Vec::new(),
+            },
+        )
+    };
+    let mut planner = Planner::new(ds, vec![node(0)], Vec::new(), options()).unwrap();
+    assert_eq!(
+        planner.plan_delta().unwrap().to_string(),
+        "+ create a pod on node-0 (missing)"
+    );
+    assert_eq!(planner.plan_delta().unwrap().to_string(), "unchanged");
+    planner.delete_node("node-0");
+    planner.apply_node(node(1));
+    assert_eq!(
+        planner.plan_delta().unwrap().to_string(),
+        "+ create a pod on node-1 (missing)\n- create a pod on node-0 (missing)"
+    );
+    planner.set_now(at(5));
+    assert_eq!(planner.plan_delta().unwrap().to_string(), "unchanged");
 }

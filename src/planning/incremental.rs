@@ -1,5 +1,5 @@
 //! Incremental planning: a [`Planner`] keeps the cluster and indexes over it, takes one node,
-//! pod, DaemonSet or time event at a time, and makes the same plan [`plan`](crate::plan) makes from scratch.
+//! pod, DaemonSet or time event at a time, and makes the same plan [`plan`] makes from scratch.
 //!
 //! Upstream's decisions are per key of its node-to-pods map (a node, or the name of a vanished
 //! node that pods are aimed at): the status counts, manage's creates and deletes, and how the
@@ -8,6 +8,8 @@
 //! N by name". So the planner keeps each key's contribution in sums and ordered sets; an event
 //! recomputes the keys it touches (usually one) and making a plan reads the first items of the
 //! ordered sets.
+//!
+//! [`plan`]: crate::plan
 
 mod index;
 mod key;
@@ -35,20 +37,21 @@ use key::{KeyId, KeySlot, Keys, Name, PodId, PodSlot, Pods, RollingKey, Rules, T
 
 /// Plans one DaemonSet incrementally: built once from the cluster, then told about each change
 /// (a node or pod added, updated or deleted, a new DaemonSet spec, the time), it makes after any
-/// sequence of changes exactly the plan [`plan`](crate::plan) makes from the same objects, at a cost that
+/// sequence of changes exactly the plan [`plan`] makes from the same objects, at a cost that
 /// follows the change and the size of the plan rather than the size of the cluster.
 ///
-/// Like [`plan`](crate::plan) it does no I/O, reads no clock and starts no thread: time comes in through
+/// Like [`plan`] it does no I/O, reads no clock and starts no thread: time comes in through
 /// [`Planner::set_now`]. It keeps what a controller would keep between syncs: the failed-pod
 /// backoff (taken from [`PlanOptions::failed_pod_backoff`] when built, updated by every plan it
 /// makes, as [`Plan::failed_pod_backoff`] says) and the last plan, to say what changed
 /// ([`Planner::plan_delta`]).
 ///
 /// The planner holds the nodes and the pods of the DaemonSet's namespace (pods of other
-/// namespaces are ignored, as [`plan`](crate::plan) ignores them), by name. Its invariant: at any point,
+/// namespaces are ignored, as [`plan`] ignores them), by name. Its invariant: at any point,
 ///
 /// ```text
-/// planner.plan() == plan(planner.daemon_set(), <planner.nodes()>, <planner.pods()>, &planner.options())
+/// planner.plan()
+///     == plan(planner.daemon_set(), <planner.nodes()>, <planner.pods()>, &planner.options())
 /// ```
 ///
 /// in value (same actions in the same order, same status, rolling-update batch, backoff and
@@ -75,7 +78,10 @@ use key::{KeyId, KeySlot, Keys, Name, PodId, PodSlot, Pods, RollingKey, Rules, T
 /// ds.metadata.namespace = "kube-system".into();
 /// ds.metadata.uid = "0b7e6c1a".into();
 /// let labels = [("name".to_string(), "fluentd".to_string())];
-/// ds.spec.selector = Some(LabelSelector { match_labels: labels.clone().into(), ..Default::default() });
+/// ds.spec.selector = Some(LabelSelector {
+///     match_labels: labels.clone().into(),
+///     ..Default::default()
+/// });
 /// ds.spec.template.metadata.labels = labels.into();
 /// apply_defaults(&mut ds);
 /// let node = |name: &str| {
@@ -85,7 +91,8 @@ use key::{KeyId, KeySlot, Keys, Name, PodId, PodSlot, Pods, RollingKey, Rules, T
 /// };
 ///
 /// let now = Time::parse("2026-11-22T10:00:00Z").unwrap();
-/// let mut planner = Planner::new(ds, vec![node("worker-1")], vec![], PlanOptions::new(now)).unwrap();
+/// let options = PlanOptions::new(now);
+/// let mut planner = Planner::new(ds, vec![node("worker-1")], vec![], options).unwrap();
 /// let first = planner.plan().unwrap();
 /// assert!(matches!(&first.actions[..], [Action::Create { node, .. }] if node == "worker-1"));
 ///
@@ -100,6 +107,8 @@ use key::{KeyId, KeySlot, Keys, Name, PodId, PodSlot, Pods, RollingKey, Rules, T
 /// let from_scratch = plan(planner.daemon_set(), &nodes, &[], &options).unwrap();
 /// assert_eq!(planner.plan().unwrap(), from_scratch);
 /// ```
+///
+/// [`plan`]: crate::plan
 pub struct Planner {
     daemon_set: DaemonSet,
     /// The revision given (`None`: computed from the template).
@@ -115,6 +124,8 @@ pub struct Planner {
     state: State,
     keys: Keys,
     key_index: HashMap<Name, KeyId, RandomState>,
+    /// How many keys have a node.
+    node_count: usize,
     pods: Pods,
     pod_index: HashMap<Name, PodId, RandomState>,
     /// Keys whose contribution is out of the indexes, to recompute when the event ends.
@@ -165,6 +176,28 @@ pub struct PlanDelta {
     pub changed: bool,
 }
 
+impl std::fmt::Display for PlanDelta {
+    /// One line per action, `+ ` for added and `- ` for removed; `unchanged` or `changed` when
+    /// no action was added or removed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.actions_unchanged() {
+            return f.write_str(if self.changed { "changed" } else { "unchanged" });
+        }
+        let lines = self
+            .added
+            .iter()
+            .map(|a| ('+', a))
+            .chain(self.removed.iter().map(|a| ('-', a)));
+        for (i, (sign, action)) in lines.enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{sign} {action}")?;
+        }
+        Ok(())
+    }
+}
+
 impl PlanDelta {
     /// The delta from `previous` (none: everything is new) to `next`.
     pub fn between(previous: Option<&Plan>, next: &Plan) -> Self {
@@ -208,13 +241,15 @@ impl PlanDelta {
 }
 
 impl Planner {
-    /// Builds a planner from a DaemonSet (defaulted, as for [`plan`](crate::plan)), the nodes, the pods and
+    /// Builds a planner from a DaemonSet (defaulted, as for [`plan`]), the nodes, the pods and
     /// the options (time, revision, burst limit, failed-pod backoff, toleration operators).
     /// Pods of other namespaces than the DaemonSet's are left out.
     ///
     /// The planner holds objects by name, so two nodes of one name are an error
     /// ([`PlanError::DuplicateNodeName`]), and so are two pods of one name in the DaemonSet's
-    /// namespace ([`PlanError::DuplicatePodName`], even when [`plan`](crate::plan) would ignore both pods).
+    /// namespace ([`PlanError::DuplicatePodName`], even when [`plan`] would ignore both pods).
+    ///
+    /// [`plan`]: crate::plan
     pub fn new(
         daemon_set: DaemonSet,
         nodes: impl IntoIterator<Item = Node>,
@@ -261,6 +296,7 @@ impl Planner {
             backoff: options.failed_pod_backoff,
             namespace,
             state: State::Halted(Halt::Skip(SkipReason::BeingDeleted)),
+            node_count: keys.len(),
             keys,
             key_index,
             pods,
@@ -304,10 +340,7 @@ impl Planner {
 
     /// How many nodes the planner holds.
     pub fn node_count(&self) -> usize {
-        self.keys
-            .iter()
-            .filter(|(_, key)| key.node.is_some())
-            .count()
+        self.node_count
     }
 
     /// How many pods (of the DaemonSet's namespace) the planner holds.
@@ -325,9 +358,11 @@ impl Planner {
         &self.backoff
     }
 
-    /// The options [`plan`](crate::plan) needs to make the plan this planner makes next from the same
+    /// The options [`plan`] needs to make the plan this planner makes next from the same
     /// objects: the time, the revision, the burst limit, the current failed-pod backoff and the
     /// toleration-operator switch.
+    ///
+    /// [`plan`]: crate::plan
     pub fn options(&self) -> PlanOptions {
         let mut options = PlanOptions::new(self.now);
         options.revision = self.revision.clone();
@@ -356,6 +391,9 @@ impl Planner {
             Some(id) => {
                 self.touch(id);
                 if let Some(key) = self.keys.get_mut(id) {
+                    if key.node.is_none() {
+                        self.node_count = self.node_count.saturating_add(1);
+                    }
                     key.node = Some(placement);
                 }
                 if let Some(slot) = self.keys.object_mut(id) {
@@ -369,6 +407,7 @@ impl Planner {
                     .insert(KeySlot::new(name.clone(), Some(placement)), node);
                 self.key_index.insert(name, id);
                 self.dirty.push(id);
+                self.node_count = self.node_count.saturating_add(1);
             }
         }
         self.finish();
@@ -382,6 +421,7 @@ impl Planner {
         self.touch(id);
         if let Some(key) = self.keys.get_mut(id) {
             key.node = None;
+            self.node_count = self.node_count.saturating_sub(1);
         }
         let node = self.keys.object_mut(id).map(std::mem::take);
         self.finish();
@@ -455,13 +495,21 @@ impl Planner {
             self.restart();
             return;
         }
-        self.hash = revision_text(ds, self.revision.as_ref());
+        let collision_count = |ds: &DaemonSet| ds.status.as_ref().and_then(|s| s.collision_count);
+        if self.revision.is_none()
+            && (previous.spec.template != ds.spec.template
+                || collision_count(&previous) != collision_count(ds))
+        {
+            self.hash = revision_text(ds, None);
+        }
         let placement_changed = previous.spec.template.spec != ds.spec.template.spec;
         self.refresh(placement_changed);
     }
 
     /// The current revision hash changed (for example after [`crate::plan_history`] made a
-    /// new revision); `None` computes it from the template, as [`plan`](crate::plan) does.
+    /// new revision); `None` computes it from the template, as [`plan`] does.
+    ///
+    /// [`plan`]: crate::plan
     pub fn set_revision(&mut self, revision: Option<String>) {
         self.revision = revision;
         self.hash = revision_text(&self.daemon_set, self.revision.as_ref());
@@ -502,9 +550,11 @@ impl Planner {
     // Plans
     // -----------------------------------------------------------------------------------------
 
-    /// Makes the plan for the current objects and time, as [`plan`](crate::plan) would with
+    /// Makes the plan for the current objects and time, as [`plan`] would with
     /// [`Planner::options`], and keeps its failed-pod backoff for the next plan (as a controller
     /// passes [`Plan::failed_pod_backoff`] on).
+    ///
+    /// [`plan`]: crate::plan
     pub fn plan(&mut self) -> Result<Plan, PlanError> {
         let made = self.make_plan();
         self.last = made.as_ref().ok().cloned();
@@ -689,7 +739,13 @@ impl Planner {
             }
             key.dirty = false;
             if let State::Active(engine) = &mut self.state {
-                let c = key::contribution(key, &self.pods, &engine.rules, self.now, &self.backoff);
+                let env = key::Env {
+                    pods: &self.pods,
+                    rules: &engine.rules,
+                    now: self.now,
+                    backoff: &self.backoff,
+                };
+                let c = key::contribution(key, &env);
                 engine.index.apply(id, key, &c, &self.pods, true);
                 for &at in &c.breakpoints {
                     engine.breakpoints.insert((at, id));
@@ -1156,14 +1212,20 @@ fn deferred_views(
                 .create
                 .as_ref()
                 .is_none_or(|cut| key.name.as_ref() < cut.as_ref());
-        let executed = |p: PodId| {
-            c.deletes().iter().any(|&(d, _)| d == p)
-                && cuts.delete.as_ref().is_none_or(|(cut_key, cut_pod)| {
+        let mut executed: Vec<PodId> = c
+            .deletes()
+            .iter()
+            .map(|&(p, _)| p)
+            .filter(|&p| {
+                cuts.delete.as_ref().is_none_or(|(cut_key, cut_pod)| {
                     let name = pods.get(p).map_or("", |slot| slot.name.as_ref());
                     (key.name.as_ref(), name) < (cut_key.as_ref(), cut_pod.as_ref())
                 })
-        };
-        let view = key::rolling_key(key, pods, engine.rules.min_ready_seconds, created, executed);
+            })
+            .collect();
+        executed.sort_unstable();
+        let min_ready = engine.rules.min_ready_seconds;
+        let view = key::rolling_key(key, pods, min_ready, created, &executed);
         if view != c.rolling {
             let rolling = &mut engine.index.rolling;
             rolling.apply(id, &key.name, c.placement, &c.rolling, pods, false);

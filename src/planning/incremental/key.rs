@@ -14,9 +14,9 @@ use crate::scheduling::Placement;
 
 /// A shared name: a node, a vanished node or a pod.
 pub(super) type Name = Arc<str>;
-/// A key's place in [`Slab`].
+/// A key's place in [`Keys`].
 pub(super) type KeyId = usize;
-/// A pod's place in [`Slab`].
+/// A pod's place in [`Pods`].
 pub(super) type PodId = usize;
 
 /// Objects by stable index, each with what the planner knows about it (its meta), freed
@@ -376,14 +376,20 @@ fn facts_of(pods: &Pods, p: PodId) -> PodFacts {
     pods.get(p).map_or(PodFacts::default(), |slot| slot.facts)
 }
 
-/// Works out a key's contribution at `now` with the failed-pod backoff `backoff`.
-pub(super) fn contribution(
-    key: &KeySlot,
-    pods: &Pods,
-    rules: &Rules,
-    now: Time,
-    backoff: &FailedPodBackoff,
-) -> Contribution {
+/// What a key's contribution is worked out with besides the key.
+#[derive(Clone, Copy)]
+pub(super) struct Env<'a> {
+    pub(super) pods: &'a Pods,
+    pub(super) rules: &'a Rules,
+    /// The planner's time.
+    pub(super) now: Time,
+    /// The failed-pod backoff as the last plan left it.
+    pub(super) backoff: &'a FailedPodBackoff,
+}
+
+/// Works out a key's contribution.
+pub(super) fn contribution(key: &KeySlot, env: &Env<'_>) -> Contribution {
+    let pods = env.pods;
     let mut c = Contribution {
         placement: key.node,
         ..Contribution::default()
@@ -404,7 +410,7 @@ pub(super) fn contribution(
     }
     let mut m = Manage::default();
     match c.placement {
-        Some(placement) => manage_node(&mut c, &mut m, key, placement, pods, rules, now, backoff),
+        Some(placement) => manage_node(&mut c, &mut m, key, placement, env),
         None => {
             // A vanished node: its unscheduled pods go (scheduled ones are pod GC's).
             for &p in &key.pods {
@@ -417,11 +423,10 @@ pub(super) fn contribution(
             }
         }
     }
-    if rules.rolling {
-        let deletes = &m.deletes;
-        c.rolling = rolling_key(key, pods, rules.min_ready_seconds, c.create, |p| {
-            deletes.iter().any(|&(d, _)| d == p)
-        });
+    if env.rules.rolling {
+        let mut deleted: Vec<PodId> = m.deletes.iter().map(|&(p, _)| p).collect();
+        deleted.sort_unstable();
+        c.rolling = rolling_key(key, pods, env.rules.min_ready_seconds, c.create, &deleted);
     }
     c.create_sensitive = c.create
         && (!m.deletes.is_empty() || key.pods.iter().any(|&p| !facts_of(pods, p).terminating()));
@@ -439,17 +444,19 @@ pub(super) fn contribution(
 }
 
 /// Upstream's `podsShouldBeOnNode` for one node of the list.
-#[allow(clippy::too_many_arguments)]
 fn manage_node(
     c: &mut Contribution,
     m: &mut Manage,
     key: &KeySlot,
     placement: Placement,
-    pods: &Pods,
-    rules: &Rules,
-    now: Time,
-    backoff: &FailedPodBackoff,
+    env: &Env<'_>,
 ) {
+    let Env {
+        pods,
+        rules,
+        now,
+        backoff,
+    } = *env;
     if placement.should_run && key.pods.is_empty() {
         c.create = true;
         return;
@@ -543,15 +550,15 @@ fn manage_node(
 }
 
 /// How the rolling update sees `key` when manage's create here is done (`created`) and the
-/// pods `deleted` says are gone.
+/// pods `deleted` (sorted) are gone.
 pub(super) fn rolling_key(
     key: &KeySlot,
     pods: &Pods,
     min_ready_seconds: i32,
     created: bool,
-    deleted: impl Fn(PodId) -> bool,
+    deleted: &[PodId],
 ) -> RollingKey {
-    let live = |p: &PodId| !deleted(*p);
+    let live = |p: &PodId| deleted.binary_search(p).is_err();
     let visited = match key.node {
         Some(placement) => created || placement.should_run || key.pods.iter().any(live),
         None => key.pods.iter().any(live),
