@@ -490,8 +490,21 @@ impl Planner {
         let same_claims = previous.spec.selector == ds.spec.selector
             && previous.metadata.uid == ds.metadata.uid
             && previous.metadata.name == ds.metadata.name;
-        let active = matches!(self.state, State::Active(_));
-        if !same_claims || !active || halt(ds).is_some() {
+        let next_halt = halt(ds);
+        if let State::Halted(current) = &self.state {
+            // Nothing is grouped while halted: staying halted costs nothing.
+            let still_invalid = matches!(current, Halt::Error(_)) && same_claims;
+            if next_halt.is_some() || still_invalid {
+                self.hash = revision_text(ds, self.revision.as_ref());
+                if let Some(next_halt) = next_halt {
+                    self.state = State::Halted(next_halt);
+                }
+            } else {
+                self.restart();
+            }
+            return;
+        }
+        if !same_claims || next_halt.is_some() {
             self.restart();
             return;
         }
