@@ -1,7 +1,15 @@
-//! Plan cost against the input-scan floor at 10,000, 100,000 and 1,000,000 nodes.
+//! Plan cost against the input-scan floor at 10,000, 100,000 and 1,000,000 nodes, and the cost
+//! of one event on an incremental [`Planner`] against a full plan.
 //!
-//! Prints one line per size and nothing else on stdout (tooling reads it):
+//! Prints two lines per size and nothing else on stdout (tooling reads them):
 //! `nodes=N plan_ns_per_node=X floor_ns_per_node=Y ratio=X/Y allocs_per_node=Z`
+//! `nodes=N event_ns=X full_plan_ns=Y`
+//!
+//! `event_ns` is the median cost of one node or pod event (a pod turning unready or ready, a
+//! node tainted or untainted, a pod or node deleted or added back) plus
+//! [`Planner::plan_delta`]; `full_plan_ns` is the median cost of one [`plan`] of the same
+//! cluster. How long building the planner takes, against a full plan of objects just copied
+//! (as the planner is built from objects just copied), goes to stderr.
 //!
 //! The floor is a plain loop that touches what any plan must read at least once: each node's
 //! name, labels and taints, and each pod's owner references, node name and phase. Plan and floor
@@ -20,7 +28,9 @@ mod support;
 use std::hint::black_box;
 use std::time::Instant;
 
-use daemonset_planner::{IntOrString, PlanOptions, plan};
+use daemonset_planner::{
+    IntOrString, Node, PlanOptions, Planner, Pod, PodCondition, Taint, TaintEffect, plan,
+};
 
 #[global_allocator]
 static GLOBAL: support::CountingAllocator = support::CountingAllocator;
@@ -63,5 +73,110 @@ fn main() {
             p / f,
             allocs as f64 / size as f64
         );
+        let full_plan_ns = p * size as f64;
+        let (planner, build_ns, cold_plan_ns) = build(&ds, nodes, pods, &options, size);
+        eprintln!(
+            "nodes={size} build_ns={build_ns:.0} cold_full_plan_ns={cold_plan_ns:.0} build_over_full_plan={:.2}",
+            build_ns / cold_plan_ns
+        );
+        let event_ns = events(planner, size);
+        println!("nodes={size} event_ns={event_ns:.0} full_plan_ns={full_plan_ns:.0}");
     }
+}
+
+/// Builds the planner from a fresh copy of the cluster, and makes one full plan from another
+/// fresh copy, a few times below a million nodes (once at a million); returns the last planner
+/// and the median build and plan times. Both start from objects just copied, so they meet the
+/// same caches.
+fn build(
+    ds: &daemonset_planner::DaemonSet,
+    nodes: Vec<Node>,
+    pods: Vec<Pod>,
+    options: &PlanOptions,
+    size: usize,
+) -> (Planner, f64, f64) {
+    let reps = if size >= 1_000_000 { 1 } else { 5 };
+    let (mut builds, mut plans) = (Vec::new(), Vec::new());
+    for _ in 1..reps {
+        let (nodes, pods) = (nodes.clone(), pods.clone());
+        let start = Instant::now();
+        black_box(plan(ds, &nodes, &pods, options).unwrap());
+        plans.push(start.elapsed().as_nanos() as f64);
+        let (nodes, pods) = (nodes.clone(), pods.clone());
+        let start = Instant::now();
+        let planner = black_box(Planner::new(ds.clone(), nodes, pods, options.clone()).unwrap());
+        builds.push(start.elapsed().as_nanos() as f64);
+        drop(planner);
+    }
+    let start = Instant::now();
+    black_box(plan(ds, &nodes, &pods, options).unwrap());
+    plans.push(start.elapsed().as_nanos() as f64);
+    let start = Instant::now();
+    let planner = Planner::new(ds.clone(), nodes, pods, options.clone()).unwrap();
+    builds.push(start.elapsed().as_nanos() as f64);
+    (planner, median(builds), median(plans))
+}
+
+/// The median cost of one event plus the plan delta, over a mix of node and pod events spread
+/// over the cluster, each undone by the next event of its kind.
+fn events(mut planner: Planner, size: usize) -> f64 {
+    let mut first = planner.plan_delta().unwrap();
+    assert!(first.changed);
+    first = planner.plan_delta().unwrap();
+    assert!(!first.changed);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut pick = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % size as u64) as usize
+    };
+    let rounds = 2_000;
+    let mut samples = Vec::with_capacity(rounds * 8);
+    let mut time = |planner: &mut Planner, event: &mut dyn FnMut(&mut Planner)| {
+        let start = Instant::now();
+        event(planner);
+        black_box(planner.plan_delta().unwrap());
+        samples.push(start.elapsed().as_nanos() as f64);
+    };
+    for _ in 0..rounds {
+        // A pod turns unready, then ready again.
+        let name = format!("node-exporter-{:06x}", pick());
+        let pod = planner.pod(&name).unwrap().clone();
+        let mut unready = pod.clone();
+        unready.status.conditions = vec![PodCondition {
+            type_: "Ready".into(),
+            status: "False".into(),
+            ..Default::default()
+        }];
+        time(&mut planner, &mut |p| p.apply_pod(unready.clone()));
+        time(&mut planner, &mut |p| p.apply_pod(pod.clone()));
+        // A node is tainted NoExecute (its pod goes), then untainted.
+        let name = format!("node-{}", pick());
+        let node = planner.node(&name).unwrap().clone();
+        let mut tainted = node.clone();
+        tainted.spec.taints.push(Taint::new(
+            "example.com/maintenance",
+            TaintEffect::NoExecute,
+        ));
+        time(&mut planner, &mut |p| p.apply_node(tainted.clone()));
+        time(&mut planner, &mut |p| p.apply_node(node.clone()));
+        // A pod is deleted (the node needs one), then comes back.
+        let name = format!("node-exporter-{:06x}", pick());
+        let pod = planner.pod(&name).unwrap().clone();
+        let namespace = pod.metadata.namespace.clone();
+        time(&mut planner, &mut |p| {
+            p.delete_pod(&namespace, &name);
+        });
+        time(&mut planner, &mut |p| p.apply_pod(pod.clone()));
+        // A node is deleted (its pod is then aimed at a vanished node), then comes back.
+        let name = format!("node-{}", pick());
+        let node = planner.node(&name).unwrap().clone();
+        time(&mut planner, &mut |p| {
+            p.delete_node(&name);
+        });
+        time(&mut planner, &mut |p| p.apply_node(node.clone()));
+    }
+    assert!(!planner.plan_delta().unwrap().changed);
+    median(samples)
 }

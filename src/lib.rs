@@ -20,6 +20,11 @@
 //! rollout undo` does, [`rollout_status`] says what `kubectl rollout status` would, and
 //! [`teardown`] plans what deleting the DaemonSet does to its pods.
 //!
+//! A controller that watches the cluster can keep a [`Planner`] instead: it takes node, pod,
+//! DaemonSet and time events one at a time and makes, after any of them, exactly the plan
+//! [`plan`] would make from the same objects, at a cost that follows the event rather than the
+//! cluster's size.
+//!
 //! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
 //! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
 //! with the `yaml` feature (on by default); the model types mirror Kubernetes' field names, so
@@ -54,9 +59,10 @@
 //! # Layers
 //!
 //! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
-//! [`LabelMatcher`]), which planning ([`plan`], [`plan_history`], [`teardown`]) uses;
-//! presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`],
-//! [`conditions`], [`lint`]) sits on top. Loading manifests and the k8s-openapi conversions are at the edge, behind the `yaml` and
+//! [`LabelMatcher`]), which planning ([`plan`], [`Planner`], [`plan_history`], [`teardown`])
+//! uses; presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`],
+//! [`conditions`], [`lint`]) sits on top. Loading manifests and the k8s-openapi conversions are
+//! at the edge, behind the `yaml` and
 //! `k8s-openapi` features.
 //!
 //! # Where this crate chooses for upstream

@@ -55,36 +55,46 @@ impl FailedPodBackoff {
 
     /// `Some(delay)` when `key` is in backoff at `now`: do not delete, plan again after `delay`.
     pub(crate) fn in_backoff(&self, key: &str, now: Time) -> Option<Duration> {
-        let entry = self.entries.get(key)?;
-        let age = now.seconds_since(entry.last_update);
-        let expired = age > secs(ENTRY_EXPIRY);
-        let delay = i64::try_from(entry.delay_seconds).unwrap_or(i64::MAX);
-        (!expired && age < delay).then(|| Duration::from_secs(entry.delay_seconds))
+        self.entries.get(key)?.in_backoff(now)
     }
 
     /// Records a deletion under `key` at `now`: the delay starts at one second and doubles up to
     /// fifteen minutes; an expired entry starts over.
     pub(crate) fn record(&mut self, key: String, now: Time) {
-        let delay = match self.entries.get(&key) {
-            Some(entry) if now.seconds_since(entry.last_update) <= secs(ENTRY_EXPIRY) => entry
-                .delay_seconds
-                .saturating_mul(2)
-                .min(MAX_DELAY.as_secs()),
-            _ => INITIAL_DELAY.as_secs(),
-        };
-        self.entries.insert(
-            key,
-            BackoffEntry {
-                delay_seconds: delay,
-                last_update: now,
-            },
-        );
+        let entry = BackoffEntry::next(self.entries.get(&key), now);
+        self.entries.insert(key, entry);
     }
 
     /// Drops entries that have expired at `now`, as upstream's periodic garbage collection does.
     pub(crate) fn collect_garbage(&mut self, now: Time) {
         self.entries
             .retain(|_, entry| now.seconds_since(entry.last_update) <= secs(ENTRY_EXPIRY));
+    }
+}
+
+impl BackoffEntry {
+    /// `Some(delay)` when this entry holds deletions back at `now`.
+    pub(crate) fn in_backoff(&self, now: Time) -> Option<Duration> {
+        let age = now.seconds_since(self.last_update);
+        let expired = age > secs(ENTRY_EXPIRY);
+        let delay = i64::try_from(self.delay_seconds).unwrap_or(i64::MAX);
+        (!expired && age < delay).then(|| Duration::from_secs(self.delay_seconds))
+    }
+
+    /// The entry after a deletion at `now`: the delay starts at one second and doubles up to
+    /// fifteen minutes; an expired (or missing) entry starts over.
+    pub(crate) fn next(previous: Option<&BackoffEntry>, now: Time) -> BackoffEntry {
+        let delay = match previous {
+            Some(entry) if now.seconds_since(entry.last_update) <= secs(ENTRY_EXPIRY) => entry
+                .delay_seconds
+                .saturating_mul(2)
+                .min(MAX_DELAY.as_secs()),
+            _ => INITIAL_DELAY.as_secs(),
+        };
+        BackoffEntry {
+            delay_seconds: delay,
+            last_update: now,
+        }
     }
 }
 

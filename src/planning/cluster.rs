@@ -33,7 +33,7 @@ impl PodFacts {
     /// The facts of a pod the plan itself creates: new, not Ready.
     pub(crate) const CREATED: PodFacts = PodFacts(Self::UPDATED | Self::CURRENT_HASH);
 
-    fn of(pod: &Pod, ctx: &FactsContext<'_>) -> Self {
+    pub(crate) fn of(pod: &Pod, ctx: &FactsContext<'_>) -> Self {
         let mut bits = 0;
         let mut set = |flag: u8, on: bool| {
             if on {

@@ -2,6 +2,7 @@
 
 mod backoff;
 mod cluster;
+mod incremental;
 mod kruise;
 mod manage;
 mod render;
@@ -14,6 +15,7 @@ mod types;
 use std::time::Duration;
 
 pub use backoff::{BackoffEntry, FailedPodBackoff};
+pub use incremental::{PlanDelta, Planner};
 pub use render::render_pod;
 pub use revision::revision_hash;
 pub use strategy::{ParseStrategyError, TopologyBudget, UpdateOrder};

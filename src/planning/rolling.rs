@@ -367,7 +367,7 @@ fn first_by_name<T: Named>(mut items: Vec<T>, count: usize) -> Vec<T> {
     items
 }
 
-fn clamp_budget(budget: i64, used: usize, available: usize) -> usize {
+pub(crate) fn clamp_budget(budget: i64, used: usize, available: usize) -> usize {
     let used = i64::try_from(used).unwrap_or(i64::MAX);
     usize::try_from(budget.saturating_sub(used).max(0))
         .unwrap_or(usize::MAX)

@@ -8,40 +8,55 @@ fn count(n: usize) -> i32 {
 }
 
 pub(crate) fn compute_status(daemon_set: &DaemonSet, snapshot: &Snapshot<'_>) -> DaemonSetStatus {
-    let (mut desired, mut current, mut misscheduled) = (0usize, 0usize, 0usize);
-    let (mut ready, mut available, mut updated) = (0usize, 0usize, 0usize);
+    let mut counts = StatusCounts::default();
     for node in 0..snapshot.nodes.len() {
         let pods = snapshot.pods_of(node);
         let scheduled = !pods.is_empty();
         if snapshot.placement(node).should_run {
-            desired = desired.saturating_add(1);
+            counts.desired = counts.desired.saturating_add(1);
             let Some(&oldest) = pods.first() else {
                 continue;
             };
             let facts = snapshot.facts(oldest);
-            current = current.saturating_add(1);
+            counts.current = counts.current.saturating_add(1);
             if facts.ready() {
-                ready = ready.saturating_add(1);
+                counts.ready = counts.ready.saturating_add(1);
                 if facts.available() {
-                    available = available.saturating_add(1);
+                    counts.available = counts.available.saturating_add(1);
                 }
             }
             if facts.updated() {
-                updated = updated.saturating_add(1);
+                counts.updated = counts.updated.saturating_add(1);
             }
         } else if scheduled {
-            misscheduled = misscheduled.saturating_add(1);
+            counts.misscheduled = counts.misscheduled.saturating_add(1);
         }
     }
+    status_from_counts(daemon_set, &counts)
+}
+
+/// The six node counts the status is made of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct StatusCounts {
+    pub(crate) desired: usize,
+    pub(crate) current: usize,
+    pub(crate) misscheduled: usize,
+    pub(crate) ready: usize,
+    pub(crate) available: usize,
+    pub(crate) updated: usize,
+}
+
+/// The status to write from the node counts, keeping what the controller does not count.
+pub(crate) fn status_from_counts(daemon_set: &DaemonSet, counts: &StatusCounts) -> DaemonSetStatus {
     let previous = daemon_set.status.clone().unwrap_or_default();
     DaemonSetStatus {
-        desired_number_scheduled: count(desired),
-        current_number_scheduled: count(current),
-        number_misscheduled: count(misscheduled),
-        number_ready: count(ready),
-        updated_number_scheduled: count(updated),
-        number_available: count(available),
-        number_unavailable: count(desired.saturating_sub(available)),
+        desired_number_scheduled: count(counts.desired),
+        current_number_scheduled: count(counts.current),
+        number_misscheduled: count(counts.misscheduled),
+        number_ready: count(counts.ready),
+        updated_number_scheduled: count(counts.updated),
+        number_available: count(counts.available),
+        number_unavailable: count(counts.desired.saturating_sub(counts.available)),
         observed_generation: daemon_set
             .metadata
             .generation

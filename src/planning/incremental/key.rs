@@ -1,0 +1,633 @@
+//! One key of upstream's node-to-pods map (a node, or the name of a vanished node that pods are
+//! still aimed at) and what the plan takes from it: its status counts, manage's decisions, and how
+//! the rolling update sees it once manage's actions are done. Each key is worked out from its own
+//! pods alone, so an event only recomputes the keys it touches.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::super::backoff::{BackoffEntry, FailedPodBackoff};
+use super::super::cluster::{Claim, PodFacts};
+use super::super::types::{BudgetUseReason, DeleteReason};
+use crate::model::{Node, Pod, Time};
+use crate::scheduling::Placement;
+
+/// A shared name: a node, a vanished node or a pod.
+pub(super) type Name = Arc<str>;
+/// A key's place in [`Keys`].
+pub(super) type KeyId = usize;
+/// A pod's place in [`Pods`].
+pub(super) type PodId = usize;
+
+/// Objects by stable index, each with what the planner knows about it (its meta), freed
+/// indices reused. The objects stay in the vector they came in (a planner is built without
+/// copying them); a freed place holds a default object.
+#[derive(Debug)]
+pub(super) struct Table<M, O> {
+    meta: Vec<Option<M>>,
+    objects: Vec<O>,
+    free: Vec<usize>,
+    len: usize,
+}
+
+impl<M, O: Default> Table<M, O> {
+    /// Takes `objects` as they are; `meta` says what to keep of each (`None`: drop it).
+    pub(super) fn from_objects(
+        mut objects: Vec<O>,
+        mut meta: impl FnMut(usize, &O) -> Option<M>,
+    ) -> Self {
+        let mut table = Table {
+            meta: Vec::with_capacity(objects.len()),
+            objects: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+        };
+        for (id, object) in objects.iter_mut().enumerate() {
+            let kept = meta(id, object);
+            if kept.is_some() {
+                table.len = table.len.saturating_add(1);
+            } else {
+                *object = O::default();
+                table.free.push(id);
+            }
+            table.meta.push(kept);
+        }
+        table.free.reverse();
+        table.objects = objects;
+        table
+    }
+
+    pub(super) fn insert(&mut self, meta: M, object: O) -> usize {
+        self.len = self.len.saturating_add(1);
+        let id = match self.free.pop() {
+            Some(id) if id < self.meta.len() && id < self.objects.len() => id,
+            _ => {
+                let id = self.meta.len().max(self.objects.len());
+                self.meta.resize_with(id, || None);
+                self.objects.resize_with(id, O::default);
+                self.meta.push(None);
+                self.objects.push(O::default());
+                id
+            }
+        };
+        if let Some(slot) = self.meta.get_mut(id) {
+            *slot = Some(meta);
+        }
+        if let Some(slot) = self.objects.get_mut(id) {
+            *slot = object;
+        }
+        id
+    }
+
+    pub(super) fn remove(&mut self, id: usize) -> Option<(M, O)> {
+        let meta = self.meta.get_mut(id)?.take()?;
+        let object = self
+            .objects
+            .get_mut(id)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        self.free.push(id);
+        self.len = self.len.saturating_sub(1);
+        Some((meta, object))
+    }
+}
+
+impl<M, O> Table<M, O> {
+    pub(super) fn get(&self, id: usize) -> Option<&M> {
+        self.meta.get(id)?.as_ref()
+    }
+
+    pub(super) fn get_mut(&mut self, id: usize) -> Option<&mut M> {
+        self.meta.get_mut(id)?.as_mut()
+    }
+
+    /// The object at `id`, if it is in use.
+    pub(super) fn object(&self, id: usize) -> Option<&O> {
+        self.get(id)?;
+        self.objects.get(id)
+    }
+
+    /// The object at `id`, to replace it.
+    pub(super) fn object_mut(&mut self, id: usize) -> Option<&mut O> {
+        self.meta.get(id)?.as_ref()?;
+        self.objects.get_mut(id)
+    }
+
+    /// The meta at `id` to change, with its object.
+    pub(super) fn pair_mut(&mut self, id: usize) -> Option<(&mut M, &O)> {
+        let meta = self.meta.get_mut(id)?.as_mut()?;
+        Some((meta, self.objects.get(id)?))
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Every meta in use with its index, in index order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (usize, &M)> {
+        self.meta
+            .iter()
+            .enumerate()
+            .filter_map(|(id, item)| item.as_ref().map(|item| (id, item)))
+    }
+
+    /// Every object in use with its meta.
+    pub(super) fn objects(&self) -> impl Iterator<Item = (&M, &O)> {
+        self.meta
+            .iter()
+            .zip(&self.objects)
+            .filter_map(|(meta, object)| meta.as_ref().map(|meta| (meta, object)))
+    }
+
+    /// Every index in use, in order.
+    pub(super) fn ids(&self) -> Vec<usize> {
+        self.iter().map(|(id, _)| id).collect()
+    }
+}
+
+/// The pods the planner holds.
+pub(super) type Pods = Table<PodSlot, Pod>;
+/// The keys, with the node of each (a default node for a vanished one).
+pub(super) type Keys = Table<KeySlot, Node>;
+
+/// A pod of the DaemonSet's namespace, with how the DaemonSet sees it.
+#[derive(Debug)]
+pub(super) struct PodSlot {
+    pub(super) name: Name,
+    /// How the DaemonSet claims it (`Ignore` while plans are halted).
+    pub(super) claim: Claim,
+    /// The key it is grouped under, when claimed, visible and aimed at a node.
+    pub(super) key: Option<KeyId>,
+    /// Its facts at the planner's time (for grouped pods).
+    pub(super) facts: PodFacts,
+    /// The second it becomes available (Ready condition's lastTransitionTime plus
+    /// minReadySeconds), when that depends on the time.
+    pub(super) available_at: Option<i64>,
+}
+
+/// A key of the node-to-pods map.
+#[derive(Debug)]
+pub(super) struct KeySlot {
+    pub(super) name: Name,
+    /// The placement of the node of that name (the node is the key's object in [`Keys`]), if
+    /// it exists; otherwise a vanished node with pods aimed at it.
+    pub(super) node: Option<Placement>,
+    /// Grouped pods, oldest first (upstream's order).
+    pub(super) pods: PodList,
+    /// What this key added to the indexes (valid while `dirty` is false).
+    pub(super) contribution: Contribution,
+    /// The contribution is out of the indexes and waits to be recomputed.
+    pub(super) dirty: bool,
+}
+
+impl KeySlot {
+    pub(super) fn new(name: Name, node: Option<Placement>) -> Self {
+        KeySlot {
+            name,
+            node,
+            pods: PodList::Empty,
+            contribution: Contribution::default(),
+            dirty: true,
+        }
+    }
+}
+
+/// A key's pods: most keys have one, which needs no allocation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) enum PodList {
+    #[default]
+    Empty,
+    One(PodId),
+    Many(Vec<PodId>),
+}
+
+impl std::ops::Deref for PodList {
+    type Target = [PodId];
+    fn deref(&self) -> &[PodId] {
+        match self {
+            PodList::Empty => &[],
+            PodList::One(p) => std::slice::from_ref(p),
+            PodList::Many(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for PodList {
+    fn deref_mut(&mut self) -> &mut [PodId] {
+        match self {
+            PodList::Empty => &mut [],
+            PodList::One(p) => std::slice::from_mut(p),
+            PodList::Many(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a PodList {
+    type Item = &'a PodId;
+    type IntoIter = std::slice::Iter<'a, PodId>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PodList {
+    /// Inserts `id` at `position` (at the end when beyond it).
+    pub(super) fn insert(&mut self, position: usize, id: PodId) {
+        *self = match std::mem::take(self) {
+            PodList::Empty => PodList::One(id),
+            PodList::One(p) if position == 0 => PodList::Many(vec![id, p]),
+            PodList::One(p) => PodList::Many(vec![p, id]),
+            PodList::Many(mut v) => {
+                v.insert(position.min(v.len()), id);
+                PodList::Many(v)
+            }
+        };
+    }
+
+    pub(super) fn push(&mut self, id: PodId) {
+        self.insert(usize::MAX, id);
+    }
+
+    /// Removes `id`.
+    pub(super) fn remove(&mut self, id: PodId) {
+        *self = match std::mem::take(self) {
+            PodList::One(p) if p == id => PodList::Empty,
+            PodList::Many(mut v) => {
+                v.retain(|&p| p != id);
+                match v.as_slice() {
+                    [] => PodList::Empty,
+                    &[p] => PodList::One(p),
+                    _ => PodList::Many(v),
+                }
+            }
+            other => other,
+        };
+    }
+}
+
+/// What per-key decisions read besides the key itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Rules {
+    /// Upstream's `AllowsSurge` (manage's duplicate rule).
+    pub(super) allows_surge: bool,
+    /// The strategy is RollingUpdate: the rolling update runs.
+    pub(super) rolling: bool,
+    pub(super) min_ready_seconds: i32,
+    /// The DaemonSet's uid and observed generation: the failed-pod backoff key.
+    pub(super) uid: String,
+    pub(super) observed_generation: i64,
+}
+
+/// How the rolling update sees a new pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum NewState {
+    Available,
+    /// Not available, and why (as a budget use of the no-surge update).
+    Unavailable(BudgetUseReason),
+}
+
+/// How the rolling update sees one key after manage's actions (upstream's
+/// `findUpdatedPodsOnNode` plus what each branch reads), independent of the update mode.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) enum RollingKey {
+    /// Not a key of the post-manage map (or the strategy is not RollingUpdate).
+    #[default]
+    Skip,
+    /// Several new or several old pods.
+    Several,
+    /// No pod that counts (none, or only terminating ones).
+    Empty,
+    NewOnly(NewState),
+    OldOnly {
+        old: PodId,
+        available: bool,
+    },
+    Both {
+        old: PodId,
+        old_available: bool,
+        new: NewState,
+    },
+}
+
+/// A key's status counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct KeyStatus {
+    pub(super) desired: bool,
+    pub(super) current: bool,
+    pub(super) misscheduled: bool,
+    pub(super) ready: bool,
+    pub(super) available: bool,
+    pub(super) updated: bool,
+}
+
+/// Manage's deletions at one key, and its failed-pod backoff.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Manage {
+    pub(super) deletes: Vec<(PodId, DeleteReason)>,
+    /// Failed pods manage deletes here: the backoff records them when the plan is made.
+    pub(super) failed_deletes: u32,
+    /// The shortest failed-pod backoff still holding a deletion back here.
+    pub(super) requeue: Option<Duration>,
+}
+
+impl Manage {
+    fn is_empty(&self) -> bool {
+        self.deletes.is_empty() && self.failed_deletes == 0 && self.requeue.is_none()
+    }
+}
+
+impl Contribution {
+    /// Manage's deletions here.
+    pub(super) fn deletes(&self) -> &[(PodId, DeleteReason)] {
+        self.manage.as_ref().map_or(&[], |m| m.deletes.as_slice())
+    }
+
+    /// Failed pods manage deletes here.
+    pub(super) fn failed_deletes(&self) -> u32 {
+        self.manage.as_ref().map_or(0, |m| m.failed_deletes)
+    }
+
+    /// The shortest failed-pod backoff still holding a deletion back here.
+    pub(super) fn requeue(&self) -> Option<Duration> {
+        self.manage.as_ref().and_then(|m| m.requeue)
+    }
+}
+
+/// Everything one key adds to the indexes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Contribution {
+    /// The node's placement; `None` for a vanished node.
+    pub(super) placement: Option<Placement>,
+    pub(super) status: KeyStatus,
+    /// Manage creates a pod here.
+    pub(super) create: bool,
+    /// Manage creates a pod here and the rolling update could see this key differently when
+    /// the create is deferred by the burst limit in surge mode (see [`super::Planner::plan`]).
+    pub(super) create_sensitive: bool,
+    /// Manage's deletions and backoff here, when there are any (most keys have none).
+    pub(super) manage: Option<Box<Manage>>,
+    /// How the rolling update sees the key once every manage action is done.
+    pub(super) rolling: RollingKey,
+    /// Seconds at which this contribution may change with the time alone, sorted.
+    pub(super) breakpoints: Vec<i64>,
+}
+
+fn facts_of(pods: &Pods, p: PodId) -> PodFacts {
+    pods.get(p).map_or(PodFacts::default(), |slot| slot.facts)
+}
+
+/// What a key's contribution is worked out with besides the key.
+#[derive(Clone, Copy)]
+pub(super) struct Env<'a> {
+    pub(super) pods: &'a Pods,
+    pub(super) rules: &'a Rules,
+    /// The planner's time.
+    pub(super) now: Time,
+    /// The failed-pod backoff as the last plan left it.
+    pub(super) backoff: &'a FailedPodBackoff,
+}
+
+/// Works out a key's contribution.
+pub(super) fn contribution(key: &KeySlot, env: &Env<'_>) -> Contribution {
+    let pods = env.pods;
+    let mut c = Contribution {
+        placement: key.node,
+        ..Contribution::default()
+    };
+    if let Some(placement) = c.placement {
+        if placement.should_run {
+            c.status.desired = true;
+            if let Some(&oldest) = key.pods.first() {
+                let facts = facts_of(pods, oldest);
+                c.status.current = true;
+                c.status.ready = facts.ready();
+                c.status.available = facts.ready() && facts.available();
+                c.status.updated = facts.updated();
+            }
+        } else if !key.pods.is_empty() {
+            c.status.misscheduled = true;
+        }
+    }
+    let mut m = Manage::default();
+    match c.placement {
+        Some(placement) => manage_node(&mut c, &mut m, key, placement, env),
+        None => {
+            // A vanished node: its unscheduled pods go (scheduled ones are pod GC's).
+            for &p in &key.pods {
+                if pods
+                    .object(p)
+                    .is_some_and(|pod| pod.spec.node_name.is_empty())
+                {
+                    m.deletes.push((p, DeleteReason::NodeMissing));
+                }
+            }
+        }
+    }
+    if env.rules.rolling {
+        let mut deleted: Vec<PodId> = m.deletes.iter().map(|&(p, _)| p).collect();
+        deleted.sort_unstable();
+        c.rolling = rolling_key(key, pods, env.rules.min_ready_seconds, c.create, &deleted);
+    }
+    c.create_sensitive = c.create
+        && (!m.deletes.is_empty() || key.pods.iter().any(|&p| !facts_of(pods, p).terminating()));
+    if !m.is_empty() {
+        c.manage = Some(Box::new(m));
+    }
+    for &p in &key.pods {
+        if let Some(at) = pods.get(p).and_then(|slot| slot.available_at) {
+            c.breakpoints.push(at);
+        }
+    }
+    c.breakpoints.sort_unstable();
+    c.breakpoints.dedup();
+    c
+}
+
+/// Upstream's `podsShouldBeOnNode` for one node of the list.
+fn manage_node(
+    c: &mut Contribution,
+    m: &mut Manage,
+    key: &KeySlot,
+    placement: Placement,
+    env: &Env<'_>,
+) {
+    let Env {
+        pods,
+        rules,
+        now,
+        backoff,
+    } = *env;
+    if placement.should_run && key.pods.is_empty() {
+        c.create = true;
+        return;
+    }
+    if !placement.should_continue_running {
+        for &p in &key.pods {
+            if !facts_of(pods, p).terminating() {
+                m.deletes.push((p, DeleteReason::NodeIneligible));
+            }
+        }
+        return;
+    }
+    // The backoff entry, read once and then updated as manage's own records would.
+    let mut entry: Option<Option<BackoffEntry>> = None;
+    for &p in &key.pods {
+        let facts = facts_of(pods, p);
+        if facts.terminating() {
+            continue;
+        }
+        if facts.failed() {
+            let local = entry.get_or_insert_with(|| {
+                let stored = backoff
+                    .entries()
+                    .get(&FailedPodBackoff::key(
+                        &rules.uid,
+                        rules.observed_generation,
+                        &key.name,
+                    ))
+                    .copied();
+                if let Some(stored) = stored {
+                    // In backoff until lastUpdate + delay; expired after 30 minutes.
+                    let since = stored.last_update.unix_seconds();
+                    let delay = i64::try_from(stored.delay_seconds).unwrap_or(i64::MAX);
+                    c.breakpoints.push(since.saturating_add(delay));
+                    c.breakpoints.push(since.saturating_add(30 * 60 + 1));
+                }
+                stored
+            });
+            match local.and_then(|e| e.in_backoff(now)) {
+                Some(delay) => m.requeue = Some(m.requeue.map_or(delay, |d| d.min(delay))),
+                None => {
+                    *local = Some(BackoffEntry::next(local.as_ref(), now));
+                    m.failed_deletes = m.failed_deletes.saturating_add(1);
+                    m.deletes.push((p, DeleteReason::Failed));
+                }
+            }
+        } else if facts.succeeded() {
+            m.deletes.push((p, DeleteReason::Succeeded));
+        }
+    }
+    let running = key.pods.iter().copied().filter(|&p| {
+        let facts = facts_of(pods, p);
+        !facts.terminating() && !facts.failed() && !facts.succeeded()
+    });
+    if !rules.allows_surge {
+        // Oldest first: keep the first, delete the rest.
+        for p in running.skip(1) {
+            m.deletes.push((p, DeleteReason::Duplicate));
+        }
+        return;
+    }
+    let mut oldest_new = None;
+    let mut oldest_old = None;
+    let mut any = false;
+    for p in running {
+        any = true;
+        let slot = if facts_of(pods, p).current_hash() {
+            &mut oldest_new
+        } else {
+            &mut oldest_old
+        };
+        if slot.is_none() {
+            *slot = Some(p);
+        } else {
+            m.deletes.push((p, DeleteReason::Duplicate));
+        }
+    }
+    if !any {
+        if placement.should_run {
+            c.create = true;
+        }
+        return;
+    }
+    if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
+        if !facts_of(pods, old).ready() {
+            m.deletes.push((old, DeleteReason::OldNotReady));
+        } else if facts_of(pods, new).available() {
+            m.deletes.push((old, DeleteReason::Superseded));
+        }
+    }
+}
+
+/// How the rolling update sees `key` when manage's create here is done (`created`) and the
+/// pods `deleted` (sorted) are gone.
+pub(super) fn rolling_key(
+    key: &KeySlot,
+    pods: &Pods,
+    min_ready_seconds: i32,
+    created: bool,
+    deleted: &[PodId],
+) -> RollingKey {
+    let live = |p: &PodId| deleted.binary_search(p).is_err();
+    let visited = match key.node {
+        Some(placement) => created || placement.should_run || key.pods.iter().any(live),
+        None => key.pods.iter().any(live),
+    };
+    if !visited {
+        return RollingKey::Skip;
+    }
+    // `Some(None)` is the pod manage creates.
+    let mut new: Option<Option<PodId>> = None;
+    let mut old: Option<PodId> = None;
+    for &p in key.pods.iter().filter(|p| live(p)) {
+        let facts = facts_of(pods, p);
+        if facts.terminating() {
+            continue;
+        }
+        let replaced = if facts.updated() {
+            new.replace(Some(p)).is_some()
+        } else {
+            old.replace(p).is_some()
+        };
+        if replaced {
+            return RollingKey::Several;
+        }
+    }
+    if created && new.replace(None).is_some() {
+        return RollingKey::Several;
+    }
+    let new_state = |view: Option<PodId>| match view {
+        Some(p) if facts_of(pods, p).available() => NewState::Available,
+        Some(p) => NewState::Unavailable(unavailability(pods.object(p), min_ready_seconds)),
+        None => NewState::Unavailable(BudgetUseReason::Created),
+    };
+    match (new, old) {
+        (None, None) => RollingKey::Empty,
+        (Some(view), None) => RollingKey::NewOnly(new_state(view)),
+        (None, Some(old)) => RollingKey::OldOnly {
+            old,
+            available: facts_of(pods, old).available(),
+        },
+        (Some(view), Some(old)) => RollingKey::Both {
+            old,
+            old_available: facts_of(pods, old).available(),
+            new: new_state(view),
+        },
+    }
+}
+
+/// Why an existing new pod is not available yet.
+fn unavailability(pod: Option<&Pod>, min_ready_seconds: i32) -> BudgetUseReason {
+    let Some(pod) = pod.filter(|pod| pod.is_ready()) else {
+        return BudgetUseReason::NotReady;
+    };
+    pod.ready_condition()
+        .and_then(|c| c.last_transition_time)
+        .and_then(|t| t.checked_add_seconds(i64::from(min_ready_seconds)))
+        .map_or(
+            BudgetUseReason::NotReady,
+            BudgetUseReason::WithinMinReadySeconds,
+        )
+}
+
+/// The second at which a pod's availability changes with the time alone, if it does.
+pub(super) fn available_at(pod: &Pod, min_ready_seconds: i32) -> Option<i64> {
+    if min_ready_seconds == 0 {
+        return None;
+    }
+    let ready = pod.ready_condition().filter(|c| c.status == "True")?;
+    ready
+        .last_transition_time?
+        .checked_add_seconds(i64::from(min_ready_seconds))
+        .map(Time::unix_seconds)
+}
