@@ -1,7 +1,7 @@
 //! A deterministic in-process cluster for tests and previews: it applies a plan's actions,
 //! advances time, starts created pods, and lets tests change nodes between steps.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::{
     DaemonSet, Node, OwnerReference, Pod, PodCondition, PodPhase, Taint, TaintEffect, Time,
@@ -66,22 +66,45 @@ impl Simulator {
         if self.daemon_set.is_kruise() && plan.skipped.is_none() {
             self.daemon_set.status = Some(plan.status.clone());
         }
+        // One index per plan keeps applying linear in the cluster, not in actions × pods.
+        let index = self.pod_index();
+        let mut removed: HashSet<String> = HashSet::new();
+        let owner = self.owner_reference();
+        let uid = self.daemon_set.metadata.uid.clone();
+        let mut created = Vec::new();
         for action in &plan.actions {
+            let slot = |pod: &str| index.get(pod).copied();
             match action {
-                Action::Create { node, .. } => self.create(node, &plan.revision),
-                Action::Delete { pod, .. } => self.delete(pod),
+                Action::Create { node, .. } => created.push(node.clone()),
+                Action::Delete { pod, .. } => {
+                    self.ready_at.remove(pod);
+                    if self.termination_seconds <= 0 {
+                        removed.insert(pod.clone());
+                    } else if let Some(i) = slot(pod) {
+                        self.start_termination(i);
+                    }
+                }
                 Action::Adopt { pod } => {
-                    let owner = self.owner_reference();
-                    if let Some(p) = self.pod_mut(pod) {
-                        p.metadata.owner_references.push(owner);
+                    if let Some(p) = slot(pod).and_then(|i| self.pods.get_mut(i)) {
+                        p.metadata.owner_references.push(owner.clone());
                     }
                 }
                 Action::Release { pod } => {
-                    let uid = self.daemon_set.metadata.uid.clone();
-                    if let Some(p) = self.pod_mut(pod) {
+                    if let Some(p) = slot(pod).and_then(|i| self.pods.get_mut(i)) {
                         p.metadata.owner_references.retain(|o| o.uid != uid);
                     }
                 }
+            }
+        }
+        if !removed.is_empty() {
+            self.pods.retain(|p| !removed.contains(&p.metadata.name));
+        }
+        if !created.is_empty() {
+            let existing: HashSet<String> =
+                self.nodes.iter().map(|n| n.metadata.name.clone()).collect();
+            for node in created {
+                let exists = existing.contains(&node);
+                self.create(&node, exists, &plan.revision);
             }
         }
     }
@@ -97,34 +120,40 @@ impl Simulator {
     pub fn advance(&mut self, seconds: i64) {
         self.now = self.now.checked_add_seconds(seconds).unwrap_or(self.now);
         let now = self.now;
-        let gone: Vec<String> = self
+        let gone: HashSet<String> = self
             .gone_at
             .iter()
             .filter(|(_, at)| **at <= now)
             .map(|(name, _)| name.clone())
             .collect();
-        for name in gone {
-            self.gone_at.remove(&name);
-            self.pods.retain(|p| p.metadata.name != name);
+        if !gone.is_empty() {
+            self.gone_at.retain(|name, _| !gone.contains(name));
+            self.pods.retain(|p| !gone.contains(&p.metadata.name));
         }
-        let ready: Vec<(String, Time)> = self
+        let due: Vec<(String, Time)> = self
             .ready_at
             .iter()
             .filter(|(_, at)| **at <= now)
             .map(|(name, at)| (name.clone(), *at))
             .collect();
-        for (name, at) in ready {
-            let node_ready = self
+        if due.is_empty() {
+            return;
+        }
+        let index = self.pod_index();
+        let ready_nodes = self.ready_nodes();
+        for (name, at) in due {
+            let Some(i) = index.get(&name).copied() else {
+                continue;
+            };
+            let on_ready_node = self
                 .pods
-                .iter()
-                .find(|p| p.metadata.name == name)
-                .and_then(|p| self.node(&p.spec.node_name))
-                .is_some_and(node_is_ready);
-            if !node_ready {
+                .get(i)
+                .is_some_and(|p| ready_nodes.contains(p.spec.node_name.as_str()));
+            if !on_ready_node {
                 continue;
             }
             self.ready_at.remove(&name);
-            if let Some(pod) = self.pod_mut(&name) {
+            if let Some(pod) = self.pods.get_mut(i) {
                 set_ready(pod, at);
             }
         }
@@ -135,13 +164,17 @@ impl Simulator {
     /// DaemonSet when one of its pods turns Ready so that it sees it become available; the
     /// availability time stands for that requeue.
     pub fn next_event(&self) -> Option<Time> {
-        let ready = self.ready_at.iter().filter(|(name, _)| {
-            self.pods
-                .iter()
-                .find(|p| &p.metadata.name == *name)
-                .and_then(|p| self.node(&p.spec.node_name))
-                .is_some_and(node_is_ready)
-        });
+        let ready_nodes = self.ready_nodes();
+        let on_ready_node: HashSet<&str> = self
+            .pods
+            .iter()
+            .filter(|p| ready_nodes.contains(p.spec.node_name.as_str()))
+            .map(|p| p.metadata.name.as_str())
+            .collect();
+        let ready = self
+            .ready_at
+            .iter()
+            .filter(|(name, _)| on_ready_node.contains(name.as_str()));
         let min_ready = i64::from(self.daemon_set.spec.min_ready_seconds);
         let now = self.now;
         let available = self
@@ -212,12 +245,12 @@ impl Simulator {
         }
     }
 
-    fn create(&mut self, node: &str, revision: &str) {
+    fn create(&mut self, node: &str, node_exists: bool, revision: &str) {
         let mut pod = render_pod(&self.daemon_set, node, revision);
         self.next_pod = self.next_pod.saturating_add(1);
         pod.metadata.name = format!("{}sim{:05}", pod.metadata.generate_name, self.next_pod);
         pod.metadata.creation_timestamp = Some(self.now);
-        if self.node(node).is_some() {
+        if node_exists {
             pod.spec.node_name = node.to_owned();
             pod.status.phase = Some(PodPhase::Running);
             set_condition(&mut pod, "False", self.now);
@@ -232,31 +265,37 @@ impl Simulator {
         self.pods.push(pod);
     }
 
-    fn delete(&mut self, name: &str) {
-        self.ready_at.remove(name);
-        if self.termination_seconds <= 0 {
-            self.pods.retain(|p| p.metadata.name != name);
-            return;
-        }
+    /// Marks pod `i` terminating; it goes away `termination_seconds` later.
+    fn start_termination(&mut self, i: usize) {
         let gone = self
             .now
             .checked_add_seconds(self.termination_seconds)
             .unwrap_or(self.now);
         let now = self.now;
-        if let Some(pod) = self.pod_mut(name)
+        if let Some(pod) = self.pods.get_mut(i)
             && pod.metadata.deletion_timestamp.is_none()
         {
             pod.metadata.deletion_timestamp = Some(now);
-            self.gone_at.insert(name.to_owned(), gone);
+            self.gone_at.insert(pod.metadata.name.clone(), gone);
         }
     }
 
-    fn node(&self, name: &str) -> Option<&Node> {
-        self.nodes.iter().find(|n| n.metadata.name == name)
+    /// Pod positions by name.
+    fn pod_index(&self) -> HashMap<String, usize> {
+        self.pods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.metadata.name.clone(), i))
+            .collect()
     }
 
-    fn pod_mut(&mut self, name: &str) -> Option<&mut Pod> {
-        self.pods.iter_mut().find(|p| p.metadata.name == name)
+    /// Names of the nodes on which pods can become Ready.
+    fn ready_nodes(&self) -> HashSet<String> {
+        self.nodes
+            .iter()
+            .filter(|n| node_is_ready(n))
+            .map(|n| n.metadata.name.clone())
+            .collect()
     }
 }
 
