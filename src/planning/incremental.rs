@@ -289,6 +289,7 @@ impl Planner {
             taint_comparison_operators: options.taint_comparison_operators,
             backoff: options.failed_pod_backoff,
             namespace,
+            // Worked out by restart() below.
             state: State::Halted(Halt::Skip(SkipReason::BeingDeleted)),
             node_count: keys.len(),
             keys,
@@ -1253,7 +1254,7 @@ fn deferred_views(
     fixes
 }
 
-/// Merges two sorted streams, keeping the first `limit` items; returns them and the total.
+/// Merges two sorted streams and keeps the first `limit` items.
 fn merge_first<K: Ord, T>(
     a: impl Iterator<Item = (K, T)>,
     b: impl Iterator<Item = (K, T)>,
