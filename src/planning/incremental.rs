@@ -14,7 +14,7 @@
 mod index;
 mod key;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Bound;
 use std::time::Duration;
 
@@ -33,7 +33,9 @@ use super::types::{
 use crate::model::{DaemonSet, LabelSelector, Node, Pod, Time};
 use crate::scheduling::{DaemonPlacement, LabelMatcher, Placement};
 use index::Index;
-use key::{KeyId, KeySlot, Keys, Name, PodId, PodSlot, Pods, RollingKey, Rules, Table};
+use key::{
+    KeyId, KeySlot, Keys, Name, NameIndex, Named, PodId, PodSlot, Pods, RollingKey, Rules, Table,
+};
 
 /// Plans one DaemonSet incrementally: built once from the cluster, then told about each change
 /// (a node or pod added, updated or deleted, a new DaemonSet spec, the time), it makes after any
@@ -123,11 +125,11 @@ pub struct Planner {
     namespace: String,
     state: State,
     keys: Keys,
-    key_index: HashMap<Name, KeyId, RandomState>,
+    key_index: NameIndex,
     /// How many keys have a node.
     node_count: usize,
     pods: Pods,
-    pod_index: HashMap<Name, PodId, RandomState>,
+    pod_index: NameIndex,
     /// Keys whose contribution is out of the indexes, to recompute when the event ends.
     dirty: Vec<KeyId>,
     last: Option<Plan>,
@@ -264,31 +266,23 @@ impl Planner {
         let pods: Vec<Pod> = pods.into_iter().collect();
         let given = options.clone();
         let namespace = effective_namespace(&daemon_set.metadata.namespace).to_owned();
-        let mut key_index = HashMap::with_capacity_and_hasher(nodes.len(), RandomState::default());
-        let mut duplicate = None;
-        let keys = Table::from_objects(nodes, |id, node| {
-            let name = Name::from(node.metadata.name.as_str());
-            if key_index.insert(name.clone(), id).is_some() && duplicate.is_none() {
-                duplicate = Some(node.metadata.name.clone());
+        let keys = Table::from_objects(nodes, |_, _| Some(KeySlot::new(Some(UNPLACED))));
+        let mut key_index = NameIndex::with_capacity(keys.len());
+        for (id, _) in keys.iter() {
+            if !key_index.insert(&keys, id) {
+                let name = keys.name(id).to_owned();
+                return Err(PlanError::DuplicateNodeName { name });
             }
-            Some(KeySlot::new(name, Some(UNPLACED)))
-        });
-        if let Some(name) = duplicate {
-            return Err(PlanError::DuplicateNodeName { name });
         }
-        let mut pod_index = HashMap::with_capacity_and_hasher(pods.len(), RandomState::default());
-        let pods = Table::from_objects(pods, |id, pod| {
-            if effective_namespace(&pod.metadata.namespace) != namespace {
-                return None;
-            }
-            let name = Name::from(pod.metadata.name.as_str());
-            if pod_index.insert(name.clone(), id).is_some() && duplicate.is_none() {
-                duplicate = Some(pod.metadata.name.clone());
-            }
-            Some(PodSlot::new(name))
+        let pods = Table::from_objects(pods, |_, pod| {
+            (effective_namespace(&pod.metadata.namespace) == namespace).then(PodSlot::new)
         });
-        if let Some(name) = duplicate {
-            return Err(PlanError::DuplicatePodName { namespace, name });
+        let mut pod_index = NameIndex::with_capacity(pods.len());
+        for (id, _) in pods.iter() {
+            if !pod_index.insert(&pods, id) {
+                let name = pods.name(id).to_owned();
+                return Err(PlanError::DuplicatePodName { namespace, name });
+            }
         }
         let mut planner = Planner {
             daemon_set,
@@ -299,6 +293,7 @@ impl Planner {
             taint_comparison_operators: options.taint_comparison_operators,
             backoff: options.failed_pod_backoff,
             namespace,
+            // Worked out by restart() below.
             state: State::Halted(Halt::Skip(SkipReason::BeingDeleted)),
             node_count: keys.len(),
             keys,
@@ -332,14 +327,14 @@ impl Planner {
 
     /// The node named `name`.
     pub fn node(&self, name: &str) -> Option<&Node> {
-        let id = *self.key_index.get(name)?;
+        let id = self.key_index.get(&self.keys, name)?;
         self.keys.get(id)?.node?;
         self.keys.object(id)
     }
 
     /// The pod of the DaemonSet's namespace named `name`.
     pub fn pod(&self, name: &str) -> Option<&Pod> {
-        let id = *self.pod_index.get(name)?;
+        let id = self.pod_index.get(&self.pods, name)?;
         self.pods.object(id)
     }
 
@@ -393,7 +388,7 @@ impl Planner {
             State::Active(engine) => engine.placement.placement(&node),
             State::Halted(_) => UNPLACED,
         };
-        match self.key_index.get(node.metadata.name.as_str()).copied() {
+        match self.key_index.get(&self.keys, &node.metadata.name) {
             Some(id) => {
                 self.touch(id);
                 if let Some(key) = self.keys.get_mut(id) {
@@ -407,11 +402,8 @@ impl Planner {
                 }
             }
             None => {
-                let name = Name::from(node.metadata.name.as_str());
-                let id = self
-                    .keys
-                    .insert(KeySlot::new(name.clone(), Some(placement)), node);
-                self.key_index.insert(name, id);
+                let id = self.keys.insert(KeySlot::new(Some(placement)), node);
+                self.key_index.insert(&self.keys, id);
                 self.dirty.push(id);
                 self.node_count = self.node_count.saturating_add(1);
             }
@@ -422,14 +414,18 @@ impl Planner {
     /// The node `name` was deleted; returns it. Its pods stay, aimed at a vanished node, as
     /// upstream sees them until pod garbage collection removes them.
     pub fn delete_node(&mut self, name: &str) -> Option<Node> {
-        let id = *self.key_index.get(name)?;
+        let id = self.key_index.get(&self.keys, name)?;
         self.keys.get(id)?.node?;
         self.touch(id);
         if let Some(key) = self.keys.get_mut(id) {
             key.node = None;
             self.node_count = self.node_count.saturating_sub(1);
         }
-        let node = self.keys.object_mut(id).map(std::mem::take);
+        // The key may stay, for the pods still aimed at it: it keeps the name.
+        let node = self
+            .keys
+            .object_mut(id)
+            .map(|node| std::mem::replace(node, named_node(name)));
         self.finish();
         node
     }
@@ -440,7 +436,7 @@ impl Planner {
         if effective_namespace(&pod.metadata.namespace) != self.namespace {
             return;
         }
-        let id = match self.pod_index.get(pod.metadata.name.as_str()).copied() {
+        let id = match self.pod_index.get(&self.pods, &pod.metadata.name) {
             Some(id) => {
                 self.ungroup(id);
                 if let Some(slot) = self.pods.object_mut(id) {
@@ -449,9 +445,8 @@ impl Planner {
                 id
             }
             None => {
-                let name = Name::from(pod.metadata.name.as_str());
-                let id = self.pods.insert(PodSlot::new(name.clone()), pod);
-                self.pod_index.insert(name, id);
+                let id = self.pods.insert(PodSlot::new(), pod);
+                self.pod_index.insert(&self.pods, id);
                 id
             }
         };
@@ -465,10 +460,10 @@ impl Planner {
         if effective_namespace(namespace) != self.namespace {
             return None;
         }
-        let id = *self.pod_index.get(name)?;
+        let id = self.pod_index.get(&self.pods, name)?;
         self.ungroup(id);
+        self.pod_index.remove(&self.pods, name);
         let (_, pod) = self.pods.remove(id)?;
-        self.pod_index.remove(name);
         self.finish();
         Some(pod)
     }
@@ -702,11 +697,12 @@ impl Planner {
         let now = self.now;
         let generation = engine.rules.observed_generation;
         for &(id, count) in &failed {
-            let Some(key) = self.keys.get(id) else {
+            if self.keys.get(id).is_none() {
                 continue;
-            };
+            }
+            let name = self.keys.name(id);
             let backoff_key =
-                FailedPodBackoff::key(&self.daemon_set.metadata.uid, generation, &key.name);
+                FailedPodBackoff::key(&self.daemon_set.metadata.uid, generation, name);
             for _ in 0..count {
                 self.backoff.record(backoff_key.clone(), now);
             }
@@ -746,44 +742,48 @@ impl Planner {
         key.dirty = true;
         self.dirty.push(id);
         if let State::Active(engine) = &mut self.state {
-            engine
-                .index
-                .apply(id, key, &key.contribution, &self.pods, false);
-            for &at in &key.contribution.breakpoints {
-                engine.breakpoints.remove(&(at, id));
-            }
+            take_out(engine, &self.keys, &self.pods, id);
         }
     }
 
     /// Recomputes the touched keys and puts them back; drops keys left without node or pods.
     fn finish(&mut self) {
         for id in std::mem::take(&mut self.dirty) {
-            let Some(key) = self.keys.get_mut(id) else {
+            let Some(key) = self.keys.get(id) else {
                 continue;
             };
             if !key.dirty {
                 continue;
             }
             if key.node.is_none() && key.pods.is_empty() {
-                let name = key.name.clone();
+                let name = self.keys.name(id);
+                self.key_index.remove(&self.keys, name);
                 self.keys.remove(id);
-                self.key_index.remove(&name);
                 continue;
             }
-            key.dirty = false;
-            if let State::Active(engine) = &mut self.state {
-                let env = key::Env {
-                    pods: &self.pods,
-                    rules: &engine.rules,
-                    now: self.now,
-                    backoff: &self.backoff,
-                };
-                let c = key::contribution(key, &env);
-                engine.index.apply(id, key, &c, &self.pods, true);
-                for &at in &c.breakpoints {
-                    engine.breakpoints.insert((at, id));
+            let contribution = match &mut self.state {
+                State::Active(engine) => {
+                    let env = key::Env {
+                        pods: &self.pods,
+                        rules: &engine.rules,
+                        now: self.now,
+                        backoff: &self.backoff,
+                    };
+                    let name = self.keys.name(id);
+                    let c = key::contribution(key, name, &env);
+                    engine.index.apply(id, name, &c, &self.pods, true);
+                    for &at in &c.breakpoints {
+                        engine.breakpoints.insert((at, id));
+                    }
+                    Some(c)
                 }
-                key.contribution = c;
+                State::Halted(_) => None,
+            };
+            if let Some(key) = self.keys.get_mut(id) {
+                key.dirty = false;
+                if let Some(c) = contribution {
+                    key.contribution = c;
+                }
             }
         }
     }
@@ -795,11 +795,10 @@ impl Planner {
         };
         let claim = std::mem::replace(&mut slot.claim, Claim::Ignore);
         let key = slot.key.take();
-        let name = slot.name.clone();
         if let State::Active(engine) = &mut self.state
             && matches!(claim, Claim::Adopt | Claim::Release)
         {
-            engine.claims.remove(&name);
+            engine.claims.remove(self.pods.name(id));
         }
         if let Some(key_id) = key {
             self.touch(key_id);
@@ -822,10 +821,10 @@ impl Planner {
         match claimed {
             Claim::Owned => {}
             Claim::Adopt => {
-                engine.claims.insert(slot.name.clone(), Claim::Adopt);
+                engine.claims.insert(Name::from(pod.name()), Claim::Adopt);
             }
             Claim::Release => {
-                engine.claims.insert(slot.name.clone(), Claim::Release);
+                engine.claims.insert(Name::from(pod.name()), Claim::Release);
                 return;
             }
             Claim::Ignore => return,
@@ -845,14 +844,11 @@ impl Planner {
         };
         slot.facts = PodFacts::of(pod, &context);
         slot.available_at = key::available_at(pod, engine.rules.min_ready_seconds);
-        let key_id = match self.key_index.get(target).copied() {
+        let key_id = match self.key_index.get(&self.keys, target) {
             Some(key_id) => key_id,
             None => {
-                let name = Name::from(target);
-                let key_id = self
-                    .keys
-                    .insert(KeySlot::new(name.clone(), None), Node::default());
-                self.key_index.insert(name, key_id);
+                let key_id = self.keys.insert(KeySlot::new(None), named_node(target));
+                self.key_index.insert(&self.keys, key_id);
                 self.dirty.push(key_id);
                 key_id
             }
@@ -864,12 +860,7 @@ impl Planner {
         {
             key.dirty = true;
             self.dirty.push(key_id);
-            engine
-                .index
-                .apply(key_id, key, &key.contribution, &self.pods, false);
-            for &at in &key.contribution.breakpoints {
-                engine.breakpoints.remove(&(at, key_id));
-            }
+            take_out(engine, &self.keys, &self.pods, key_id);
         }
         let Some(key) = self.keys.get_mut(key_id) else {
             return;
@@ -977,9 +968,8 @@ impl Planner {
                 continue;
             };
             if key.node.is_none() {
-                let name = key.name.clone();
+                self.key_index.remove(&self.keys, self.keys.name(id));
                 self.keys.remove(id);
-                self.key_index.remove(&name);
             } else {
                 key.pods = Default::default();
                 key.contribution = Default::default();
@@ -1076,10 +1066,28 @@ const UNPLACED: Placement = Placement {
     should_continue_running: false,
 };
 
+/// A node with only a name: the object of a vanished node's key.
+fn named_node(name: &str) -> Node {
+    let mut node = Node::default();
+    node.metadata.name = name.to_owned();
+    node
+}
+
+/// Takes key `id`'s contribution out of the engine's indexes.
+fn take_out(engine: &mut Engine, keys: &Keys, pods: &Pods, id: KeyId) {
+    let Some(key) = keys.get(id) else {
+        return;
+    };
+    let c = &key.contribution;
+    engine.index.apply(id, keys.name(id), c, pods, false);
+    for &at in &c.breakpoints {
+        engine.breakpoints.remove(&(at, id));
+    }
+}
+
 impl PodSlot {
-    fn new(name: Name) -> Self {
+    fn new() -> Self {
         PodSlot {
-            name,
             claim: Claim::Ignore,
             key: None,
             facts: PodFacts::default(),
@@ -1125,9 +1133,7 @@ fn rules(ds: &DaemonSet) -> Rules {
 }
 
 fn delete_action(pods: &Pods, p: PodId, reason: DeleteReason) -> Action {
-    let pod = pods
-        .get(p)
-        .map_or_else(String::new, |slot| slot.name.to_string());
+    let pod = pods.name(p).to_owned();
     let node = pods
         .object(p)
         .map(|pod| &pod.spec.node_name)
@@ -1181,7 +1187,7 @@ fn rolling_step(
                 engine
                     .index
                     .rolling
-                    .apply(id, &key.name, c.placement, &c.rolling, pods, true);
+                    .apply(id, keys.name(id), c.placement, &c.rolling, pods, true);
             }
         }
     }
@@ -1195,8 +1201,8 @@ fn rolling_step(
         if let Some(key) = keys.get(id) {
             let c = &key.contribution;
             let rolling = &mut engine.index.rolling;
-            rolling.apply(id, &key.name, c.placement, &view, pods, false);
-            rolling.apply(id, &key.name, c.placement, &c.rolling, pods, true);
+            rolling.apply(id, keys.name(id), c.placement, &view, pods, false);
+            rolling.apply(id, keys.name(id), c.placement, &c.rolling, pods, true);
         }
     }
     step
@@ -1244,15 +1250,14 @@ fn deferred_views(
             && cuts
                 .create
                 .as_ref()
-                .is_none_or(|cut| key.name.as_ref() < cut.as_ref());
+                .is_none_or(|cut| keys.name(id) < cut.as_ref());
         let mut executed: Vec<PodId> = c
             .deletes()
             .iter()
             .map(|&(p, _)| p)
             .filter(|&p| {
                 cuts.delete.as_ref().is_none_or(|(cut_key, cut_pod)| {
-                    let name = pods.get(p).map_or("", |slot| slot.name.as_ref());
-                    (key.name.as_ref(), name) < (cut_key.as_ref(), cut_pod.as_ref())
+                    (keys.name(id), pods.name(p)) < (cut_key.as_ref(), cut_pod.as_ref())
                 })
             })
             .collect();
@@ -1261,15 +1266,15 @@ fn deferred_views(
         let view = key::rolling_key(key, pods, min_ready, created, &executed);
         if view != c.rolling {
             let rolling = &mut engine.index.rolling;
-            rolling.apply(id, &key.name, c.placement, &c.rolling, pods, false);
-            rolling.apply(id, &key.name, c.placement, &view, pods, true);
+            rolling.apply(id, keys.name(id), c.placement, &c.rolling, pods, false);
+            rolling.apply(id, keys.name(id), c.placement, &view, pods, true);
             fixes.push((id, view));
         }
     }
     fixes
 }
 
-/// Merges two sorted streams, keeping the first `limit` items; returns them and the total.
+/// Merges two sorted streams and keeps the first `limit` items.
 fn merge_first<K: Ord, T>(
     a: impl Iterator<Item = (K, T)>,
     b: impl Iterator<Item = (K, T)>,
@@ -1321,7 +1326,7 @@ fn without_surge(
         rolling.candidates.len(),
     );
     let waiting = rolling.candidates.len().saturating_sub(budget);
-    let name_of = |p: PodId| pods.get(p).map_or("", |slot| slot.name.as_ref());
+    let name_of = |p: PodId| pods.name(p);
     let always = rolling
         .deletes
         .iter()
@@ -1362,10 +1367,7 @@ fn with_surge(
         return Step {
             step: RollingUpdateStep::Failed(RollingUpdateError::VanishedNode {
                 node: node.to_string(),
-                pod: pods
-                    .get(p)
-                    .map(|slot| slot.name.to_string())
-                    .unwrap_or_default(),
+                pod: pods.name(p).to_owned(),
             }),
             deferred: None,
         };
@@ -1398,7 +1400,7 @@ fn with_surge(
         });
     }
 
-    let name_of = |p: PodId| pods.get(p).map_or("", |slot| slot.name.as_ref());
+    let name_of = |p: PodId| pods.name(p);
     let always = rolling
         .deletes
         .iter()

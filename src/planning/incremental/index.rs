@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::super::status::StatusCounts;
 use super::super::types::{BudgetUseReason, DeleteReason};
-use super::key::{Contribution, KeyId, KeySlot, Name, NewState, PodId, Pods, RollingKey};
+use super::key::{Contribution, KeyId, Name, NewState, PodId, Pods, RollingKey};
 use crate::scheduling::Placement;
 
 /// Adds one to a count, or takes one away.
@@ -28,9 +28,18 @@ fn put<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: V, add: bool) {
     }
 }
 
-fn pod_name(pods: &Pods, p: PodId) -> Name {
-    pods.get(p)
-        .map_or_else(|| Name::from(""), |slot| slot.name.clone())
+/// Adds or removes a name (only an added one is copied).
+fn put_name<V>(map: &mut BTreeMap<Name, V>, name: &str, value: V, add: bool) {
+    if add {
+        map.insert(Name::from(name), value);
+    } else {
+        map.remove(name);
+    }
+}
+
+/// The (key name, pod name) entry of pod `p`.
+fn pod_entry(name: &str, pods: &Pods, p: PodId) -> (Name, Name) {
+    (Name::from(name), Name::from(pods.name(p)))
 }
 
 /// Everything but the claims (which belong to pods, not keys).
@@ -67,7 +76,7 @@ impl Index {
     pub(super) fn apply(
         &mut self,
         key_id: KeyId,
-        key: &KeySlot,
+        name: &str,
         c: &Contribution,
         pods: &Pods,
         add: bool,
@@ -87,14 +96,18 @@ impl Index {
             }
         }
         if c.create {
-            put(&mut self.creates, key.name.clone(), key_id, add);
+            put_name(&mut self.creates, name, key_id, add);
         }
         if c.create_sensitive {
-            put(&mut self.sensitive_creates, key.name.clone(), key_id, add);
+            put_name(&mut self.sensitive_creates, name, key_id, add);
         }
         for &(p, reason) in c.deletes() {
-            let entry = (key.name.clone(), pod_name(pods, p));
-            put(&mut self.deletes, entry, (p, reason), add);
+            put(
+                &mut self.deletes,
+                pod_entry(name, pods, p),
+                (p, reason),
+                add,
+            );
         }
         if c.failed_deletes() > 0 {
             put(&mut self.failed, key_id, c.failed_deletes(), add);
@@ -111,7 +124,7 @@ impl Index {
             }
         }
         self.rolling
-            .apply(key_id, &key.name, c.placement, &c.rolling, pods, add);
+            .apply(key_id, name, c.placement, &c.rolling, pods, add);
     }
 }
 
@@ -141,7 +154,7 @@ impl RollingIndex {
     pub(super) fn apply(
         &mut self,
         key_id: KeyId,
-        name: &Name,
+        name: &str,
         placement: Option<Placement>,
         view: &RollingKey,
         pods: &Pods,
@@ -154,14 +167,14 @@ impl RollingIndex {
         }
     }
 
-    fn use_budget(&mut self, name: &Name, why: BudgetUseReason, add: bool) {
-        put(&mut self.used, name.clone(), why, add);
+    fn use_budget(&mut self, name: &str, why: BudgetUseReason, add: bool) {
+        put_name(&mut self.used, name, why, add);
     }
 
     fn apply_no_surge(
         &mut self,
         key_id: KeyId,
-        name: &Name,
+        name: &str,
         view: &RollingKey,
         pods: &Pods,
         add: bool,
@@ -177,12 +190,12 @@ impl RollingIndex {
             RollingKey::OldOnly {
                 old,
                 available: true,
-            } => put(&mut self.candidates, name.clone(), (key_id, *old), add),
+            } => put_name(&mut self.candidates, name, (key_id, *old), add),
             RollingKey::OldOnly {
                 old,
                 available: false,
             } => {
-                let entry = (name.clone(), pod_name(pods, *old));
+                let entry = pod_entry(name, pods, *old);
                 put(
                     &mut self.deletes,
                     entry,
@@ -197,7 +210,7 @@ impl RollingIndex {
     fn apply_surge(
         &mut self,
         key_id: KeyId,
-        name: &Name,
+        name: &str,
         placement: Option<Placement>,
         view: &RollingKey,
         pods: &Pods,
@@ -216,17 +229,17 @@ impl RollingIndex {
                     step(&mut self.available, add);
                 }
                 let Some(placement) = placement else {
-                    put(&mut self.vanished, name.clone(), *old, add);
+                    put_name(&mut self.vanished, name, *old, add);
                     return;
                 };
                 match (*available, placement.should_run) {
-                    (false, true) => put(&mut self.creates, name.clone(), key_id, add),
+                    (false, true) => put_name(&mut self.creates, name, key_id, add),
                     (false, false) => {
-                        let entry = (name.clone(), pod_name(pods, *old));
+                        let entry = pod_entry(name, pods, *old);
                         put(&mut self.deletes, entry, (*old, DeleteReason::Sunset), add);
                     }
-                    (true, true) => put(&mut self.candidates, name.clone(), (key_id, *old), add),
-                    (true, false) => put(&mut self.sunset, name.clone(), *old, add),
+                    (true, true) => put_name(&mut self.candidates, name, (key_id, *old), add),
+                    (true, false) => put_name(&mut self.sunset, name, *old, add),
                 }
             }
             RollingKey::Both {
@@ -239,7 +252,7 @@ impl RollingIndex {
                 }
                 match new {
                     NewState::Available => {
-                        let entry = (name.clone(), pod_name(pods, *old));
+                        let entry = pod_entry(name, pods, *old);
                         put(
                             &mut self.deletes,
                             entry,

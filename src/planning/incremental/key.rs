@@ -3,8 +3,12 @@
 //! the rolling update sees it once manage's actions are done. Each key is worked out from its own
 //! pods alone, so an event only recomputes the keys it touches.
 
+use std::hash::BuildHasher;
 use std::sync::Arc;
 use std::time::Duration;
+
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
 
 use super::super::backoff::{BackoffEntry, FailedPodBackoff};
 use super::super::cluster::{Claim, PodFacts};
@@ -12,7 +16,7 @@ use super::super::types::{BudgetUseReason, DeleteReason};
 use crate::model::{Node, Pod, Time};
 use crate::scheduling::Placement;
 
-/// A shared name: a node, a vanished node or a pod.
+/// A name as the ordered indexes keep it: a node, a vanished node or a pod.
 pub(super) type Name = Arc<str>;
 /// A key's place in [`Keys`].
 pub(super) type KeyId = usize;
@@ -145,15 +149,90 @@ impl<M, O> Table<M, O> {
     }
 }
 
+/// An object with a name: what the name indexes find.
+pub(super) trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for Node {
+    fn name(&self) -> &str {
+        &self.metadata.name
+    }
+}
+
+impl Named for Pod {
+    fn name(&self) -> &str {
+        &self.metadata.name
+    }
+}
+
+impl<M, O: Named> Table<M, O> {
+    /// The name of the object at `id` (empty if none).
+    pub(super) fn name(&self, id: usize) -> &str {
+        self.object(id).map_or("", Named::name)
+    }
+}
+
+/// The objects of a table by name, without a copy of the names: it keeps indices, hashes the
+/// name asked for and compares it with the objects' own names.
+#[derive(Debug, Default)]
+pub(super) struct NameIndex {
+    table: HashTable<usize>,
+    hasher: RandomState,
+}
+
+impl NameIndex {
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        NameIndex {
+            table: HashTable::with_capacity(capacity),
+            hasher: RandomState::default(),
+        }
+    }
+
+    /// The index of the object named `name`.
+    pub(super) fn get<M, O: Named>(&self, objects: &Table<M, O>, name: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(name);
+        self.table
+            .find(hash, |&id| objects.name(id) == name)
+            .copied()
+    }
+
+    /// Indexes the object at `id` under its name; false (and nothing changes) when another
+    /// object has that name.
+    pub(super) fn insert<M, O: Named>(&mut self, objects: &Table<M, O>, id: usize) -> bool {
+        let name = objects.name(id);
+        if self.get(objects, name).is_some() {
+            return false;
+        }
+        let hasher = &self.hasher;
+        self.table
+            .insert_unique(hasher.hash_one(name), id, |&other| {
+                hasher.hash_one(objects.name(other))
+            });
+        true
+    }
+
+    /// Forgets the object named `name` (call before the object leaves the table).
+    pub(super) fn remove<M, O: Named>(&mut self, objects: &Table<M, O>, name: &str) {
+        let hash = self.hasher.hash_one(name);
+        if let Ok(entry) = self.table.find_entry(hash, |&id| objects.name(id) == name) {
+            entry.remove();
+        }
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.table.clear();
+    }
+}
+
 /// The pods the planner holds.
 pub(super) type Pods = Table<PodSlot, Pod>;
-/// The keys, with the node of each (a default node for a vanished one).
+/// The keys, with the node of each (for a vanished node, a node with only its name).
 pub(super) type Keys = Table<KeySlot, Node>;
 
 /// A pod of the DaemonSet's namespace, with how the DaemonSet sees it.
 #[derive(Debug)]
 pub(super) struct PodSlot {
-    pub(super) name: Name,
     /// How the DaemonSet claims it (`Ignore` while plans are halted).
     pub(super) claim: Claim,
     /// The key it is grouped under, when claimed, visible and aimed at a node.
@@ -168,7 +247,6 @@ pub(super) struct PodSlot {
 /// A key of the node-to-pods map.
 #[derive(Debug)]
 pub(super) struct KeySlot {
-    pub(super) name: Name,
     /// The placement of the node of that name (the node is the key's object in [`Keys`]), if
     /// it exists; otherwise a vanished node with pods aimed at it.
     pub(super) node: Option<Placement>,
@@ -181,9 +259,8 @@ pub(super) struct KeySlot {
 }
 
 impl KeySlot {
-    pub(super) fn new(name: Name, node: Option<Placement>) -> Self {
+    pub(super) fn new(node: Option<Placement>) -> Self {
         KeySlot {
-            name,
             node,
             pods: PodList::Empty,
             contribution: Contribution::default(),
@@ -387,8 +464,8 @@ pub(super) struct Env<'a> {
     pub(super) backoff: &'a FailedPodBackoff,
 }
 
-/// Works out a key's contribution.
-pub(super) fn contribution(key: &KeySlot, env: &Env<'_>) -> Contribution {
+/// Works out the contribution of `key`, named `name`.
+pub(super) fn contribution(key: &KeySlot, name: &str, env: &Env<'_>) -> Contribution {
     let pods = env.pods;
     let mut c = Contribution {
         placement: key.node,
@@ -410,7 +487,7 @@ pub(super) fn contribution(key: &KeySlot, env: &Env<'_>) -> Contribution {
     }
     let mut m = Manage::default();
     match c.placement {
-        Some(placement) => manage_node(&mut c, &mut m, key, placement, env),
+        Some(placement) => manage_node(&mut c, &mut m, key, name, placement, env),
         None => {
             // A vanished node: its unscheduled pods go (scheduled ones are pod GC's).
             for &p in &key.pods {
@@ -448,6 +525,7 @@ fn manage_node(
     c: &mut Contribution,
     m: &mut Manage,
     key: &KeySlot,
+    name: &str,
     placement: Placement,
     env: &Env<'_>,
 ) {
@@ -483,7 +561,7 @@ fn manage_node(
                     .get(&FailedPodBackoff::key(
                         &rules.uid,
                         rules.observed_generation,
-                        &key.name,
+                        name,
                     ))
                     .copied();
                 if let Some(stored) = stored {
