@@ -484,16 +484,14 @@ fn without_surge(
                 .iter()
                 .map(|item| (item.target, DeleteReason::Outdated)),
         );
-        let batch = UpdateBatch {
-            mode: UpdateMode::MaxUnavailable,
+        let batch = UpdateBatch::started(
+            UpdateMode::MaxUnavailable,
             desired,
-            budget: max_unavailable,
-            used: picked.used,
-            deleted: Vec::new(),
-            surged: Vec::new(),
-            waiting: picked.waiting,
-            held: merge_held(held, picked.held),
-        };
+            max_unavailable,
+            picked.used,
+            picked.waiting,
+            merge_held(held, picked.held),
+        );
         return Ok((batch, outcome));
     }
     // Candidates never raise the running count, so when the final count is under the budget
@@ -512,16 +510,14 @@ fn without_surge(
             .map(|item| (item.target, DeleteReason::Outdated)),
     );
     used.sort_by(|a, b| a.node.cmp(&b.node));
-    let batch = UpdateBatch {
-        mode: UpdateMode::MaxUnavailable,
+    let batch = UpdateBatch::started(
+        UpdateMode::MaxUnavailable,
         desired,
-        budget: max_unavailable,
+        max_unavailable,
         used,
-        deleted: Vec::new(),
-        surged: Vec::new(),
         waiting,
         held,
-    };
+    );
     Ok((batch, outcome))
 }
 
@@ -674,16 +670,14 @@ fn with_surge(
                 .iter()
                 .map(|item| (item.target, CreateReason::Surge)),
         );
-        let batch = UpdateBatch {
-            mode: UpdateMode::MaxSurge,
+        let batch = UpdateBatch::started(
+            UpdateMode::MaxSurge,
             desired,
-            budget: max_surge,
-            used: picked.used,
-            deleted: Vec::new(),
-            surged: Vec::new(),
-            waiting: picked.waiting,
-            held: merge_held(held, picked.held),
-        };
+            max_surge,
+            picked.used,
+            picked.waiting,
+            merge_held(held, picked.held),
+        );
         return Ok((batch, outcome));
     }
     let budget = clamp_budget(max_surge, used.len(), candidates.len());
@@ -692,15 +686,13 @@ fn with_surge(
         outcome.creates.push((item.target, CreateReason::Surge));
     }
     used.sort_by(|a, b| a.node.cmp(&b.node));
-    let batch = UpdateBatch {
-        mode: UpdateMode::MaxSurge,
+    let batch = UpdateBatch::started(
+        UpdateMode::MaxSurge,
         desired,
-        budget: max_surge,
+        max_surge,
         used,
-        deleted: Vec::new(),
-        surged: Vec::new(),
         waiting,
         held,
-    };
+    );
     Ok((batch, outcome))
 }

@@ -413,6 +413,30 @@ pub struct UpdateBatch {
     pub held: Vec<HeldNode>,
 }
 
+impl UpdateBatch {
+    /// A batch whose actions are not filled in yet (`deleted` and `surged` are set once the
+    /// burst limit has decided what runs).
+    pub(crate) fn started(
+        mode: UpdateMode,
+        desired: i64,
+        budget: i64,
+        used: Vec<BudgetUse>,
+        waiting: usize,
+        held: Vec<HeldNode>,
+    ) -> Self {
+        UpdateBatch {
+            mode,
+            desired,
+            budget,
+            used,
+            deleted: Vec::new(),
+            surged: Vec::new(),
+            waiting,
+            held,
+        }
+    }
+}
+
 /// A node whose old pod the rolling update leaves alone in this plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldNode {
