@@ -5,9 +5,9 @@ use std::fmt;
 
 use crate::model::{DaemonSet, Node, Pod};
 use crate::planning::{
-    Action, CurrentRevision, FactsContext, Plan, PlanError, PlanOptions, Snapshot,
+    Action, CurrentRevision, FactsContext, Plan, PlanError, PlanOptions, Snapshot, compile_selector,
 };
-use crate::scheduling::{DaemonPlacement, Ineligibility, LabelMatcher, Placement};
+use crate::scheduling::{DaemonPlacement, Ineligibility, Placement};
 
 /// One node's explanation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,19 +102,10 @@ pub fn explain(
     plan: &Plan,
     options: &PlanOptions,
 ) -> Result<Vec<NodeExplanation>, PlanError> {
-    let selector = LabelMatcher::new(daemon_set.spec.selector.as_ref()).map_err(|source| {
-        PlanError::InvalidSelector {
-            daemon_set: daemon_set.metadata.display_name(),
-            source,
-        }
-    })?;
+    let selector = compile_selector(daemon_set)?;
     let placement = DaemonPlacement::new(daemon_set, options.taint_comparison_operators);
     let revision = CurrentRevision::new(daemon_set, plan.revision.clone());
-    let facts_context = FactsContext {
-        revision: &revision,
-        min_ready_seconds: daemon_set.spec.min_ready_seconds,
-        now: options.now,
-    };
+    let facts_context = FactsContext::new(daemon_set, &revision, options.now);
     let snapshot = Snapshot::new(
         daemon_set,
         &selector,

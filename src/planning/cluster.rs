@@ -90,6 +90,27 @@ pub(crate) struct FactsContext<'a> {
     pub(crate) now: Time,
 }
 
+impl<'a> FactsContext<'a> {
+    /// The DaemonSet's minReadySeconds, the current revision and `now`.
+    pub(crate) fn new(daemon_set: &DaemonSet, revision: &'a CurrentRevision, now: Time) -> Self {
+        FactsContext {
+            revision,
+            min_ready_seconds: daemon_set.spec.min_ready_seconds,
+            now,
+        }
+    }
+}
+
+/// The DaemonSet's selector, compiled; an invalid one fails the plan as upstream's sync fails.
+pub(crate) fn compile_selector(daemon_set: &DaemonSet) -> Result<LabelMatcher, PlanError> {
+    LabelMatcher::new(daemon_set.spec.selector.as_ref()).map_err(|source| {
+        PlanError::InvalidSelector {
+            daemon_set: daemon_set.metadata.display_name(),
+            source,
+        }
+    })
+}
+
 /// The DaemonSet's pods grouped by node, with each node's placement.
 pub(crate) struct Snapshot<'a> {
     pub(crate) nodes: &'a [Node],

@@ -26,13 +26,13 @@ pub use types::{
 };
 
 pub(crate) use cluster::{
-    Claim, FactsContext, Snapshot, claim, effective_namespace, owns, target_node,
+    Claim, FactsContext, Snapshot, claim, compile_selector, effective_namespace, owns, target_node,
 };
 pub(crate) use revision::CurrentRevision;
 pub(crate) use rolling::{allows_surge, budgets};
 
 use crate::model::{DaemonSet, LabelSelector, Node, Pod};
-use crate::scheduling::{DaemonPlacement, LabelMatcher};
+use crate::scheduling::DaemonPlacement;
 
 /// Plans one sync of the DaemonSet controller: what upstream's controller would create, delete,
 /// adopt and release, the rolling-update batch it starts, and the status it writes.
@@ -88,20 +88,11 @@ pub fn plan(
             rolling_update: None,
         });
     }
-    let selector = LabelMatcher::new(daemon_set.spec.selector.as_ref()).map_err(|source| {
-        PlanError::InvalidSelector {
-            daemon_set: daemon_set.metadata.display_name(),
-            source,
-        }
-    })?;
+    let selector = compile_selector(daemon_set)?;
     let placement = DaemonPlacement::new(daemon_set, options.taint_comparison_operators);
     let revision = CurrentRevision::new(daemon_set, revision_text);
     let now = options.now;
-    let facts_context = FactsContext {
-        revision: &revision,
-        min_ready_seconds: daemon_set.spec.min_ready_seconds,
-        now,
-    };
+    let facts_context = FactsContext::new(daemon_set, &revision, now);
     let snapshot = Snapshot::new(
         daemon_set,
         &selector,
