@@ -14,7 +14,7 @@ use crate::planning::{
     Action, CreateReason, DeleteReason, Plan, RollingUpdateStep, SkipReason, UpdateBatch,
     UpdateMode, budgets,
 };
-use crate::scheduling::taints::{TAINT_NOT_READY, TAINT_UNREACHABLE};
+use crate::scheduling::taints::node_not_ready;
 
 /// The kind of a rollout condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -262,20 +262,6 @@ fn is_update_action(action: &Action) -> bool {
         ),
         _ => false,
     }
-}
-
-/// A node pods cannot become Ready on: a Ready condition that is not True, or the not-ready or
-/// unreachable taint.
-fn node_not_ready(node: &Node) -> bool {
-    node.spec
-        .taints
-        .iter()
-        .any(|t| t.key == TAINT_NOT_READY || t.key == TAINT_UNREACHABLE)
-        || node
-            .status
-            .conditions
-            .iter()
-            .any(|c| c.type_ == "Ready" && c.status != "True")
 }
 
 fn budget_name(batch: &UpdateBatch) -> &'static str {

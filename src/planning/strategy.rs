@@ -17,7 +17,7 @@ use super::types::{
     BudgetUse, BudgetUseReason, HeldNode, HoldReason, PlanOptions, RollingUpdateError, UpdateMode,
 };
 use crate::model::{IntOrString, Node};
-use crate::scheduling::taints::{TAINT_NOT_READY, TAINT_UNREACHABLE};
+use crate::scheduling::taints::node_not_ready;
 
 /// Which old pods the rolling update replaces first ([`PlanOptions::update_order`]).
 ///
@@ -361,17 +361,7 @@ fn gate<'s>(ext: &Extensions<'s>, snapshot: &Snapshot<'s>, states: &[(usize, boo
 /// Whether a node cannot run pods well: NotReady (a Ready condition that is not True, or the
 /// not-ready or unreachable taint) or cordoned.
 pub(crate) fn node_degraded(node: &Node) -> bool {
-    node.spec.unschedulable
-        || node
-            .spec
-            .taints
-            .iter()
-            .any(|t| t.key == TAINT_NOT_READY || t.key == TAINT_UNREACHABLE)
-        || node
-            .status
-            .conditions
-            .iter()
-            .any(|c| c.type_ == "Ready" && c.status != "True")
+    node.spec.unschedulable || node_not_ready(node)
 }
 
 fn compare(ext: &Extensions<'_>, snapshot: &Snapshot<'_>, a: &Item<'_>, b: &Item<'_>) -> Ordering {

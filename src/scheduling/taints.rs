@@ -17,6 +17,20 @@ pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 /// Taint key of a node whose network is not configured yet.
 pub const TAINT_NETWORK_UNAVAILABLE: &str = "node.kubernetes.io/network-unavailable";
 
+/// Whether a node is NotReady: a Ready condition that is not True, or the not-ready or
+/// unreachable taint the node lifecycle controller adds (placement itself reads only taints).
+pub(crate) fn node_not_ready(node: &crate::model::Node) -> bool {
+    node.spec
+        .taints
+        .iter()
+        .any(|t| t.key == TAINT_NOT_READY || t.key == TAINT_UNREACHABLE)
+        || node
+            .status
+            .conditions
+            .iter()
+            .any(|c| c.type_ == "Ready" && c.status != "True")
+}
+
 /// The tolerations the controller adds to every daemon pod, in upstream's order; the
 /// network-unavailable one only for host-network pods.
 pub fn default_daemon_tolerations(host_network: bool) -> Vec<Toleration> {
