@@ -2,8 +2,7 @@
 
 use crate::model::{DaemonSet, Node, Pod, Time};
 use crate::planning::{
-    Action, BudgetUseReason, CreateReason, DeleteReason, PauseReason, PlanError, PlanOptions,
-    RollingUpdateStep, UpdateBatch,
+    BudgetUseReason, PauseReason, PlanError, PlanOptions, RollingUpdateStep, UpdateBatch,
 };
 use crate::simulate::Simulator;
 
@@ -85,24 +84,7 @@ pub fn preview_rollout(
             Some(RollingUpdateStep::Paused(reason)) => Some(*reason),
             _ => None,
         };
-        let mut replaced: Vec<String> = plan
-            .actions
-            .iter()
-            .filter_map(|action| match action {
-                Action::Create {
-                    node,
-                    reason: CreateReason::Surge | CreateReason::SurgeForUnavailable,
-                } => Some(node.clone()),
-                Action::Delete {
-                    node: Some(node),
-                    reason: DeleteReason::Outdated | DeleteReason::OutdatedUnavailable,
-                    ..
-                } => Some(node.clone()),
-                _ => None,
-            })
-            .collect();
-        replaced.sort();
-        replaced.dedup();
+        let replaced = plan.replaced_nodes();
         if !replaced.is_empty() {
             batches.push(RolloutBatch {
                 at: sim.now,

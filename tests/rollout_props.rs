@@ -664,25 +664,7 @@ fn deletes(plan: &Plan) -> impl Iterator<Item = (&str, Option<&str>, DeleteReaso
 /// and surge creates (Surge, SurgeForUnavailable), in node-name order. A plan with any is a
 /// batch.
 fn batch_nodes(plan: &Plan) -> Vec<String> {
-    let mut nodes: Vec<String> = plan
-        .actions
-        .iter()
-        .filter_map(|action| match action {
-            Action::Create {
-                node,
-                reason: CreateReason::Surge | CreateReason::SurgeForUnavailable,
-            } => Some(node.clone()),
-            Action::Delete {
-                node: Some(node),
-                reason: DeleteReason::Outdated | DeleteReason::OutdatedUnavailable,
-                ..
-            } => Some(node.clone()),
-            _ => None,
-        })
-        .collect();
-    nodes.sort();
-    nodes.dedup();
-    nodes
+    plan.replaced_nodes()
 }
 
 fn update_mode(plan: &Plan) -> Option<UpdateMode> {

@@ -150,6 +150,33 @@ pub struct Plan {
     pub rolling_update: Option<RollingUpdateStep>,
 }
 
+impl Plan {
+    /// The nodes whose pod this plan starts replacing, in node-name order: the nodes of the
+    /// rolling update's deletes of outdated pods, and of its surge creates. A plan with any is
+    /// one batch of a rollout (as [`crate::preview_rollout`] counts them).
+    pub fn replaced_nodes(&self) -> Vec<String> {
+        let mut nodes: Vec<String> = self
+            .actions
+            .iter()
+            .filter_map(|action| match action {
+                Action::Create {
+                    node,
+                    reason: CreateReason::Surge | CreateReason::SurgeForUnavailable,
+                } => Some(node.clone()),
+                Action::Delete {
+                    node: Some(node),
+                    reason: DeleteReason::Outdated | DeleteReason::OutdatedUnavailable,
+                    ..
+                } => Some(node.clone()),
+                _ => None,
+            })
+            .collect();
+        nodes.sort();
+        nodes.dedup();
+        nodes
+    }
+}
+
 /// One thing the controller does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
