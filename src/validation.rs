@@ -754,6 +754,24 @@ fn validate_daemonset_spec(ds: &DaemonSet, opts: &ValidationOptions, out: &mut C
 // ---------------------------------------------------------------------------------------------
 // Label selectors
 
+/// The values rule shared by label-selector and node-selector requirements: `In`/`NotIn` need
+/// values (`needs_values`), `Exists`/`DoesNotExist` may not have any.
+fn set_operator_values(needs_values: bool, values: &[String], path: &str, out: &mut Collector) {
+    if needs_values && values.is_empty() {
+        out.required(
+            format!("{path}.values"),
+            "must be specified when operator is In or NotIn",
+            "list at least one value, or use Exists / DoesNotExist",
+        );
+    } else if !needs_values && !values.is_empty() {
+        out.forbidden(
+            format!("{path}.values"),
+            "may not be specified when operator is Exists or DoesNotExist",
+            "remove values, or use In / NotIn to compare them",
+        );
+    }
+}
+
 fn validate_label_selector(selector: &LabelSelector, path: &str, out: &mut Collector) {
     validate_labels(&selector.match_labels, &format!("{path}.matchLabels"), out);
     for (i, requirement) in selector.match_expressions.iter().enumerate() {
@@ -761,22 +779,10 @@ fn validate_label_selector(selector: &LabelSelector, path: &str, out: &mut Colle
         let values = &requirement.values;
         match &requirement.operator {
             LabelSelectorOperator::In | LabelSelectorOperator::NotIn => {
-                if values.is_empty() {
-                    out.required(
-                        format!("{path}.values"),
-                        "must be specified when operator is In or NotIn",
-                        "list at least one value, or use Exists / DoesNotExist",
-                    );
-                }
+                set_operator_values(true, values, &path, out);
             }
             LabelSelectorOperator::Exists | LabelSelectorOperator::DoesNotExist => {
-                if !values.is_empty() {
-                    out.forbidden(
-                        format!("{path}.values"),
-                        "may not be specified when operator is Exists or DoesNotExist",
-                        "remove values, or use In / NotIn to compare them",
-                    );
-                }
+                set_operator_values(false, values, &path, out);
             }
             LabelSelectorOperator::Other(operator) => {
                 out.invalid(
@@ -1087,22 +1093,10 @@ fn validate_node_label_requirement(
     let values = &requirement.values;
     match &requirement.operator {
         NodeSelectorOperator::In | NodeSelectorOperator::NotIn => {
-            if values.is_empty() {
-                out.required(
-                    format!("{path}.values"),
-                    "must be specified when operator is In or NotIn",
-                    "list at least one value, or use Exists / DoesNotExist",
-                );
-            }
+            set_operator_values(true, values, path, out);
         }
         NodeSelectorOperator::Exists | NodeSelectorOperator::DoesNotExist => {
-            if !values.is_empty() {
-                out.forbidden(
-                    format!("{path}.values"),
-                    "may not be specified when operator is Exists or DoesNotExist",
-                    "remove values, or use In / NotIn to compare them",
-                );
-            }
+            set_operator_values(false, values, path, out);
         }
         // The value is not checked to be an integer here; one that is not simply never matches.
         NodeSelectorOperator::Gt | NodeSelectorOperator::Lt => {
