@@ -122,13 +122,13 @@ pub fn explain(
             let pod_names: Vec<String> = snapshot
                 .pods_of(i)
                 .iter()
-                .filter_map(|&p| snapshot.pod(p).map(|pod| pod.metadata.name.clone()))
+                .filter_map(|p| snapshot.pod(p).map(|pod| pod.metadata.name.clone()))
                 .collect();
             let name = node.metadata.name.as_str();
             let outdated = snapshot
                 .pods_of(i)
                 .first()
-                .filter(|&&p| !snapshot.facts(p).updated())
+                .filter(|&p| !snapshot.facts(p).updated())
                 .map(|_| {
                     if daemon_set.is_rolling_update() {
                         Replacement::RollingUpdate

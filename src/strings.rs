@@ -12,7 +12,12 @@ const SCAN_LIMIT: usize = 12;
 /// Byte-wise equality, eight bytes at a time.
 #[inline]
 pub(crate) fn eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    bytes_eq(a.as_bytes(), b.as_bytes())
+}
+
+/// [`eq`] for byte strings.
+#[inline]
+pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

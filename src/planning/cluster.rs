@@ -1,20 +1,14 @@
 //! Claiming pods and grouping them by node: the snapshot every later step reads.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use foldhash::fast::RandomState;
 
+use super::node_names::NodeNames;
 use super::revision::CurrentRevision;
 use super::types::{Action, PlanError};
 use crate::model::{DaemonSet, Node, ObjectMeta, OwnerReference, Pod, PodPhase, Time};
 use crate::scheduling::{DaemonPlacement, LabelMatcher, NODE_NAME_FIELD, Placement};
-
-/// Where a claimed pod lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target<'a> {
-    Node(usize),
-    Vanished(&'a str),
-}
 
 /// What every later step asks about a claimed pod, worked out once while claiming so that
 /// manage, the rolling update and status do not walk the pod objects again.
@@ -116,9 +110,10 @@ pub(crate) struct Snapshot<'a> {
     pub(crate) nodes: &'a [Node],
     pub(crate) pods: &'a [Pod],
     pub(crate) placements: Vec<Placement>,
-    /// `node_pods[node_start[i]..node_start[i + 1]]` are node `i`'s pods, oldest first.
-    node_start: Vec<usize>,
-    node_pods: Vec<usize>,
+    /// `node_pods[node_start[i]..node_start[i + 1]]` are node `i`'s pods, oldest first (u32
+    /// halves the memory the plan streams through; the counts are checked on the way in).
+    node_start: Vec<u32>,
+    node_pods: Vec<u32>,
     /// Pods aimed at nodes that are not in the node list, by node name, oldest first.
     pub(crate) vanished: BTreeMap<&'a str, Vec<usize>>,
     /// Adopt and release actions, by pod name.
@@ -138,14 +133,9 @@ impl<'a> Snapshot<'a> {
         pods: &'a [Pod],
         facts_context: &FactsContext<'_>,
     ) -> Result<Self, PlanError> {
-        let mut node_index: HashMap<&str, usize, RandomState> =
-            HashMap::with_capacity_and_hasher(nodes.len(), RandomState::default());
-        for (i, node) in nodes.iter().enumerate() {
-            if node_index.insert(node.metadata.name.as_str(), i).is_some() {
-                return Err(PlanError::DuplicateNodeName {
-                    name: node.metadata.name.clone(),
-                });
-            }
+        let node_names = NodeNames::new(nodes)?;
+        if u32::try_from(pods.len()).is_err() {
+            return Err(PlanError::InputTooLarge { what: "pods" });
         }
         let placements = nodes.iter().map(|n| placement.placement(n)).collect();
 
@@ -153,20 +143,24 @@ impl<'a> Snapshot<'a> {
         let mut considered = Vec::with_capacity(pods.len());
         let mut facts = vec![PodFacts::default(); pods.len()];
         let mut claim_actions = Vec::new();
-        let mut targets: Vec<(usize, Target<'a>)> = Vec::new();
-        for (pod_index, pod) in pods.iter().enumerate() {
+        // (pod, node) of every pod on a listed node; both fit in u32, as checked above.
+        let mut grouped: Vec<(u32, u32)> = Vec::with_capacity(pods.len());
+        let mut counts = vec![0u32; nodes.len().saturating_add(1)];
+        let mut vanished: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+        for (pod_index, pod) in (0u32..).zip(pods) {
             if !crate::strings::eq(effective_namespace(&pod.metadata.namespace), namespace) {
                 continue;
             }
+            let index = widen(pod_index);
             let pod_name = || pod.metadata.name.clone();
             match claim(daemon_set, selector, &pod.metadata) {
-                Claim::Owned => considered.push(pod_index),
+                Claim::Owned => considered.push(index),
                 Claim::Adopt => {
-                    considered.push(pod_index);
+                    considered.push(index);
                     claim_actions.push(Action::Adopt { pod: pod_name() });
                 }
                 Claim::Release => {
-                    considered.push(pod_index);
+                    considered.push(index);
                     claim_actions.push(Action::Release { pod: pod_name() });
                     continue;
                 }
@@ -180,28 +174,21 @@ impl<'a> Snapshot<'a> {
                 // Upstream cannot tell where such a pod belongs and never looks at it again.
                 continue;
             };
-            let target = match node_index.get(target_name) {
-                Some(&i) => Target::Node(i),
-                None => Target::Vanished(target_name),
-            };
-            if let Some(slot) = facts.get_mut(pod_index) {
+            if let Some(slot) = facts.get_mut(index) {
                 *slot = PodFacts::of(pod, facts_context);
             }
-            targets.push((pod_index, target));
-        }
-
-        let mut counts = vec![0usize; nodes.len().saturating_add(1)];
-        let mut vanished: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
-        for (pod_index, target) in &targets {
-            match target {
-                Target::Node(i) => {
-                    if let Some(count) = counts.get_mut(i.saturating_add(1)) {
+            match node_names.get(target_name) {
+                Some(node) => {
+                    if let Some(count) = counts.get_mut(node.saturating_add(1)) {
                         *count = count.saturating_add(1);
                     }
+                    grouped.push((pod_index, u32::try_from(node).unwrap_or(u32::MAX)));
                 }
-                Target::Vanished(name) => vanished.entry(name).or_default().push(*pod_index),
+                None => vanished.entry(target_name).or_default().push(index),
             }
         }
+
+        // Counting sort of the grouped pods by node: `counts` becomes each node's start.
         for i in 1..counts.len() {
             let previous = counts.get(i.wrapping_sub(1)).copied().unwrap_or(0);
             if let Some(count) = counts.get_mut(i) {
@@ -210,26 +197,27 @@ impl<'a> Snapshot<'a> {
         }
         let node_start = counts.clone();
         let mut next = counts;
-        let mut node_pods = vec![0usize; node_start.last().copied().unwrap_or(0)];
-        for (pod_index, target) in &targets {
-            if let Target::Node(i) = target
-                && let Some(slot) = next.get_mut(*i)
-            {
-                if let Some(entry) = node_pods.get_mut(*slot) {
-                    *entry = *pod_index;
+        let mut node_pods = vec![0u32; grouped.len()];
+        for &(pod_index, node) in &grouped {
+            if let Some(slot) = next.get_mut(widen(node)) {
+                if let Some(entry) = node_pods.get_mut(widen(*slot)) {
+                    *entry = pod_index;
                 }
                 *slot = slot.saturating_add(1);
             }
         }
         for i in 0..nodes.len() {
             let (start, end) = (
-                node_start.get(i).copied().unwrap_or(0),
-                node_start.get(i.saturating_add(1)).copied().unwrap_or(0),
+                node_start.get(i).copied().map_or(0, widen),
+                node_start
+                    .get(i.saturating_add(1))
+                    .copied()
+                    .map_or(0, widen),
             );
             if end.saturating_sub(start) > 1
                 && let Some(slice) = node_pods.get_mut(start..end)
             {
-                slice.sort_by(|&a, &b| pod_order(pods, a, b));
+                slice.sort_by(|&a, &b| pod_order(pods, widen(a), widen(b)));
             }
         }
         for list in vanished.values_mut() {
@@ -286,14 +274,14 @@ impl<'a> Snapshot<'a> {
     }
 
     /// Node `i`'s pods, oldest first.
-    pub(crate) fn pods_of(&self, i: usize) -> &[usize] {
-        let start = self.node_start.get(i).copied().unwrap_or(0);
+    pub(crate) fn pods_of(&self, i: usize) -> PodList<'_> {
+        let start = self.node_start.get(i).copied().map_or(0, widen);
         let end = self
             .node_start
             .get(i.saturating_add(1))
             .copied()
-            .unwrap_or(start);
-        self.node_pods.get(start..end).unwrap_or(&[])
+            .map_or(start, widen);
+        PodList(self.node_pods.get(start..end).unwrap_or(&[]))
     }
 
     pub(crate) fn pod(&self, index: usize) -> Option<&'a Pod> {
@@ -310,6 +298,31 @@ impl<'a> Snapshot<'a> {
             should_continue_running: false,
         })
     }
+}
+
+/// One node's pods, by pod index, oldest first.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PodList<'a>(&'a [u32]);
+
+impl<'a> PodList<'a> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The oldest pod.
+    pub(crate) fn first(&self) -> Option<usize> {
+        self.0.first().copied().map(widen)
+    }
+
+    pub(crate) fn iter(self) -> impl DoubleEndedIterator<Item = usize> + Clone + 'a {
+        self.0.iter().map(|&p| widen(p))
+    }
+}
+
+/// A u32 index as usize (lossless on every target this crate builds for).
+#[inline]
+fn widen(index: u32) -> usize {
+    usize::try_from(index).unwrap_or(usize::MAX)
 }
 
 fn action_pod(action: &Action) -> &str {

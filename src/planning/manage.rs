@@ -49,7 +49,7 @@ pub(crate) fn manage(
             continue;
         }
         if !placement.should_continue_running {
-            for &p in pods {
+            for p in pods.iter() {
                 if !snapshot.facts(p).terminating() {
                     out.deletes.push((p, DeleteReason::NodeIneligible));
                 }
@@ -57,7 +57,7 @@ pub(crate) fn manage(
             continue;
         }
         running.clear();
-        for &p in pods {
+        for p in pods.iter() {
             let facts = snapshot.facts(p);
             if facts.terminating() {
                 continue;

@@ -5,6 +5,7 @@ mod cluster;
 mod incremental;
 mod kruise;
 mod manage;
+mod node_names;
 mod render;
 mod revision;
 mod rolling;

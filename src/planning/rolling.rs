@@ -236,7 +236,7 @@ fn kruise_scope(
 pub(crate) fn nodes_with_one_new_pod(snapshot: &Snapshot<'_>) -> i64 {
     let count = (0..snapshot.nodes.len())
         .filter(|&node| {
-            let views = snapshot.pods_of(node).iter().map(|&p| View::Existing(p));
+            let views = snapshot.pods_of(node).iter().map(View::Existing);
             matches!(split(snapshot, views), Some(Split { new: Some(_), .. }))
         })
         .count();
@@ -251,7 +251,7 @@ fn for_each_key<'a>(
     filter: Visit<'_>,
     mut visit: impl FnMut(Key<'a>) -> Result<(), RollingUpdateError>,
 ) -> Result<(), RollingUpdateError> {
-    let live = |p: &usize| !ctx.deleted.get(*p).copied().unwrap_or(false);
+    let live = |p: usize| !ctx.deleted.get(p).copied().unwrap_or(false);
     for node in 0..snapshot.nodes.len() {
         if let Visit::Scope(in_scope) = filter
             && !in_scope.get(node).copied().unwrap_or(false)
@@ -266,8 +266,8 @@ fn for_each_key<'a>(
         }
         let views = pods
             .iter()
-            .filter(|p| live(p))
-            .map(|&p| View::Existing(p))
+            .filter(|&p| live(p))
+            .map(View::Existing)
             .chain(created.then_some(View::Created));
         visit(Key {
             name: snapshot.node_name(node),
@@ -279,10 +279,14 @@ fn for_each_key<'a>(
         return Ok(());
     }
     for (name, pods) in &snapshot.vanished {
-        if !pods.iter().any(live) {
+        if !pods.iter().any(|&p| live(p)) {
             continue;
         }
-        let views = pods.iter().filter(|p| live(p)).map(|&p| View::Existing(p));
+        let views = pods
+            .iter()
+            .copied()
+            .filter(|&p| live(p))
+            .map(View::Existing);
         visit(Key {
             name,
             node: None,

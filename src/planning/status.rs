@@ -14,7 +14,7 @@ pub(crate) fn compute_status(daemon_set: &DaemonSet, snapshot: &Snapshot<'_>) ->
         let scheduled = !pods.is_empty();
         if snapshot.placement(node).should_run {
             counts.desired = counts.desired.saturating_add(1);
-            let Some(&oldest) = pods.first() else {
+            let Some(oldest) = pods.first() else {
                 continue;
             };
             let facts = snapshot.facts(oldest);
