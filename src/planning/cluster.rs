@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use foldhash::fast::RandomState;
 
-use super::node_names::NodeNames;
+use super::node_join::{self, JoinError};
 use super::revision::CurrentRevision;
 use super::types::{Action, PlanError};
 use crate::model::{DaemonSet, Node, ObjectMeta, OwnerReference, Pod, PodPhase, Time};
@@ -110,9 +110,9 @@ pub(crate) struct Snapshot<'a> {
     pub(crate) nodes: &'a [Node],
     pub(crate) pods: &'a [Pod],
     pub(crate) placements: Vec<Placement>,
-    /// `node_pods[node_start[i]..node_start[i + 1]]` are node `i`'s pods, oldest first (u32
-    /// halves the memory the plan streams through; the counts are checked on the way in).
-    node_start: Vec<u32>,
+    /// `node_pods[node_end[i - 1]..node_end[i]]` are node `i`'s pods, oldest first (u32 halves
+    /// the memory a plan streams through; the counts are checked on the way in).
+    node_end: Vec<u32>,
     node_pods: Vec<u32>,
     /// Pods aimed at nodes that are not in the node list, by node name, oldest first.
     pub(crate) vanished: BTreeMap<&'a str, Vec<usize>>,
@@ -120,9 +120,10 @@ pub(crate) struct Snapshot<'a> {
     pub(crate) claim_actions: Vec<Action>,
     /// Facts of every grouped pod, by pod index (default for pods not grouped).
     facts: Vec<PodFacts>,
-    /// Pods claimed or released, in input order.
-    considered: Vec<usize>,
 }
+
+/// A pod that is not grouped on a listed node.
+const NO_NODE: u32 = u32::MAX;
 
 impl<'a> Snapshot<'a> {
     pub(crate) fn new(
@@ -133,34 +134,28 @@ impl<'a> Snapshot<'a> {
         pods: &'a [Pod],
         facts_context: &FactsContext<'_>,
     ) -> Result<Self, PlanError> {
-        let node_names = NodeNames::new(nodes)?;
+        if u32::try_from(nodes.len()).is_err() {
+            return Err(PlanError::InputTooLarge { what: "nodes" });
+        }
         if u32::try_from(pods.len()).is_err() {
             return Err(PlanError::InputTooLarge { what: "pods" });
         }
         let placements = nodes.iter().map(|n| placement.placement(n)).collect();
 
         let namespace = effective_namespace(&daemon_set.metadata.namespace);
-        let mut considered = Vec::with_capacity(pods.len());
         let mut facts = vec![PodFacts::default(); pods.len()];
         let mut claim_actions = Vec::new();
-        // (pod, node) of every pod on a listed node; both fit in u32, as checked above.
-        let mut grouped: Vec<(u32, u32)> = Vec::with_capacity(pods.len());
-        let mut counts = vec![0u32; nodes.len().saturating_add(1)];
-        let mut vanished: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+        // Pods that are aimed at a node, to be joined to the node list below.
+        let mut grouped: Vec<u32> = Vec::with_capacity(pods.len());
         for (pod_index, pod) in (0u32..).zip(pods) {
             if !crate::strings::eq(effective_namespace(&pod.metadata.namespace), namespace) {
                 continue;
             }
-            let index = widen(pod_index);
             let pod_name = || pod.metadata.name.clone();
             match claim(daemon_set, selector, &pod.metadata) {
-                Claim::Owned => considered.push(index),
-                Claim::Adopt => {
-                    considered.push(index);
-                    claim_actions.push(Action::Adopt { pod: pod_name() });
-                }
+                Claim::Owned => {}
+                Claim::Adopt => claim_actions.push(Action::Adopt { pod: pod_name() }),
                 Claim::Release => {
-                    considered.push(index);
                     claim_actions.push(Action::Release { pod: pod_name() });
                     continue;
                 }
@@ -170,55 +165,86 @@ impl<'a> Snapshot<'a> {
             if pod.is_terminal() && pod.is_terminating() {
                 continue;
             }
-            let Some(target_name) = target_node(pod) else {
+            if target_node(pod).is_none() {
                 // Upstream cannot tell where such a pod belongs and never looks at it again.
                 continue;
-            };
-            if let Some(slot) = facts.get_mut(index) {
+            }
+            if let Some(slot) = facts.get_mut(widen(pod_index)) {
                 *slot = PodFacts::of(pod, facts_context);
             }
-            match node_names.get(target_name) {
+            grouped.push(pod_index);
+        }
+
+        // Each grouped pod's node (`NO_NODE` for the others), and each node's pod count in
+        // `node_end[i + 1]` until the prefix sums below.
+        let mut pod_node = vec![NO_NODE; pods.len()];
+        let mut node_end = vec![0u32; nodes.len().saturating_add(1)];
+        let mut vanished: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+        let target = |p: u32| pods.get(widen(p)).and_then(target_node).unwrap_or("");
+        let joined = node_join::join(
+            (0u32..).zip(nodes.iter().map(|n| n.metadata.name.as_str())),
+            nodes.len(),
+            grouped.iter().map(|&p| (p, target(p))),
+            |pod, node| match node {
                 Some(node) => {
-                    if let Some(count) = counts.get_mut(node.saturating_add(1)) {
+                    if let Some(count) = node_end.get_mut(widen(node).saturating_add(1)) {
                         *count = count.saturating_add(1);
                     }
-                    grouped.push((pod_index, u32::try_from(node).unwrap_or(u32::MAX)));
+                    if let Some(slot) = pod_node.get_mut(widen(pod)) {
+                        *slot = node;
+                    }
                 }
-                None => vanished.entry(target_name).or_default().push(index),
+                None => vanished.entry(target(pod)).or_default().push(widen(pod)),
+            },
+        );
+        match joined {
+            Ok(()) => {}
+            Err(JoinError::DuplicateNode(i)) => {
+                return Err(PlanError::DuplicateNodeName {
+                    name: nodes
+                        .get(widen(i))
+                        .map(|n| n.metadata.name.clone())
+                        .unwrap_or_default(),
+                });
+            }
+            Err(JoinError::TooLarge) => {
+                return Err(PlanError::InputTooLarge {
+                    what: "bytes of node names",
+                });
             }
         }
 
-        // Counting sort of the grouped pods by node: `counts` becomes each node's start.
-        for i in 1..counts.len() {
-            let previous = counts.get(i.wrapping_sub(1)).copied().unwrap_or(0);
-            if let Some(count) = counts.get_mut(i) {
-                *count = count.saturating_add(previous);
+        // A counting sort of the grouped pods by node. After the prefix sums `node_end[i + 1]`
+        // is where node `i`'s pods end; filling moves each node's cursor `node_end[i]` from its
+        // start to its end, which leaves `node_end[i]` ending node `i`.
+        for i in 1..node_end.len() {
+            let previous = node_end.get(i.wrapping_sub(1)).copied().unwrap_or(0);
+            if let Some(end) = node_end.get_mut(i) {
+                *end = end.saturating_add(previous);
             }
         }
-        let node_start = counts.clone();
-        let mut next = counts;
-        let mut node_pods = vec![0u32; grouped.len()];
-        for &(pod_index, node) in &grouped {
-            if let Some(slot) = next.get_mut(widen(node)) {
-                if let Some(entry) = node_pods.get_mut(widen(*slot)) {
+        let grouped = node_end.last().copied().map_or(0, widen);
+        let mut node_pods = vec![0u32; grouped];
+        for (pod_index, &node) in (0u32..).zip(&pod_node) {
+            if node != NO_NODE
+                && let Some(cursor) = node_end.get_mut(widen(node))
+            {
+                if let Some(entry) = node_pods.get_mut(widen(*cursor)) {
                     *entry = pod_index;
                 }
-                *slot = slot.saturating_add(1);
+                *cursor = cursor.saturating_add(1);
             }
         }
-        for i in 0..nodes.len() {
-            let (start, end) = (
-                node_start.get(i).copied().map_or(0, widen),
-                node_start
-                    .get(i.saturating_add(1))
-                    .copied()
-                    .map_or(0, widen),
-            );
+        node_end.truncate(nodes.len());
+        let mut start = 0;
+        for &end in &node_end {
+            let end = widen(end);
             if end.saturating_sub(start) > 1
                 && let Some(slice) = node_pods.get_mut(start..end)
             {
                 slice.sort_by(|&a, &b| pod_order(pods, widen(a), widen(b)));
             }
+            start = end;
         }
         for list in vanished.values_mut() {
             list.sort_by(|&a, &b| pod_order(pods, a, b));
@@ -229,20 +255,24 @@ impl<'a> Snapshot<'a> {
             nodes,
             pods,
             placements,
-            node_start,
+            node_end,
             node_pods,
             vanished,
             claim_actions,
             facts,
-            considered,
         })
     }
 
-    /// Checks that every pod the actions name is the only considered pod of that name. Real
-    /// clusters cannot hold two pods of one name in a namespace; if the input does, an action
-    /// naming one of them would be ambiguous. Only named pods are checked, so a plan without pod
-    /// actions costs nothing here.
-    pub(crate) fn check_action_names(&self, actions: &[Action]) -> Result<(), PlanError> {
+    /// Checks that every pod the actions name is the only pod of that name the DaemonSet
+    /// claims or releases. Real clusters cannot hold two pods of one name in a namespace; if
+    /// the input does, an action naming one of them would be ambiguous. Only named pods are
+    /// claimed again, so a plan without pod actions costs nothing here.
+    pub(crate) fn check_action_names(
+        &self,
+        daemon_set: &DaemonSet,
+        selector: &LabelMatcher,
+        actions: &[Action],
+    ) -> Result<(), PlanError> {
         let named: HashSet<&str, RandomState> = actions
             .iter()
             .filter_map(|action| match action {
@@ -255,12 +285,17 @@ impl<'a> Snapshot<'a> {
         if named.is_empty() {
             return Ok(());
         }
+        let namespace = effective_namespace(&daemon_set.metadata.namespace);
         let mut seen: HashSet<&str, RandomState> = HashSet::default();
-        for pod in self.considered.iter().filter_map(|&p| self.pods.get(p)) {
+        for pod in self.pods {
             let name = pod.metadata.name.as_str();
-            if named.contains(name) && !seen.insert(name) {
+            if named.contains(name)
+                && effective_namespace(&pod.metadata.namespace) == namespace
+                && claim(daemon_set, selector, &pod.metadata) != Claim::Ignore
+                && !seen.insert(name)
+            {
                 return Err(PlanError::DuplicatePodName {
-                    namespace: effective_namespace(&pod.metadata.namespace).to_owned(),
+                    namespace: namespace.to_owned(),
                     name: name.to_owned(),
                 });
             }
@@ -275,12 +310,11 @@ impl<'a> Snapshot<'a> {
 
     /// Node `i`'s pods, oldest first.
     pub(crate) fn pods_of(&self, i: usize) -> PodList<'_> {
-        let start = self.node_start.get(i).copied().map_or(0, widen);
-        let end = self
-            .node_start
-            .get(i.saturating_add(1))
-            .copied()
-            .map_or(start, widen);
+        let start = match i.checked_sub(1) {
+            Some(previous) => self.node_end.get(previous).copied().map_or(0, widen),
+            None => 0,
+        };
+        let end = self.node_end.get(i).copied().map_or(start, widen);
         PodList(self.node_pods.get(start..end).unwrap_or(&[]))
     }
 

@@ -5,7 +5,7 @@ mod cluster;
 mod incremental;
 mod kruise;
 mod manage;
-mod node_names;
+mod node_join;
 mod render;
 mod revision;
 mod rolling;
@@ -199,7 +199,7 @@ pub fn plan(
         None
     };
 
-    snapshot.check_action_names(&actions)?;
+    snapshot.check_action_names(daemon_set, &selector, &actions)?;
     let status = status::compute_status(daemon_set, &snapshot);
     let status_changed = status::status_changed(daemon_set, &status);
     let min_ready = daemon_set.spec.min_ready_seconds;
