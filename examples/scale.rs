@@ -51,7 +51,12 @@ fn main() {
         let ds = support::daemon_set(true, IntOrString::Int(1));
         let pods = support::pods(&ds, &nodes, support::Scenario::Steady);
         let options = PlanOptions::new(support::now()).with_revision(support::REVISION);
-        let reps = if size >= 1_000_000 { 5 } else { 11 };
+        // Small sizes take many samples: their floor is a few milliseconds and the most noisy.
+        let reps = match size {
+            0..=20_000 => 101,
+            20_001..=200_000 => 21,
+            _ => 5,
+        };
         let mut plan_ns = Vec::new();
         let mut floor_ns = Vec::new();
         let mut allocs = u64::MAX;
