@@ -27,22 +27,36 @@ pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
             return false;
         }
     }
-    padded(left.remainder()) == padded(right.remainder())
+    if left.remainder().is_empty() {
+        return true;
+    }
+    // The tail: the last eight bytes, overlapping words already compared, or for short
+    // strings two overlapping halves. One load each instead of a loop over the bytes.
+    match a.len().checked_sub(8) {
+        Some(start) => word(a.get(start..).unwrap_or(&[])) == word(b.get(start..).unwrap_or(&[])),
+        None => short_eq(a, b),
+    }
 }
 
 #[inline]
 fn word(chunk: &[u8]) -> u64 {
-    <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes)
+    chunk
+        .first_chunk::<8>()
+        .map_or(0, |bytes| u64::from_le_bytes(*bytes))
 }
 
-/// Fewer than eight bytes as a word (the lengths are already known equal).
+/// Equality of two strings of one length below eight.
 #[inline]
-fn padded(tail: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    for (slot, byte) in buf.iter_mut().zip(tail) {
-        *slot = *byte;
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    let half = |s: &[u8], from: usize| {
+        s.get(from..)
+            .and_then(|rest| rest.first_chunk::<4>())
+            .map_or(0, |bytes| u32::from_le_bytes(*bytes))
+    };
+    match a.len().checked_sub(4) {
+        Some(last) => half(a, 0) == half(b, 0) && half(a, last) == half(b, last),
+        None => a == b,
     }
-    u64::from_le_bytes(buf)
 }
 
 /// `labels.get(key)`, scanning small maps with the inline comparison.
@@ -61,6 +75,19 @@ pub(crate) fn label<'a>(labels: &'a Labels, key: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_difference_at_any_position_of_any_length_is_seen() {
+        for len in 0..40usize {
+            let base: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(bytes_eq(&base, &base.clone()), "{len}");
+            for at in 0..len {
+                let mut other = base.clone();
+                other[at] = b'#';
+                assert!(!bytes_eq(&base, &other), "length {len}, byte {at}");
+            }
+        }
+    }
 
     #[test]
     fn equality_agrees_with_str_eq() {
