@@ -13,7 +13,7 @@ use super::types::{
     BudgetUse, BudgetUseReason, CreateReason, DeleteReason, HeldNode, HoldReason,
     RollingUpdateError, UpdateBatch, UpdateMode,
 };
-use crate::model::{DaemonSet, IntOrPercentError};
+use crate::model::{DaemonSet, IntOrPercentError, Node};
 
 /// The rolling update's decisions before the burst cap.
 #[derive(Debug, Default)]
@@ -69,9 +69,26 @@ struct Split {
 
 /// One key of upstream's node-to-pods map: a node of the list, or a vanished node's name.
 struct Key<'a> {
-    name: &'a str,
+    place: Place<'a>,
     node: Option<usize>,
     split: Option<Split>,
+}
+
+/// Where a key's name is. Read only when a decision names the key: reading it for every key
+/// would be one more pass over the node objects, a cache miss per node at scale.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    Listed(&'a Node),
+    Vanished(&'a str),
+}
+
+impl<'a> Key<'a> {
+    fn name(&self) -> &'a str {
+        match self.place {
+            Place::Listed(node) => &node.metadata.name,
+            Place::Vanished(name) => name,
+        }
+    }
 }
 
 /// Upstream's `UnavailableCount` and `SurgeCount` for `desired` nodes, with the both-zero
@@ -168,7 +185,7 @@ fn kruise_scope(
     let mut keys: Vec<(&str, usize, Option<Split>)> = Vec::new();
     for_each_key(ctx, snapshot, Visit::Existing, |key| {
         if let Some(node) = key.node {
-            keys.push((key.name, node, key.split));
+            keys.push((key.name(), node, key.split));
         }
         Ok(())
     })?;
@@ -269,8 +286,11 @@ fn for_each_key<'a>(
             .filter(|&p| live(p))
             .map(View::Existing)
             .chain(created.then_some(View::Created));
+        let Some(listed) = snapshot.nodes.get(node) else {
+            continue;
+        };
         visit(Key {
-            name: snapshot.node_name(node),
+            place: Place::Listed(listed),
             node: Some(node),
             split: split(snapshot, views),
         })?;
@@ -288,7 +308,7 @@ fn for_each_key<'a>(
             .filter(|&p| live(p))
             .map(View::Existing);
         visit(Key {
-            name,
+            place: Place::Vanished(name),
             node: None,
             split: split(snapshot, views),
         })?;
@@ -409,7 +429,7 @@ fn without_surge(
         }
         let mut count = |why| {
             used.push(BudgetUse {
-                node: key.name.to_owned(),
+                node: key.name().to_owned(),
                 why,
             });
             if ext.is_some() {
@@ -439,7 +459,7 @@ fn without_surge(
                 old: Some(p),
             }) => {
                 let item = Item {
-                    name: key.name,
+                    name: key.name(),
                     node: key.node,
                     target: p,
                     unavailable: false,
@@ -563,7 +583,7 @@ fn with_surge(
         }
         let Some(split) = key.split else {
             used.push(BudgetUse {
-                node: key.name.to_owned(),
+                node: key.name().to_owned(),
                 why: BudgetUseReason::SeveralPods,
             });
             if ext.is_some() {
@@ -586,7 +606,7 @@ fn with_surge(
             None => {
                 let Some(node) = key.node else {
                     return Err(RollingUpdateError::VanishedNode {
-                        node: key.name.to_owned(),
+                        node: key.name().to_owned(),
                         pod: snapshot
                             .pod(old)
                             .map(|p| p.metadata.name.clone())
@@ -595,7 +615,7 @@ fn with_surge(
                 };
                 let should_run = snapshot.placement(node).should_run;
                 let item = Item {
-                    name: key.name,
+                    name: key.name(),
                     node: Some(node),
                     target: node,
                     unavailable: false,
@@ -617,7 +637,7 @@ fn with_surge(
                 } else if should_run {
                     candidates.push(item);
                 } else {
-                    sunset.push((key.name, old));
+                    sunset.push((key.name(), old));
                 }
             }
             Some(new) => {
@@ -631,7 +651,7 @@ fn with_surge(
                         other => other,
                     };
                     used.push(BudgetUse {
-                        node: key.name.to_owned(),
+                        node: key.name().to_owned(),
                         why,
                     });
                     if ext.is_some() {
