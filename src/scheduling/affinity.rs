@@ -73,8 +73,10 @@ enum CompiledTerm {
     Valid {
         expressions: Vec<CompiledRequirement>,
         fields: Vec<CompiledRequirement>,
-        /// [`KeySignature::length_bit`] of every expression key.
-        key_lengths: u64,
+        /// For each key length (lengths of 63 and more share the last slot), the expressions
+        /// whose key has it: most node labels are skipped by their length alone, and the
+        /// others are compared with those few expressions only.
+        by_length: [u16; 64],
         /// Bit `i` set when expression `i` holds for a node without its key.
         absent_ok: u16,
     },
@@ -110,11 +112,10 @@ impl KeySignature {
         }
     }
 
-    /// A bit per key length (lengths of 63 and more share the top bit), to skip most node
-    /// labels with one test.
+    /// The [`CompiledTerm::Valid::by_length`] slot of a key length.
     #[inline]
-    fn length_bit(len: usize) -> u64 {
-        1u64 << len.min(63)
+    fn length_slot(len: usize) -> usize {
+        len.min(63)
     }
 }
 
@@ -215,9 +216,17 @@ fn compile_selector(selector: &NodeSelector) -> Vec<CompiledTerm> {
                 .collect();
             match (expressions, fields) {
                 (Ok(expressions), Ok(fields)) => CompiledTerm::Valid {
-                    key_lengths: expressions
-                        .iter()
-                        .fold(0, |mask, r| mask | KeySignature::length_bit(r.key.len())),
+                    by_length: expressions.iter().zip(0u32..).fold(
+                        [0u16; 64],
+                        |mut slots, (r, i)| {
+                            if let Some(slot) =
+                                slots.get_mut(KeySignature::length_slot(r.key.len()))
+                            {
+                                *slot |= bit(i);
+                            }
+                            slots
+                        },
+                    ),
                     absent_ok: expressions
                         .iter()
                         .zip(0u32..)
@@ -303,7 +312,7 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
     let CompiledTerm::Valid {
         expressions,
         fields,
-        key_lengths,
+        by_length,
         absent_ok,
     } = term
     else {
@@ -316,11 +325,20 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
     // for an absent key, which `absent_ok` precomputes.
     let mut present: u16 = 0;
     for (key, value) in labels {
-        if key_lengths & KeySignature::length_bit(key.len()) == 0 {
+        let mut candidates = by_length
+            .get(KeySignature::length_slot(key.len()))
+            .copied()
+            .unwrap_or(0);
+        if candidates == 0 {
             continue;
         }
         let signature = KeySignature::of(key);
-        for (r, i) in expressions.iter().zip(0u32..) {
+        while candidates != 0 {
+            let i = candidates.trailing_zeros();
+            candidates &= candidates.wrapping_sub(1);
+            let Some(r) = usize::try_from(i).ok().and_then(|i| expressions.get(i)) else {
+                break;
+            };
             if r.signature == signature && crate::strings::eq(&r.key, key) {
                 if !expression_holds(r, Some(value)) {
                     return false;
@@ -329,10 +347,11 @@ fn term_matches(term: &CompiledTerm, name: &str, labels: &Labels) -> bool {
             }
         }
     }
-    let all = expressions
-        .iter()
-        .zip(0u32..)
-        .fold(0u16, |mask, (_, i)| mask | bit(i));
+    // One bit per expression (at most 16, checked above).
+    let count = u32::try_from(expressions.len()).unwrap_or(u32::MAX);
+    let all = u16::MAX
+        .checked_shr(16u32.saturating_sub(count))
+        .unwrap_or(0);
     (present | absent_ok) & all == all && fields_hold(fields, name)
 }
 
