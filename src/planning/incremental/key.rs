@@ -171,6 +171,13 @@ impl<M, O: Named> Table<M, O> {
     pub(super) fn name(&self, id: usize) -> &str {
         self.object(id).map_or("", Named::name)
     }
+
+    /// The name of the object at `id`, for the name index, which holds only ids in use: it
+    /// skips the in-use check, one random read per probe (a freed place's object is a default
+    /// one, with an empty name).
+    fn indexed_name(&self, id: usize) -> &str {
+        self.objects.get(id).map_or("", Named::name)
+    }
 }
 
 /// The objects of a table by name, without a copy of the names: it keeps indices, hashes the
@@ -193,7 +200,9 @@ impl NameIndex {
     pub(super) fn get<M, O: Named>(&self, objects: &Table<M, O>, name: &str) -> Option<usize> {
         let hash = self.hasher.hash_one(name);
         self.table
-            .find(hash, |&id| objects.name(id) == name)
+            .find(hash, |&id| {
+                crate::strings::eq(objects.indexed_name(id), name)
+            })
             .copied()
     }
 
@@ -201,15 +210,19 @@ impl NameIndex {
     /// object has that name.
     pub(super) fn insert<M, O: Named>(&mut self, objects: &Table<M, O>, id: usize) -> bool {
         let name = objects.name(id);
-        if self.get(objects, name).is_some() {
-            return false;
-        }
         let hasher = &self.hasher;
-        self.table
-            .insert_unique(hasher.hash_one(name), id, |&other| {
-                hasher.hash_one(objects.name(other))
-            });
-        true
+        let entry = self.table.entry(
+            hasher.hash_one(name),
+            |&other| crate::strings::eq(objects.indexed_name(other), name),
+            |&other| hasher.hash_one(objects.indexed_name(other)),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(id);
+                true
+            }
+        }
     }
 
     /// Forgets the object named `name` (call before the object leaves the table).
