@@ -267,7 +267,13 @@ impl Planner {
         let pods: Vec<Pod> = pods.into_iter().collect();
         let given = options.clone();
         let namespace = effective_namespace(&daemon_set.metadata.namespace).to_owned();
-        let keys = Table::from_objects(nodes, |_, _| Some(KeySlot::new(Some(UNPLACED))));
+        // Keys as forget_grouping() leaves them, so that start() can follow directly.
+        let keys = Table::from_objects(nodes, |_, _| {
+            Some(KeySlot {
+                dirty: false,
+                ..KeySlot::new(Some(UNPLACED))
+            })
+        });
         let mut key_index = NameIndex::with_capacity(keys.len());
         for (id, _) in keys.iter() {
             if !key_index.insert(&keys, id) {
@@ -294,7 +300,7 @@ impl Planner {
             taint_comparison_operators: options.taint_comparison_operators,
             backoff: options.failed_pod_backoff,
             namespace,
-            // Worked out by restart() below.
+            // Worked out by start() below.
             state: State::Halted(Halt::Skip(SkipReason::BeingDeleted)),
             node_count: keys.len(),
             keys,
@@ -305,7 +311,8 @@ impl Planner {
             last: None,
             given,
         };
-        planner.restart();
+        // Everything is as forget_grouping() leaves it: fresh slots, no vanished keys.
+        planner.start();
         Ok(planner)
     }
 
@@ -899,7 +906,7 @@ impl Planner {
     /// one bulk join instead of a name lookup per pod (the lookups were half of building a
     /// planner at 100,000 nodes).
     fn group_all(&mut self) {
-        let mut grouped = Vec::new();
+        let mut grouped: Vec<PodId> = Vec::new();
         for id in self.pods.ids() {
             if self.claim_pod(id) {
                 grouped.push(id);
@@ -907,43 +914,49 @@ impl Planner {
         }
         let (keys, pods) = (&self.keys, &self.pods);
         let target = |p: PodId| pods.object(p).and_then(target_node).unwrap_or("");
-        let node_keys = keys.iter().filter(|(_, key)| key.node.is_some());
-        let mut filed: Vec<(PodId, Option<KeyId>)> = Vec::with_capacity(grouped.len());
-        let joined = (|| {
-            let node_keys: Vec<(u32, &str)> = node_keys
-                .map(|(id, _)| Some((u32::try_from(id).ok()?, keys.name(id))))
-                .collect::<Option<_>>()?;
-            let grouped: Vec<(u32, &str)> = grouped
-                .iter()
-                .map(|&p| Some((u32::try_from(p).ok()?, target(p))))
-                .collect::<Option<_>>()?;
-            node_join::join(
-                node_keys.iter().copied(),
-                node_keys.len(),
-                grouped.iter().copied(),
-                |pod, key| filed.push((widen(pod), key.map(widen))),
+        // Each matched pod as `pod << 32 | key`, so that sorting files them in pod order.
+        let mut matched: Vec<u64> = Vec::with_capacity(grouped.len());
+        let mut unmatched: Vec<PodId> = Vec::new();
+        let indexable = u32::try_from(keys.slots()).is_ok() && u32::try_from(pods.slots()).is_ok();
+        let joined = indexable
+            && node_join::join(
+                keys.iter()
+                    .filter(|(_, key)| key.node.is_some())
+                    .map(|(id, _)| (narrow(id), keys.name(id))),
+                self.node_count,
+                grouped.iter().map(|&p| (narrow(p), target(p))),
+                |pod, key| match key {
+                    Some(key) => matched.push(u64::from(pod) << 32 | u64::from(key)),
+                    None => unmatched.push(widen(pod)),
+                },
             )
-            .ok()
-        })();
-        if joined.is_none() {
+            .is_ok();
+        if !joined {
             // Beyond what the join indexes: one lookup per pod.
-            filed = grouped
-                .iter()
-                .map(|&p| (p, self.key_index.get(&self.keys, target(p))))
-                .collect();
+            matched.clear();
+            unmatched.clear();
+            for &p in &grouped {
+                match self.key_index.get(keys, target(p)) {
+                    Some(key) => matched.push(u64::from(narrow(p)) << 32 | u64::from(narrow(key))),
+                    None => unmatched.push(p),
+                }
+            }
+        }
+        matched.sort_unstable();
+        for filed in matched {
+            let (pod, key) = (filed >> 32, filed & u64::from(u32::MAX));
+            let (Ok(pod), Ok(key)) = (usize::try_from(pod), usize::try_from(key)) else {
+                continue;
+            };
+            self.file(pod, key, false);
         }
         // Keys for vanished nodes are made in pod order, as one-by-one grouping makes them.
-        filed.sort_unstable_by_key(|&(pod, key)| (key.is_none(), pod));
-        for (pod, key) in filed {
-            let key_id = match key {
-                Some(key_id) => key_id,
-                None => {
-                    let Some(target) = self.pods.object(pod).and_then(target_node) else {
-                        continue;
-                    };
-                    key_named(&mut self.keys, &mut self.key_index, &mut self.dirty, target)
-                }
+        unmatched.sort_unstable();
+        for pod in unmatched {
+            let Some(target) = self.pods.object(pod).and_then(target_node) else {
+                continue;
             };
+            let key_id = key_named(&mut self.keys, &mut self.key_index, &mut self.dirty, target);
             self.file(pod, key_id, false);
         }
     }
@@ -1030,8 +1043,13 @@ impl Planner {
     /// Starts over from the stored objects: the revision, whether plans are made, placements,
     /// claims and grouping, and every contribution.
     fn restart(&mut self) {
-        self.hash = revision_text(&self.daemon_set, self.revision.as_ref());
-        // Forget the grouping: drop vanished keys, empty the nodes' pod lists.
+        self.forget_grouping();
+        self.start();
+    }
+
+    /// Drops vanished keys, empties the nodes' pod lists and the pods' claims: the state of a
+    /// planner just built, before [`Planner::start`].
+    fn forget_grouping(&mut self) {
         for id in self.keys.ids() {
             let Some(key) = self.keys.get_mut(id) else {
                 continue;
@@ -1054,6 +1072,12 @@ impl Planner {
             }
         }
         self.dirty.clear();
+    }
+
+    /// Works out the revision, whether plans are made, placements, claims and grouping, and
+    /// every contribution, from a forgotten grouping.
+    fn start(&mut self) {
+        self.hash = revision_text(&self.daemon_set, self.revision.as_ref());
         let ds = &self.daemon_set;
         if let Some(halt) = halt(ds) {
             self.state = State::Halted(halt);
@@ -1155,6 +1179,11 @@ fn key_named(
 /// A u32 index as usize (lossless on every target this crate builds for).
 fn widen(index: u32) -> usize {
     usize::try_from(index).unwrap_or(usize::MAX)
+}
+
+/// An index known to fit in u32 (the callers check the table sizes first).
+fn narrow(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 fn named_node(name: &str) -> Node {

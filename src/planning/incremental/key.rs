@@ -144,6 +144,11 @@ impl<M, O> Table<M, O> {
     }
 
     /// Every index in use, in order.
+    /// How many places the table has, in use or free: every id is below it.
+    pub(super) fn slots(&self) -> usize {
+        self.meta.len()
+    }
+
     pub(super) fn ids(&self) -> Vec<usize> {
         self.iter().map(|(id, _)| id).collect()
     }
