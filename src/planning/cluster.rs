@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use foldhash::fast::RandomState;
 
-use super::node_join::{self, JoinError};
+use super::node_join::{self, JoinError, widen};
 use super::revision::CurrentRevision;
 use super::types::{Action, PlanError};
 use crate::model::{DaemonSet, Node, ObjectMeta, OwnerReference, Pod, PodPhase, Time};
@@ -351,12 +351,6 @@ impl<'a> PodList<'a> {
     pub(crate) fn iter(self) -> impl DoubleEndedIterator<Item = usize> + Clone + 'a {
         self.0.iter().map(|&p| widen(p))
     }
-}
-
-/// A u32 index as usize (lossless on every target this crate builds for).
-#[inline]
-fn widen(index: u32) -> usize {
-    usize::try_from(index).unwrap_or(usize::MAX)
 }
 
 fn action_pod(action: &Action) -> &str {

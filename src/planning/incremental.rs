@@ -23,7 +23,7 @@ use foldhash::fast::RandomState;
 use super::backoff::FailedPodBackoff;
 use super::cluster::{Claim, FactsContext, PodFacts, claim, compare_pods, target_node};
 use super::effective_namespace;
-use super::node_join;
+use super::node_join::{self, widen};
 use super::revision::{CurrentRevision, revision_hash};
 use super::rolling::{allows_surge, budgets, clamp_budget};
 use super::status::{status_changed, status_from_counts};
@@ -1174,11 +1174,6 @@ fn key_named(
             key_id
         }
     }
-}
-
-/// A u32 index as usize (lossless on every target this crate builds for).
-fn widen(index: u32) -> usize {
-    usize::try_from(index).unwrap_or(usize::MAX)
 }
 
 /// An index known to fit in u32 (the callers check the table sizes first).

@@ -304,8 +304,10 @@ fn prefix_sums(counts: &mut [usize]) {
     }
 }
 
+/// A u32 index as usize (lossless on every target this crate builds for). The plan keeps node
+/// and pod indexes as u32 where it stores one per pod or node.
 #[inline]
-fn widen(index: u32) -> usize {
+pub(crate) fn widen(index: u32) -> usize {
     usize::try_from(index).unwrap_or(usize::MAX)
 }
 
