@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use foldhash::fast::RandomState;
 
-use super::node_join::{self, JoinError, widen};
+use super::node_join::{self, DuplicateNode, widen};
 use super::revision::CurrentRevision;
 use super::types::{Action, PlanError};
 use crate::model::{DaemonSet, Node, ObjectMeta, OwnerReference, Pod, PodPhase, Time};
@@ -110,8 +110,9 @@ pub(crate) struct Snapshot<'a> {
     pub(crate) nodes: &'a [Node],
     pub(crate) pods: &'a [Pod],
     pub(crate) placements: Vec<Placement>,
-    /// `node_pods[node_end[i - 1]..node_end[i]]` are node `i`'s pods, oldest first (u32 halves
-    /// the memory a plan streams through; the counts are checked on the way in).
+    /// `node_pods[node_end[i - 1]..node_end[i]]` (from 0 for node 0) are node `i`'s pods,
+    /// oldest first (u32 halves the memory a plan streams through; the counts are checked on
+    /// the way in).
     node_end: Vec<u32>,
     node_pods: Vec<u32>,
     /// Pods aimed at nodes that are not in the node list, by node name, oldest first.
@@ -147,7 +148,7 @@ impl<'a> Snapshot<'a> {
         let mut claim_actions = Vec::new();
         // Pods that are aimed at a node, to be joined to the node list below.
         let mut grouped: Vec<u32> = Vec::with_capacity(pods.len());
-        for (pod_index, pod) in (0u32..).zip(pods) {
+        for (pod, pod_index) in pods.iter().zip(0u32..) {
             if !crate::strings::eq(effective_namespace(&pod.metadata.namespace), namespace) {
                 continue;
             }
@@ -182,7 +183,10 @@ impl<'a> Snapshot<'a> {
         let mut vanished: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
         let target = |p: u32| pods.get(widen(p)).and_then(target_node).unwrap_or("");
         let joined = node_join::join(
-            (0u32..).zip(nodes.iter().map(|n| n.metadata.name.as_str())),
+            nodes
+                .iter()
+                .zip(0u32..)
+                .map(|(n, i)| (i, n.metadata.name.as_str())),
             nodes.len(),
             grouped.iter().map(|&p| (p, target(p))),
             |pod, node| match node {
@@ -197,21 +201,13 @@ impl<'a> Snapshot<'a> {
                 None => vanished.entry(target(pod)).or_default().push(widen(pod)),
             },
         );
-        match joined {
-            Ok(()) => {}
-            Err(JoinError::DuplicateNode(i)) => {
-                return Err(PlanError::DuplicateNodeName {
-                    name: nodes
-                        .get(widen(i))
-                        .map(|n| n.metadata.name.clone())
-                        .unwrap_or_default(),
-                });
-            }
-            Err(JoinError::TooLarge) => {
-                return Err(PlanError::InputTooLarge {
-                    what: "bytes of node names",
-                });
-            }
+        if let Err(DuplicateNode(i)) = joined {
+            return Err(PlanError::DuplicateNodeName {
+                name: nodes
+                    .get(widen(i))
+                    .map(|n| n.metadata.name.clone())
+                    .unwrap_or_default(),
+            });
         }
 
         // A counting sort of the grouped pods by node. After the prefix sums `node_end[i + 1]`
@@ -225,7 +221,7 @@ impl<'a> Snapshot<'a> {
         }
         let grouped = node_end.last().copied().map_or(0, widen);
         let mut node_pods = vec![0u32; grouped];
-        for (pod_index, &node) in (0u32..).zip(&pod_node) {
+        for (&node, pod_index) in pod_node.iter().zip(0u32..) {
             if node != NO_NODE
                 && let Some(cursor) = node_end.get_mut(widen(node))
             {

@@ -932,15 +932,16 @@ impl Planner {
             )
             .is_ok();
         if !joined {
-            // Beyond what the join indexes: one lookup per pod.
-            matched.clear();
-            unmatched.clear();
-            for &p in &grouped {
-                match self.key_index.get(keys, target(p)) {
-                    Some(key) => matched.push(u64::from(narrow(p)) << 32 | u64::from(narrow(key))),
-                    None => unmatched.push(p),
-                }
+            // Beyond what the join indexes: one lookup per pod, in pod order.
+            for p in grouped {
+                let Some(target) = self.pods.object(p).and_then(target_node) else {
+                    continue;
+                };
+                let key_id =
+                    key_named(&mut self.keys, &mut self.key_index, &mut self.dirty, target);
+                self.file(p, key_id, false);
             }
+            return;
         }
         matched.sort_unstable();
         for filed in matched {
@@ -1157,7 +1158,6 @@ const UNPLACED: Placement = Placement {
     should_continue_running: false,
 };
 
-/// A node with only a name: the object of a vanished node's key.
 /// The key of the node named `target`: the node's own, or a vanished node's, made on first use.
 fn key_named(
     keys: &mut Keys,
@@ -1176,11 +1176,12 @@ fn key_named(
     }
 }
 
-/// An index known to fit in u32 (the callers check the table sizes first).
+/// An index known to fit in u32 (the table sizes are checked first).
 fn narrow(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
 }
 
+/// A node with only a name: the object of a vanished node's key.
 fn named_node(name: &str) -> Node {
     let mut node = Node::default();
     node.metadata.name = name.to_owned();

@@ -153,20 +153,60 @@ impl Partitioned {
 pub(crate) enum JoinError {
     /// Two nodes share a name: the later one, by node index (the first such in input order).
     DuplicateNode(u32),
-    /// The names take more than 4 GiB.
+    /// The names take more than 4 GiB, more than u32 offsets address (before any pod is
+    /// reported).
     TooLarge,
 }
 
-/// Joins pods to nodes by name. `nodes` and `pods` name node and pod indexes. `found(pod, node)` is called once per pod, with `None` when no listed node has the
-/// pod's name; pods come in no particular order.
+/// Joins pods to nodes by name. `nodes` and `pods` name node and pod indexes.
+/// `found(pod, node)` is called once per pod, with `None` when no listed node has the pod's
+/// name; pods come in no particular order. On an error `found` may have been called for some
+/// pods: the caller drops what it gathered.
 pub(crate) fn join<'n, 'p>(
-    nodes: impl Iterator<Item = (u32, &'n str)>,
+    nodes: impl Iterator<Item = (u32, &'n str)> + Clone,
     node_count: usize,
-    pods: impl Iterator<Item = (u32, &'p str)>,
-    found: impl FnMut(u32, Option<u32>),
-) -> Result<(), JoinError> {
+    pods: impl Iterator<Item = (u32, &'p str)> + Clone,
+    mut found: impl FnMut(u32, Option<u32>),
+) -> Result<(), DuplicateNode> {
     let bits = partition_bits(node_count);
-    join_with(&RandomState::default(), nodes, bits, pods, found)
+    match join_with(
+        &RandomState::default(),
+        nodes.clone(),
+        bits,
+        pods.clone(),
+        &mut found,
+    ) {
+        Ok(()) => Ok(()),
+        Err(JoinError::DuplicateNode(node)) => Err(DuplicateNode(node)),
+        // Names beyond 4 GiB (no real cluster has them) take a plain map instead.
+        Err(JoinError::TooLarge) => join_by_map(nodes, pods, found),
+    }
+}
+
+/// Two nodes share a name: the later one, by node index (the first such in input order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DuplicateNode(pub(crate) u32);
+
+/// [`join`] through one map of borrowed names, for inputs whose names no u32 offset addresses.
+fn join_by_map<'n, 'p>(
+    nodes: impl Iterator<Item = (u32, &'n str)>,
+    pods: impl Iterator<Item = (u32, &'p str)>,
+    mut found: impl FnMut(u32, Option<u32>),
+) -> Result<(), DuplicateNode> {
+    let mut by_name: std::collections::HashMap<&str, u32, RandomState> =
+        std::collections::HashMap::with_capacity_and_hasher(
+            nodes.size_hint().0,
+            RandomState::default(),
+        );
+    for (node, name) in nodes {
+        if by_name.insert(name, node).is_some() {
+            return Err(DuplicateNode(node));
+        }
+    }
+    for (pod, name) in pods {
+        found(pod, by_name.get(name).copied());
+    }
+    Ok(())
 }
 
 /// [`join`] with a chosen hasher and partition count, 2^`bits` (tests force hash collisions
@@ -178,6 +218,7 @@ fn join_with<'n, 'p>(
     pods: impl Iterator<Item = (u32, &'p str)>,
     mut found: impl FnMut(u32, Option<u32>),
 ) -> Result<(), JoinError> {
+    let bits = bits.min(MAX_PARTITION_BITS);
     let nodes = Partitioned::new(nodes, hasher, bits).ok_or(JoinError::TooLarge)?;
     let mut table = Table {
         table: HashTable::new(),
@@ -238,7 +279,7 @@ impl<'n> Table<'n> {
         let rehash = |&local: &u32| entries.get(widen(local)).map_or(0, |e| table_hash(e.hash));
         self.table.clear();
         self.table.reserve(entries.len(), rehash);
-        for (local, entry) in (0u32..).zip(entries) {
+        for (entry, local) in entries.iter().zip(0u32..) {
             let name = self.name(local);
             // Entries are in node order, so the first duplicate is the earliest.
             if self.find(entry.hash, name).is_some() {
@@ -400,6 +441,29 @@ mod tests {
                 Err(JoinError::DuplicateNode(2))
             );
         }
+    }
+
+    #[test]
+    fn the_map_fallback_agrees_with_the_partitioned_join() {
+        let nodes = ["node-a", "node-b", "node-c"];
+        let pods = ["node-c", "gone", "node-a"];
+        let mut out = vec![Some(u32::MAX); pods.len()];
+        join_by_map(
+            nodes.iter().zip(0u32..).map(|(&n, i)| (i, n)),
+            pods.iter().zip(0u32..).map(|(&p, i)| (i, p)),
+            |pod, node| out[widen(pod)] = node,
+        )
+        .unwrap();
+        assert_eq!(Ok(out), run(&nodes, &pods));
+        let duplicated = ["b", "a", "c", "a", "b"];
+        assert_eq!(
+            join_by_map(
+                duplicated.iter().zip(0u32..).map(|(&n, i)| (i, n)),
+                std::iter::empty(),
+                |_, _| {}
+            ),
+            Err(DuplicateNode(3))
+        );
     }
 
     #[test]

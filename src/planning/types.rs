@@ -572,11 +572,11 @@ pub enum PlanError {
         /// The name.
         name: String,
     },
-    /// More nodes or pods than a plan indexes (4,294,967,295 of each, and as many bytes of node
-    /// names): far beyond any cluster, and beyond the memory of the machines that run one.
+    /// More nodes or pods than a plan indexes (4,294,967,295 of each): far beyond any cluster,
+    /// and beyond the memory of the machines that run one.
     #[error("more {what} than a plan can index (at most 4294967295)")]
     InputTooLarge {
-        /// `nodes`, `pods` or `bytes of node names`.
+        /// `nodes` or `pods`.
         what: &'static str,
     },
 }

@@ -128,7 +128,7 @@ impl<M, O> Table<M, O> {
     }
 
     /// Every meta in use with its index, in index order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (usize, &M)> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (usize, &M)> + Clone {
         self.meta
             .iter()
             .enumerate()
@@ -143,12 +143,12 @@ impl<M, O> Table<M, O> {
             .filter_map(|(meta, object)| meta.as_ref().map(|meta| (meta, object)))
     }
 
-    /// Every index in use, in order.
     /// How many places the table has, in use or free: every id is below it.
     pub(super) fn slots(&self) -> usize {
         self.meta.len()
     }
 
+    /// Every index in use, in order.
     pub(super) fn ids(&self) -> Vec<usize> {
         self.iter().map(|(id, _)| id).collect()
     }
