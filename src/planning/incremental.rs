@@ -907,7 +907,7 @@ impl Planner {
     /// planner at 100,000 nodes).
     fn group_all(&mut self) {
         let mut grouped: Vec<PodId> = Vec::new();
-        for id in self.pods.ids() {
+        for id in 0..self.pods.slots() {
             if self.claim_pod(id) {
                 grouped.push(id);
             }
@@ -1032,11 +1032,11 @@ impl Planner {
     /// Recomputes every key's contribution into empty indexes.
     fn recompute_all(&mut self) {
         self.dirty.clear();
-        for id in self.keys.ids() {
+        for id in 0..self.keys.slots() {
             if let Some(key) = self.keys.get_mut(id) {
                 key.dirty = true;
+                self.dirty.push(id);
             }
-            self.dirty.push(id);
         }
         self.finish();
     }
@@ -1095,7 +1095,8 @@ impl Planner {
             }
         };
         let placement = DaemonPlacement::new(ds, self.taint_comparison_operators);
-        for id in self.keys.ids() {
+        // Walks over places, not `ids()`: a list of a million ids is fresh memory to fault in.
+        for id in 0..self.keys.slots() {
             if let Some((key, node)) = self.keys.pair_mut(id)
                 && key.node.is_some()
             {
@@ -1112,14 +1113,14 @@ impl Planner {
             breakpoints: BTreeSet::new(),
         }));
         // Every key is recomputed below: grouping need not take contributions out.
-        for id in self.keys.ids() {
+        for id in 0..self.keys.slots() {
             if let Some(key) = self.keys.get_mut(id) {
                 key.dirty = true;
             }
         }
         self.group_all();
         let pods = &self.pods;
-        for id in self.keys.ids() {
+        for id in 0..self.keys.slots() {
             if let Some(key) = self.keys.get_mut(id)
                 && key.pods.len() > 1
             {
