@@ -932,16 +932,10 @@ impl Planner {
             )
             .is_ok();
         if !joined {
-            // Beyond what the join indexes: one lookup per pod, in pod order.
-            for p in grouped {
-                let Some(target) = self.pods.object(p).and_then(target_node) else {
-                    continue;
-                };
-                let key_id =
-                    key_named(&mut self.keys, &mut self.key_index, &mut self.dirty, target);
-                self.file(p, key_id, false);
-            }
-            return;
+            // Beyond what the join indexes: every pod takes the name lookup below, which finds
+            // listed nodes' keys as well, in pod order.
+            matched.clear();
+            unmatched = grouped;
         }
         matched.sort_unstable();
         for filed in matched {

@@ -150,9 +150,9 @@ impl Partitioned {
 
 /// Why the join failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum JoinError {
-    /// Two nodes share a name: the later one, by node index (the first such in input order).
-    DuplicateNode(u32),
+enum JoinError {
+    /// What [`join`] reports.
+    Duplicate(DuplicateNode),
     /// The names take more than 4 GiB, more than u32 offsets address (before any pod is
     /// reported).
     TooLarge,
@@ -177,7 +177,7 @@ pub(crate) fn join<'n, 'p>(
         &mut found,
     ) {
         Ok(()) => Ok(()),
-        Err(JoinError::DuplicateNode(node)) => Err(DuplicateNode(node)),
+        Err(JoinError::Duplicate(duplicate)) => Err(duplicate),
         // Names beyond 4 GiB (no real cluster has them) take a plain map instead.
         Err(JoinError::TooLarge) => join_by_map(nodes, pods, found),
     }
@@ -229,7 +229,7 @@ fn join_with<'n, 'p>(
     if bits == 0 {
         // One partition: the pods are probed as they come, with nothing to scatter.
         if let Some(node) = table.fill(0) {
-            return Err(JoinError::DuplicateNode(node));
+            return Err(JoinError::Duplicate(DuplicateNode(node)));
         }
         for (id, name) in pods {
             found(
@@ -257,7 +257,7 @@ fn join_with<'n, 'p>(
         }
     }
     match duplicate {
-        Some(node) => Err(JoinError::DuplicateNode(node)),
+        Some(node) => Err(JoinError::Duplicate(DuplicateNode(node))),
         None => Ok(()),
     }
 }
@@ -438,7 +438,7 @@ mod tests {
             );
             assert_eq!(
                 run_with(&hasher, bits, &["x", "y", "x"], &["y"]),
-                Err(JoinError::DuplicateNode(2))
+                Err(JoinError::Duplicate(DuplicateNode(2)))
             );
         }
     }
@@ -472,10 +472,13 @@ mod tests {
         let mut nodes: Vec<&str> = names.iter().map(String::as_str).collect();
         nodes.extend(["node-7", "node-400", "node-3"]);
         // With partitions, the duplicates land in different ones.
-        assert_eq!(run(&nodes, &[]), Err(JoinError::DuplicateNode(500)));
+        assert_eq!(
+            run(&nodes, &[]),
+            Err(JoinError::Duplicate(DuplicateNode(500)))
+        );
         assert_eq!(
             run(&["b", "a", "c", "a", "b"], &[]),
-            Err(JoinError::DuplicateNode(3))
+            Err(JoinError::Duplicate(DuplicateNode(3)))
         );
     }
 
