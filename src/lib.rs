@@ -82,6 +82,8 @@ pub mod model;
 mod planning;
 mod preview;
 mod rollout_status;
+#[allow(dead_code)] // called by the loader once it checks the full schema
+mod schema;
 mod scheduling;
 mod simulate;
 mod strings;
