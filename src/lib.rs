@@ -82,9 +82,9 @@ pub mod model;
 mod planning;
 mod preview;
 mod rollout_status;
+mod scheduling;
 #[allow(dead_code)] // called by the loader once it checks the full schema
 mod schema;
-mod scheduling;
 mod simulate;
 mod strings;
 mod syntax;
@@ -113,12 +113,13 @@ pub use history::{
     HistoryError, HistoryOptions, HistoryPlan, RevisionRef, RollbackError, plan_history,
     render_revision, rollback,
 };
-pub use lints::{Lint, Severity, lint};
+pub use lints::{Lint, Severity, lint, lint_unknown_fields};
 pub use model::*;
 pub use planning::*;
 pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};
 pub use rollout_status::{RolloutStatus, rollout_status};
 pub use scheduling::*;
+pub use schema::{UnknownField, unknown_fields};
 pub use simulate::Simulator;
 pub use teardown::{PropagationPolicy, Teardown, UnknownPropagationPolicy, teardown};
 
