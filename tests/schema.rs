@@ -661,3 +661,88 @@ fn fields_are_reported_in_document_order_with_full_paths() {
         ]
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Keys real at some level of a pod spec, and junk.
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "containers",
+                "name",
+                "image",
+                "volumeMounts",
+                "readOnly",
+                "readonly",
+                "env",
+                "valueFrom",
+                "fieldRef",
+                "resources",
+                "limits",
+                "securityContext",
+                "volumes",
+                "hostPath",
+                "path",
+                "affinity",
+                "nodeAffinity",
+                "tolerations",
+                "spec",
+                "template",
+                "metadata",
+                "labels",
+                "ports",
+                "containerPort",
+            ])
+            .prop_map(str::to_owned),
+            "[a-zA-Z]{1,8}",
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i32>().prop_map(Value::from),
+            "[a-z]{0,4}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::vec((key(), inner), 0..6)
+                    .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Removes the reported field from `manifest`.
+    fn remove(manifest: &mut Value, field: &UnknownField) {
+        at(manifest, &field.path)
+            .as_object_mut()
+            .unwrap()
+            .remove(&field.field);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Whatever sits in a pod spec, the walk does not panic, and what it reports is
+        /// exactly what stands between the manifest and a clean one: removing the reported
+        /// fields leaves nothing to report.
+        #[test]
+        fn removing_what_is_reported_leaves_a_clean_manifest(
+            spec in prop::collection::vec((key(), value()), 0..8),
+            kruise in any::<bool>(),
+        ) {
+            let mut manifest = base(if kruise { KRUISE } else { "apps/v1" });
+            manifest["spec"]["template"]["spec"] = Value::Object(spec.into_iter().collect());
+            let found = unknown_fields(&manifest);
+            prop_assert!(found.iter().all(|f| f.schemaless == kruise));
+            for field in found.iter().rev() {
+                remove(&mut manifest, field);
+            }
+            prop_assert_eq!(unknown_fields(&manifest), []);
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! The walk of a manifest against the field tables.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use super::UnknownField;
@@ -86,9 +88,8 @@ pub(super) fn walk(
                 let base = path.len();
                 for (i, item) in items.iter().enumerate() {
                     if let Value::Object(inner) = item {
-                        path.push('[');
-                        path.push_str(&i.to_string());
-                        path.push(']');
+                        // Writing to a String cannot fail.
+                        let _ = write!(path, "[{i}]");
                         walk(inner, child, path, below_schemaless, out);
                         path.truncate(base);
                     }
