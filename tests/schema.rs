@@ -746,3 +746,22 @@ mod properties {
         }
     }
 }
+
+/// The committed table is what the generator makes from k8s-openapi's source (skipped when
+/// python3 or that source is not on this machine).
+#[test]
+fn the_table_is_generated_from_k8s_openapi() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new("python3")
+        .arg(root.join("tools/gen_schema.py"))
+        .output();
+    let Some(output) = output.ok().filter(|o| o.status.success()) else {
+        println!("note: python3 or the k8s-openapi 0.29 source is absent: not regenerated");
+        return;
+    };
+    let committed = std::fs::read_to_string(root.join("src/schema/table.rs")).unwrap();
+    assert!(
+        String::from_utf8(output.stdout).unwrap() == committed,
+        "src/schema/table.rs is stale: run python3 tools/gen_schema.py > src/schema/table.rs"
+    );
+}
