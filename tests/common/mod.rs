@@ -1,6 +1,8 @@
 //! Shared helpers for the data-driven planner tests: case files, base objects, formatting.
 #![allow(dead_code)]
 
+pub mod pipeline;
+
 use std::path::{Path, PathBuf};
 
 use daemonset_planner::{

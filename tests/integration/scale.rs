@@ -8,14 +8,7 @@
 //! /proc/self/status) proportional to its size. Each test runs in this binary alone, so the
 //! peak is its own.
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    clippy::print_stderr
-)]
+#![allow(clippy::print_stderr)]
 
 use std::fmt::Write as _;
 use std::time::Instant;

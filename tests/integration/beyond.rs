@@ -1,16 +1,8 @@
 //! Data-driven cases beyond upstream: OpenKruise Advanced DaemonSets under
 //! `tests/cases/kruise/`, and this crate's opt-in extensions under `tests/cases/extensions/`.
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
-#[allow(clippy::collapsible_if)]
-mod common;
+use crate::common;
 
 #[test]
 fn kruise_cases() {

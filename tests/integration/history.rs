@@ -15,18 +15,8 @@
 //! `{hash}` in the revisions and in expected values stands for the hash of the case's
 //! template (`revision_hash` with its collision count, or `options.hash`).
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
-#[allow(clippy::collapsible_if)]
-mod common;
-
-use common::Case;
+use crate::common::{self, Case};
 use daemonset_planner::{
     ControllerRevision, HistoryOptions, HistoryPlan, PropagationPolicy, RevisionRef, plan_history,
     revision_hash, rollback, rollout_status, teardown,
