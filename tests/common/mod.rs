@@ -1,4 +1,7 @@
-//! Shared helpers for the data-driven planner tests: case files, base objects, formatting.
+//! The shared helpers of the tests (`crate::common` in `tests/integration/`, `mod common;` in
+//! the test binaries not yet moved in): the case files' schema ([`schema`]) and how a case is
+//! built and checked (here), the base objects cases are merged over, the compact form of
+//! actions, and the whole pipeline on untrusted bytes ([`pipeline`]).
 #![allow(dead_code)]
 
 pub mod pipeline;
