@@ -1,14 +1,22 @@
-//! Shared helpers for the data-driven planner tests: case files, base objects, formatting.
+//! The shared helpers of the tests (`crate::common` in `tests/integration/`, `mod common;` in
+//! the test binaries not yet moved in): the case files' schema ([`schema`]) and how a case is
+//! built and checked (here), the base objects cases are merged over, the compact form of
+//! actions, and the whole pipeline on untrusted bytes ([`pipeline`]).
 #![allow(dead_code)]
 
+pub mod pipeline;
+pub mod schema;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use daemonset_planner::{
-    Action, ConditionOptions, DaemonSet, FailedPodBackoff, Node, Plan, PlanOptions, Pod,
-    RollingUpdateStep, Time, TopologyBudget, UpdateOrder, apply_defaults, conditions, lint, plan,
-    render_pod, rollout_complete,
+    Action, ConditionOptions, DaemonSet, Node, Plan, PlanOptions, Pod, RollingUpdateStep, Time,
+    TopologyBudget, UpdateOrder, apply_defaults, conditions, lint, plan, render_pod,
+    rollout_complete,
 };
-use serde_yaml::{Mapping, Value};
+use schema::RollingExpect;
+use serde_yaml::Value;
 
 /// The DaemonSet every case starts from; a case's `daemonset` is merged over it.
 pub const BASE_DAEMONSET: &str = r#"
@@ -77,65 +85,38 @@ fn over(base: &str, overlay: Option<&Value>) -> Value {
     value
 }
 
-/// One case: inputs, and what the plan must say.
-pub struct Case {
-    pub file: PathBuf,
-    pub name: String,
-    pub raw: Mapping,
+pub use schema::{Case, selected};
+
+/// Every planner case of the directory `dir`, files in name order.
+pub fn load_cases(dir: &Path) -> Vec<Case> {
+    case_files(dir)
+        .iter()
+        .flat_map(|file| schema::read_case_file(file))
+        .collect()
 }
 
-pub fn load_cases(dir: &Path) -> Vec<Case> {
+/// The `.yaml` files of a directory, in name order.
+pub fn case_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    let mut cases = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let doc: Value =
-            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let list = doc
-            .get("cases")
-            .and_then(Value::as_sequence)
-            .unwrap_or_else(|| panic!("{}: expected a `cases:` list", file.display()));
-        for item in list {
-            let raw = item.as_mapping().unwrap().clone();
-            let name = raw
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_else(|| panic!("{}: a case without name", file.display()))
-                .to_string();
-            cases.push(Case {
-                file: file.clone(),
-                name,
-                raw,
-            });
-        }
-    }
-    cases
+    files
 }
 
 impl Case {
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.raw.get(key)
-    }
-
     pub fn daemon_set(&self) -> DaemonSet {
-        let mut ds: DaemonSet = serde_yaml::from_value(over(BASE_DAEMONSET, self.get("daemonset")))
-            .unwrap_or_else(|e| panic!("{}: daemonset: {e}", self.name));
+        let mut ds: DaemonSet =
+            serde_yaml::from_value(over(BASE_DAEMONSET, self.daemonset.as_ref()))
+                .unwrap_or_else(|e| panic!("{}: daemonset: {e}", self.name));
         apply_defaults(&mut ds);
         ds
     }
 
     pub fn nodes(&self) -> Vec<Node> {
-        let Some(nodes) = self.get("nodes") else {
-            return Vec::new();
-        };
-        nodes
-            .as_sequence()
-            .unwrap()
+        self.nodes
             .iter()
             .map(|n| {
                 // Shorthand: a bare string is a node of that name.
@@ -152,11 +133,7 @@ impl Case {
     }
 
     pub fn pods(&self) -> Vec<Pod> {
-        let Some(pods) = self.get("pods") else {
-            return Vec::new();
-        };
-        pods.as_sequence()
-            .unwrap()
+        self.pods
             .iter()
             .map(|p| {
                 serde_yaml::from_value(over(BASE_POD, Some(p)))
@@ -166,47 +143,45 @@ impl Case {
     }
 
     pub fn now(&self) -> Time {
-        self.get("now")
-            .and_then(Value::as_str)
+        self.now
+            .as_deref()
             .map(|t| Time::parse(t).unwrap())
             .unwrap_or_else(|| Time::parse("2024-06-01T00:00:00Z").unwrap())
     }
 
     pub fn options(&self) -> PlanOptions {
         let mut options = PlanOptions::new(self.now()).with_revision("new");
-        if let Some(o) = self.get("options") {
-            if let Some(r) = o.get("revision") {
-                options.revision = r.as_str().map(str::to_string);
-            }
-            if let Some(b) = o.get("burstReplicas").and_then(Value::as_u64) {
-                options.burst_replicas = b as usize;
-            }
-            if let Some(g) = o.get("taintComparisonOperators").and_then(Value::as_bool) {
-                options.taint_comparison_operators = g;
-            }
-            if let Some(b) = o.get("failedPodBackoff") {
-                let backoff: FailedPodBackoff = serde_yaml::from_value(b.clone()).unwrap();
-                options.failed_pod_backoff = backoff;
-            }
-            // Options beyond upstream, in the command line's syntax.
-            if let Some(order) = o.get("order").and_then(Value::as_str) {
-                let order: UpdateOrder = order
-                    .parse()
-                    .unwrap_or_else(|e| panic!("{}: order: {e}", self.name));
-                options = options.with_update_order(order);
-            }
-            if let Some(budget) = o.get("zoneBudget").and_then(Value::as_str) {
-                let budget: TopologyBudget = budget
-                    .parse()
-                    .unwrap_or_else(|e| panic!("{}: zoneBudget: {e}", self.name));
-                options = options.with_topology_budget(budget);
-            }
-            if let Some(strict) = o.get("strictBudget").and_then(Value::as_bool) {
-                options = options.with_strict_budget(strict);
-            }
-            if let Some(freeze) = o.get("freeze").and_then(Value::as_bool) {
-                options = options.with_freeze(freeze);
-            }
+        let o = &self.options;
+        if let Some(revision) = &o.revision {
+            options.revision = revision.clone();
+        }
+        if let Some(b) = o.burst_replicas {
+            options.burst_replicas = b;
+        }
+        if let Some(g) = o.taint_comparison_operators {
+            options.taint_comparison_operators = g;
+        }
+        if let Some(backoff) = &o.failed_pod_backoff {
+            options.failed_pod_backoff = backoff.clone();
+        }
+        // Options beyond upstream, in the command line's syntax.
+        if let Some(order) = &o.order {
+            let order: UpdateOrder = order
+                .parse()
+                .unwrap_or_else(|e| panic!("{}: order: {e}", self.name));
+            options = options.with_update_order(order);
+        }
+        if let Some(budget) = &o.zone_budget {
+            let budget: TopologyBudget = budget
+                .parse()
+                .unwrap_or_else(|e| panic!("{}: zoneBudget: {e}", self.name));
+            options = options.with_topology_budget(budget);
+        }
+        if let Some(strict) = o.strict_budget {
+            options = options.with_strict_budget(strict);
+        }
+        if let Some(freeze) = o.freeze {
+            options = options.with_freeze(freeze);
         }
         options
     }
@@ -239,45 +214,34 @@ pub fn compact(action: &Action) -> String {
 /// Compares a plan with a case's `expect:` block; returns the differences.
 pub fn check(case: &Case, plan: &Plan) -> Vec<String> {
     let mut problems = Vec::new();
-    let Some(expect) = case.get("expect") else {
-        return vec!["no expect: block".into()];
-    };
-    if let Some(actions) = expect.get("actions") {
-        let want: Vec<String> = actions
-            .as_sequence()
-            .unwrap()
-            .iter()
-            .map(|a| a.as_str().unwrap().to_string())
-            .collect();
+    let expect = &case.expect;
+    if let Some(want) = &expect.actions {
         let got: Vec<String> = plan.actions.iter().map(compact).collect();
-        if want != got {
+        if *want != got {
             problems.push(format!("actions: want {want:?}\n            got  {got:?}"));
         }
     }
-    if let Some(status) = expect.get("status") {
+    if let Some(status) = &expect.status {
         let s = &plan.status;
         let fields = [
-            ("desired", s.desired_number_scheduled),
-            ("current", s.current_number_scheduled),
-            ("misscheduled", s.number_misscheduled),
-            ("ready", s.number_ready),
-            ("updated", s.updated_number_scheduled),
-            ("available", s.number_available),
-            ("unavailable", s.number_unavailable),
+            ("desired", status.desired, s.desired_number_scheduled),
+            ("current", status.current, s.current_number_scheduled),
+            ("misscheduled", status.misscheduled, s.number_misscheduled),
+            ("ready", status.ready, s.number_ready),
+            ("updated", status.updated, s.updated_number_scheduled),
+            ("available", status.available, s.number_available),
+            ("unavailable", status.unavailable, s.number_unavailable),
         ];
-        for (key, value) in status.as_mapping().unwrap() {
-            let key = key.as_str().unwrap();
-            let want = value.as_i64().unwrap();
-            match fields.iter().find(|(k, _)| *k == key) {
-                Some((_, got)) if i64::from(*got) == want => {}
-                Some((_, got)) => problems.push(format!("status.{key}: want {want}, got {got}")),
-                None => problems.push(format!("unknown status key {key}")),
+        for (key, want, got) in fields {
+            match want {
+                Some(want) if i64::from(got) != want => {
+                    problems.push(format!("status.{key}: want {want}, got {got}"));
+                }
+                _ => {}
             }
         }
     }
-    let scalar = |key: &str| expect.get(key);
-    if let Some(v) = scalar("deferredCreates") {
-        let want = v.as_u64().unwrap() as usize;
+    if let Some(want) = expect.deferred_creates {
         if plan.deferred_creates != want {
             problems.push(format!(
                 "deferredCreates: want {want}, got {}",
@@ -285,8 +249,7 @@ pub fn check(case: &Case, plan: &Plan) -> Vec<String> {
             ));
         }
     }
-    if let Some(v) = scalar("deferredDeletes") {
-        let want = v.as_u64().unwrap() as usize;
+    if let Some(want) = expect.deferred_deletes {
         if plan.deferred_deletes != want {
             problems.push(format!(
                 "deferredDeletes: want {want}, got {}",
@@ -294,66 +257,58 @@ pub fn check(case: &Case, plan: &Plan) -> Vec<String> {
             ));
         }
     }
-    if let Some(v) = scalar("requeueAfterSeconds") {
+    if let Some(want) = expect.requeue_after_seconds {
         let got = plan.requeue_after.map(|d| d.as_secs());
-        let want = v.as_u64();
         if got != want {
             problems.push(format!("requeueAfterSeconds: want {want:?}, got {got:?}"));
         }
     }
-    if let Some(v) = scalar("skipped") {
+    if let Some(want) = &expect.skipped {
         let got = plan.skipped.map(|s| format!("{s:?}"));
-        let want = v.as_str().map(str::to_string);
-        if got != want {
+        if got != *want {
             problems.push(format!("skipped: want {want:?}, got {got:?}"));
         }
     }
-    if let Some(v) = scalar("statusChanged") {
-        if Some(plan.status_changed) != v.as_bool() {
+    if let Some(want) = expect.status_changed {
+        if plan.status_changed != want {
             problems.push(format!(
-                "statusChanged: want {v:?}, got {}",
+                "statusChanged: want {want}, got {}",
                 plan.status_changed
             ));
         }
     }
-    if let Some(v) = scalar("observedGeneration") {
-        if plan.status.observed_generation != v.as_i64() {
+    if let Some(want) = expect.observed_generation {
+        if plan.status.observed_generation != want {
             problems.push(format!(
-                "observedGeneration: want {v:?}, got {:?}",
+                "observedGeneration: want {want:?}, got {:?}",
                 plan.status.observed_generation
             ));
         }
     }
-    if let Some(v) = scalar("rollingUpdate") {
-        problems.extend(check_rolling(v, plan));
+    if let Some(want) = &expect.rolling_update {
+        problems.extend(check_rolling(want.as_ref(), plan));
     }
-    if let Some(v) = scalar("backoffDelays") {
-        problems.extend(check_backoff(v, plan));
+    if let Some(want) = &expect.backoff_delays {
+        problems.extend(check_backoff(want, plan));
     }
-    if let Some(v) = scalar("createdPodLabels") {
-        problems.extend(check_created_labels(case, v, plan));
+    if let Some(want) = &expect.created_pod_labels {
+        problems.extend(check_created_labels(case, want, plan));
     }
-    if let Some(v) = scalar("complete") {
+    if let Some(want) = expect.complete {
         let got = rollout_complete(&case.daemon_set(), plan);
-        if Some(got) != v.as_bool() {
-            problems.push(format!("complete: want {v:?}, got {got}"));
+        if got != want {
+            problems.push(format!("complete: want {want}, got {got}"));
         }
     }
-    if let Some(v) = scalar("conditions") {
-        problems.extend(check_conditions(case, v, plan));
+    if expect.conditions.is_some() || expect.messages.is_some() {
+        problems.extend(check_conditions(case, plan));
     }
-    if let Some(v) = scalar("lints") {
-        let want: Vec<String> = v
-            .as_sequence()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap().to_string())
-            .collect();
+    if let Some(want) = &expect.lints {
         let got: Vec<String> = lint(&case.daemon_set(), &case.nodes())
             .iter()
             .map(|l| format!("{} {}", l.severity, l.code))
             .collect();
-        if want != got {
+        if *want != got {
             problems.push(format!("lints: want {want:?}, got {got:?}"));
         }
     }
@@ -363,25 +318,22 @@ pub fn check(case: &Case, plan: &Plan) -> Vec<String> {
 /// `conditions: {Stalled: "True BudgetHeldByNotReadyNodes", ...}`: status and reason of each
 /// condition named; `messages: {Stalled: "text"}` beside it checks that the message contains
 /// the text. The case's `progress: {deadlineSeconds, last}` sets the progress deadline.
-fn check_conditions(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
+fn check_conditions(case: &Case, plan: &Plan) -> Vec<String> {
     let mut options = ConditionOptions::new(case.now());
-    if let Some(progress) = case.get("progress") {
-        let seconds = progress
-            .get("deadlineSeconds")
-            .and_then(Value::as_u64)
-            .unwrap();
-        let last = Time::parse(progress.get("last").and_then(Value::as_str).unwrap()).unwrap();
-        options = options.with_progress_deadline(std::time::Duration::from_secs(seconds), last);
+    if let Some(progress) = &case.progress {
+        let last = Time::parse(&progress.last).unwrap();
+        options = options.with_progress_deadline(
+            std::time::Duration::from_secs(progress.deadline_seconds),
+            last,
+        );
     }
     let found = conditions(&case.daemon_set(), &case.nodes(), plan, &options);
     let mut problems = Vec::new();
-    for (kind, expected) in want.as_mapping().unwrap() {
-        let kind = kind.as_str().unwrap();
-        let expected = expected.as_str().unwrap();
+    for (kind, expected) in case.expect.conditions.iter().flatten() {
         match found.iter().find(|c| c.type_.as_str() == kind) {
             Some(c) => {
                 let got = format!("{} {}", c.status_str(), c.reason);
-                if got != expected {
+                if got != *expected {
                     problems.push(format!(
                         "conditions.{kind}: want {expected:?}, got {got:?} ({})",
                         c.message
@@ -391,18 +343,14 @@ fn check_conditions(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
             None => problems.push(format!("conditions.{kind}: missing")),
         }
     }
-    if let Some(messages) = case.get("expect").and_then(|e| e.get("messages")) {
-        for (kind, text) in messages.as_mapping().unwrap() {
-            let kind = kind.as_str().unwrap();
-            let text = text.as_str().unwrap();
-            let message = found
-                .iter()
-                .find(|c| c.type_.as_str() == kind)
-                .map(|c| c.message.clone())
-                .unwrap_or_default();
-            if !message.contains(text) {
-                problems.push(format!("messages.{kind}: want {text:?} in {message:?}"));
-            }
+    for (kind, text) in case.expect.messages.iter().flatten() {
+        let message = found
+            .iter()
+            .find(|c| c.type_.as_str() == kind)
+            .map(|c| c.message.clone())
+            .unwrap_or_default();
+        if !message.contains(text.as_str()) {
+            problems.push(format!("messages.{kind}: want {text:?} in {message:?}"));
         }
     }
     problems
@@ -410,20 +358,14 @@ fn check_conditions(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
 
 /// `backoffDelays`: the failed-pod backoff table the plan hands on, as key -> delay in
 /// seconds; compared exactly (`{}` means empty).
-fn check_backoff(want: &Value, plan: &Plan) -> Vec<String> {
-    let want: std::collections::BTreeMap<String, u64> = want
-        .as_mapping()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.as_str().unwrap().to_string(), v.as_u64().unwrap()))
-        .collect();
-    let got: std::collections::BTreeMap<String, u64> = plan
+fn check_backoff(want: &BTreeMap<String, u64>, plan: &Plan) -> Vec<String> {
+    let got: BTreeMap<String, u64> = plan
         .failed_pod_backoff
         .entries()
         .iter()
         .map(|(k, e)| (k.clone(), e.delay_seconds))
         .collect();
-    if want == got {
+    if *want == got {
         Vec::new()
     } else {
         vec![format!("backoffDelays: want {want:?}, got {got:?}")]
@@ -433,7 +375,11 @@ fn check_backoff(want: &Value, plan: &Plan) -> Vec<String> {
 /// `createdPodLabels`: labels every pod the plan creates must carry (rendered with
 /// `render_pod` for the plan's revision); other labels may be present too. The plan must
 /// create at least one pod.
-fn check_created_labels(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
+fn check_created_labels(
+    case: &Case,
+    want: &BTreeMap<String, Option<String>>,
+    plan: &Plan,
+) -> Vec<String> {
     let ds = case.daemon_set();
     let nodes: Vec<&str> = plan
         .actions
@@ -449,11 +395,9 @@ fn check_created_labels(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
     let mut problems = Vec::new();
     for node in nodes {
         let pod = render_pod(&ds, node, &plan.revision);
-        for (key, value) in want.as_mapping().unwrap() {
-            let key = key.as_str().unwrap();
-            let want = value.as_str().map(str::to_string);
+        for (key, want) in want {
             let got = pod.metadata.labels.get(key).cloned();
-            if got != want {
+            if got != *want {
                 problems.push(format!(
                     "createdPodLabels on {node}: {key} want {want:?}, got {got:?}"
                 ));
@@ -463,9 +407,9 @@ fn check_created_labels(case: &Case, want: &Value, plan: &Plan) -> Vec<String> {
     problems
 }
 
-fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
+fn check_rolling(want: Option<&RollingExpect>, plan: &Plan) -> Vec<String> {
     let mut problems = Vec::new();
-    if want.is_null() {
+    let Some(want) = want else {
         if plan.rolling_update.is_some() {
             problems.push(format!(
                 "rollingUpdate: want none, got {:?}",
@@ -473,31 +417,37 @@ fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
             ));
         }
         return problems;
+    };
+    if (want.paused.is_some() || want.failed.is_some())
+        && (want.has_batch_keys() || (want.paused.is_some() && want.failed.is_some()))
+    {
+        return vec![format!(
+            "rollingUpdate: `paused` and `failed` take no other key, got {want:?}"
+        )];
     }
-    if let Some(reason) = want.get("paused").and_then(Value::as_str) {
+    if let Some(reason) = &want.paused {
         match &plan.rolling_update {
-            Some(RollingUpdateStep::Paused(got)) if format!("{got:?}") == reason => {}
+            Some(RollingUpdateStep::Paused(got)) if format!("{got:?}") == *reason => {}
             got => problems.push(format!("rollingUpdate.paused: want {reason}, got {got:?}")),
         }
         return problems;
     }
-    match (&plan.rolling_update, want.get("failed")) {
+    match (&plan.rolling_update, &want.failed) {
         (Some(RollingUpdateStep::Failed(error)), Some(message)) => {
-            let message = message.as_str().unwrap();
-            if !error.to_string().contains(message) {
+            if !error.to_string().contains(message.as_str()) {
                 problems.push(format!("rollingUpdate.failed: want {message:?} in {error}"));
             }
         }
         (Some(RollingUpdateStep::Batch(batch)), None) => {
-            if let Some(mode) = want.get("mode").and_then(Value::as_str) {
-                if format!("{:?}", batch.mode) != mode {
+            if let Some(mode) = &want.mode {
+                if format!("{:?}", batch.mode) != *mode {
                     problems.push(format!(
                         "rollingUpdate.mode: want {mode}, got {:?}",
                         batch.mode
                     ));
                 }
             }
-            if let Some(budget) = want.get("budget").and_then(Value::as_i64) {
+            if let Some(budget) = want.budget {
                 if batch.budget != budget {
                     problems.push(format!(
                         "rollingUpdate.budget: want {budget}, got {}",
@@ -505,7 +455,7 @@ fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
                     ));
                 }
             }
-            if let Some(used) = want.get("used").and_then(Value::as_u64) {
+            if let Some(used) = want.used {
                 if batch.used.len() as u64 != used {
                     problems.push(format!(
                         "rollingUpdate.used: want {used}, got {:?}",
@@ -513,7 +463,7 @@ fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
                     ));
                 }
             }
-            if let Some(waiting) = want.get("waiting").and_then(Value::as_u64) {
+            if let Some(waiting) = want.waiting {
                 if batch.waiting as u64 != waiting {
                     problems.push(format!(
                         "rollingUpdate.waiting: want {waiting}, got {}",
@@ -522,28 +472,20 @@ fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
                 }
             }
             // `held: [node Reason]`, e.g. `n1 Partition` or `n4 TopologyDomain(zone-a)`.
-            if let Some(held) = want.get("held").and_then(Value::as_sequence) {
-                let want: Vec<String> = held
-                    .iter()
-                    .map(|h| h.as_str().unwrap().to_string())
-                    .collect();
+            if let Some(want) = &want.held {
                 let got: Vec<String> = batch
                     .held
                     .iter()
                     .map(|h| format!("{} {:?}", h.node, h.why).replace('"', ""))
                     .collect();
-                if want != got {
+                if *want != got {
                     problems.push(format!("rollingUpdate.held: want {want:?}, got {got:?}"));
                 }
             }
             // `usedBy: [node]`: the nodes using the budget, by name.
-            if let Some(nodes) = want.get("usedBy").and_then(Value::as_sequence) {
-                let want: Vec<String> = nodes
-                    .iter()
-                    .map(|n| n.as_str().unwrap().to_string())
-                    .collect();
+            if let Some(want) = &want.used_by {
                 let got: Vec<String> = batch.used.iter().map(|u| u.node.clone()).collect();
-                if want != got {
+                if *want != got {
                     problems.push(format!("rollingUpdate.usedBy: want {want:?}, got {got:?}"));
                 }
             }
@@ -561,9 +503,23 @@ pub fn cases_dir(name: &str) -> PathBuf {
 
 /// Runs every case of a directory and fails with all the differences at once.
 pub fn run_dir(name: &str) -> usize {
-    let cases = load_cases(&cases_dir(name));
+    run_cases(&load_cases(&cases_dir(name)), true)
+}
+
+/// Runs the planner cases of one file of `tests/cases/<dir>/`, named as a Rust identifier
+/// (`-` written `_`), that pass the `DSP_CASE` filter; fails with all the differences at once.
+pub fn run_file(dir: &str, file: &str) {
+    let file = case_file(dir, file);
+    let cases: Vec<Case> = schema::read_case_file(&file);
+    let ran = run_cases(&cases, false);
+    note_filtered(&file, ran, cases.len());
+}
+
+fn run_cases(cases: &[Case], all: bool) -> usize {
     let mut failures = Vec::new();
-    for case in &cases {
+    let mut ran = 0;
+    for case in cases.iter().filter(|case| all || selected(&case.name)) {
+        ran += 1;
         let plan = case.plan();
         let problems = check(case, &plan);
         if !problems.is_empty() {
@@ -575,12 +531,51 @@ pub fn run_dir(name: &str) -> usize {
             ));
         }
     }
+    report(&failures, cases.len(), ran)
+}
+
+/// Says on stderr how many cases of `file` the `DSP_CASE` filter let run, when it is set.
+pub fn note_filtered(file: &Path, ran: usize, total: usize) {
+    if let Ok(filter) = std::env::var(schema::CASE_FILTER) {
+        eprintln!(
+            "{}: {ran} of {total} cases match {}={filter:?}",
+            file.display(),
+            schema::CASE_FILTER
+        );
+    }
+}
+
+/// Fails with every failure; returns how many cases ran (the filter may leave out some).
+pub fn report(failures: &[String], total: usize, ran: usize) -> usize {
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n{}",
         failures.len(),
-        cases.len(),
+        ran,
         failures.join("\n")
     );
-    cases.len()
+    assert!(total > 0, "a case file without cases");
+    ran
+}
+
+/// The file of `tests/cases/<dir>/` whose stem, `-` written `_`, is `ident`.
+pub fn case_file(dir: &str, ident: &str) -> PathBuf {
+    let files = case_files(&cases_dir(dir));
+    let mut found = files.into_iter().filter(|f| file_ident(f) == ident);
+    let file = found
+        .next()
+        .unwrap_or_else(|| panic!("no file {ident}.yaml in tests/cases/{dir}"));
+    assert!(
+        found.next().is_none(),
+        "two files of tests/cases/{dir} read as {ident}"
+    );
+    file
+}
+
+/// A case file's name as a Rust identifier: its stem, `-` written `_`.
+pub fn file_ident(file: &Path) -> String {
+    file.file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .replace('-', "_")
 }

@@ -1,5 +1,5 @@
 //! The whole pipeline on untrusted bytes, shared by `tests/robustness.rs`,
-//! `tests/pipeline_props.rs` and the `pipeline` fuzz target (`fuzz/`), which includes this
+//! `tests/integration/pipeline_props.rs` and the `pipeline` fuzz target (`fuzz/`), which includes this
 //! file by path.
 //!
 //! bytes -> up to three documents (DaemonSet, nodes, pods; split at `0xFF` bytes, which UTF-8

@@ -4,13 +4,6 @@
 //! simulated rollout has finished.
 //!
 //! Objects are built in Rust, so this file does not need the `yaml` feature.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -4,13 +4,6 @@
 //! [`preview_rollout`] are checked against upstream's behaviour (spec, section 5).
 //!
 //! Objects are built in Rust, so this file does not need the `yaml` feature.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
 use std::collections::{BTreeMap, BTreeSet};
 

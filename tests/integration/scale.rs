@@ -1,21 +1,14 @@
 //! Size checks, ignored by default (they take a while and want a release build):
 //!
 //! ```text
-//! cargo test --release --test scale -- --ignored --nocapture --test-threads 1
+//! cargo test --release --test integration scale:: -- --ignored --nocapture --test-threads 1
 //! ```
 //!
 //! A generated `NodeList` of 1,000,000 nodes loads and plans with peak memory (VmHWM, from
-//! /proc/self/status) proportional to its size. Each test runs in this binary alone, so the
-//! peak is its own.
+//! /proc/self/status) proportional to its size. The filter `scale::` runs these tests alone in
+//! the test process, one at a time, so the peak is theirs.
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    clippy::print_stderr
-)]
+#![allow(clippy::print_stderr)]
 
 use std::fmt::Write as _;
 use std::time::Instant;

@@ -1,13 +1,6 @@
 //! The serde bridge: any Kubernetes client's types convert to this crate's through JSON,
 //! without the `k8s-openapi` feature. The JSON here is what k8s-openapi (or client-go, or the
 //! API server) writes, fields this crate does not model included.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
 use daemonset_planner::{
     DaemonSet, IntOrString, Node, PlanOptions, Pod, PodPhase, TaintEffect, Time,

@@ -1,13 +1,6 @@
 //! k8s-openapi conversions: objects read as k8s-openapi types plan exactly as the same YAML
 //! loaded directly, and what a controller writes converts back without loss.
 #![cfg(all(feature = "k8s-openapi", feature = "yaml"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
 use daemonset_planner::{
     ConversionError, DaemonSet, DaemonSetStatus, LabelSelector, Node, NodeAffinity, NodeSelector,
@@ -22,11 +15,11 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString as K8sIntOrString;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-const EXAMPLE_DAEMONSET: &str = include_str!("../examples/data/fluentd-elasticsearch.yaml");
-const EXAMPLE_NODES: &str = include_str!("../examples/data/nodes.yaml");
-const EXAMPLE_PODS: &str = include_str!("../examples/data/pods.yaml");
-const FLUENTD: &str = include_str!("data/fluentd-elasticsearch.yaml");
-const FLANNEL: &str = include_str!("data/kube-flannel.yaml");
+const EXAMPLE_DAEMONSET: &str = include_str!("../../examples/data/fluentd-elasticsearch.yaml");
+const EXAMPLE_NODES: &str = include_str!("../../examples/data/nodes.yaml");
+const EXAMPLE_PODS: &str = include_str!("../../examples/data/pods.yaml");
+const FLUENTD: &str = include_str!("../data/fluentd-elasticsearch.yaml");
+const FLANNEL: &str = include_str!("../data/kube-flannel.yaml");
 
 /// Every object of kind `K` in a YAML stream, read with k8s-openapi's types: single objects,
 /// `List`s and typed lists (whose items may leave out kind and apiVersion).

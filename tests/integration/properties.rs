@@ -3,13 +3,6 @@
 //! short simulated run, and of the rolling-update budgets.
 //!
 //! Objects are built in Rust, so this file does not need the `yaml` feature.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -22,7 +15,7 @@ use daemonset_planner::{
 };
 use proptest::prelude::*;
 // Random clusters: the generators and builders shared with the incremental properties.
-include!("support/generators.rs");
+include!("../support/generators.rs");
 
 // ---------------------------------------------------------------------------------------------
 // Helpers the properties share

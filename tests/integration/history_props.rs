@@ -3,13 +3,6 @@
 //! at most `revisionHistoryLimit` old revisions without pods (and every revision pods use),
 //! unique revision numbers with the current one the newest and rising, and exactly one
 //! revision of the current template.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
 use std::collections::BTreeSet;
 

@@ -2,16 +2,8 @@
 //! input: what the `pipeline` fuzz target does, in every `cargo test`, so CI exercises it
 //! without a fuzzer. Every step must return a value or a typed error; a panic fails the test.
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
-#[path = "common/pipeline.rs"]
-mod pipeline;
+use crate::common::pipeline;
 
 use daemonset_planner::{
     DaemonSet, IntOrString, LabelSelector, LabelSelectorOperator, LabelSelectorRequirement, Node,
