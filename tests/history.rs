@@ -27,9 +27,9 @@
 mod common;
 
 use common::Case;
+use daemonset_planner::history::{HistoryOptions, HistoryPlan, RevisionRef, revision_hash};
 use daemonset_planner::{
-    ControllerRevision, HistoryOptions, HistoryPlan, PropagationPolicy, RevisionRef, plan_history,
-    revision_hash, rollback, rollout_status, teardown,
+    ControllerRevision, PropagationPolicy, plan_history, rollback, rollout_status, teardown,
 };
 use serde_yaml::Value;
 

@@ -9,9 +9,9 @@
     clippy::arithmetic_side_effects
 )]
 
+use daemonset_planner::model::{PodPhase, TolerationOperator, UpdateStrategyType};
 use daemonset_planner::{
-    DaemonSet, IntOrString, Node, PlanOptions, Pod, PodPhase, TaintEffect, Time,
-    TolerationOperator, UpdateStrategyType, plan, render_pod,
+    DaemonSet, IntOrString, Node, PlanOptions, Pod, TaintEffect, Time, plan, render_pod,
 };
 use serde_json::{Value, json};
 

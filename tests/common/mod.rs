@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use daemonset_planner::rollout::ConditionOptions;
 use daemonset_planner::{
-    Action, ConditionOptions, DaemonSet, FailedPodBackoff, Node, Plan, PlanOptions, Pod,
-    RollingUpdateStep, Time, TopologyBudget, UpdateOrder, apply_defaults, conditions, lint, plan,
-    render_pod, rollout_complete,
+    Action, DaemonSet, FailedPodBackoff, Node, Plan, PlanOptions, Pod, RollingUpdateStep, Time,
+    TopologyBudget, UpdateOrder, apply_defaults, conditions, lint, plan, render_pod,
+    rollout_complete,
 };
 use serde_yaml::{Mapping, Value};
 
