@@ -634,6 +634,28 @@ mod tests {
     }
 
     #[test]
+    fn a_selector_error_is_the_source_and_not_repeated_in_the_message() {
+        let mut ds = daemon_set("agent:v1");
+        if let Some(selector) = ds.spec.selector.as_mut() {
+            selector
+                .match_labels
+                .insert("bad key!".into(), "agent".into());
+        }
+        let errors: [Box<dyn std::error::Error>; 2] = [
+            Box::new(plan_history(&ds, &[], &[], &HistoryOptions::new()).unwrap_err()),
+            Box::new(rollback(&ds, &[], 0).unwrap_err()),
+        ];
+        for error in errors {
+            assert_eq!(
+                error.to_string(),
+                "daemonset ops/agent: invalid spec.selector"
+            );
+            let source = error.source().unwrap().to_string();
+            assert!(source.starts_with("matchLabels.bad key!: "), "{source}");
+        }
+    }
+
+    #[test]
     fn display_lists_every_write() {
         let ds = daemon_set("agent:v1");
         let plan = plan_history(&ds, &[], &[], &HistoryOptions::new().with_hash("h1")).unwrap();
