@@ -18,9 +18,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use daemonset_planner::{
-    IntOrString, PlanOptions, Planner, PodCondition, Taint, TaintEffect, Time, Toleration,
-};
+use daemonset_planner::model::PodCondition;
+use daemonset_planner::{IntOrString, PlanOptions, Planner, Taint, TaintEffect, Time, Toleration};
 
 fn sizes() -> Vec<usize> {
     std::env::var("INCREMENTAL_BENCH_SIZES")

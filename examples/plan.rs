@@ -33,13 +33,17 @@
 
 use std::process::ExitCode;
 
+use daemonset_planner::history::{HistoryOptions, HistoryPlan, RevisionRef};
+use daemonset_planner::lints::Lint;
+use daemonset_planner::rollout::{
+    ConditionOptions, RolloutCondition, RolloutPreview, RolloutStatus,
+};
 use daemonset_planner::{
-    Action, ConditionOptions, ControllerRevision, DaemonSet, DaemonSetStatus, HistoryOptions,
-    HistoryPlan, Lint, Node, NodeExplanation, Plan, PlanOptions, Pod, PropagationPolicy,
-    RevisionRef, RollingUpdateStep, RolloutCondition, RolloutPreview, RolloutStatus, Teardown,
-    Time, TopologyBudget, UpdateBatch, UpdateOrder, apply_defaults, conditions, explain, lint,
-    load_daemonset, load_nodes, load_pods, load_revisions, plan, plan_history, preview_rollout,
-    rollback, rollout_status, teardown, validate_daemonset, validate_node, validate_pod,
+    Action, ControllerRevision, DaemonSet, DaemonSetStatus, Node, NodeExplanation, Plan,
+    PlanOptions, Pod, PropagationPolicy, RollingUpdateStep, Teardown, Time, TopologyBudget,
+    UpdateBatch, UpdateOrder, apply_defaults, conditions, explain, lint, load_daemonset,
+    load_nodes, load_pods, load_revisions, plan, plan_history, preview_rollout, rollback,
+    rollout_status, teardown, validate_daemonset, validate_node, validate_pod,
 };
 use serde_json::{Value, json};
 
@@ -646,7 +650,7 @@ fn action_json(action: &Action) -> Value {
 fn batch_json(batch: &UpdateBatch) -> Value {
     json!({
         "mode": match batch.mode {
-            daemonset_planner::UpdateMode::MaxUnavailable => "maxUnavailable",
+            daemonset_planner::planning::UpdateMode::MaxUnavailable => "maxUnavailable",
             _ => "maxSurge",
         },
         "desired": batch.desired,
@@ -659,8 +663,8 @@ fn batch_json(batch: &UpdateBatch) -> Value {
     })
 }
 
-fn budget_reason(why: &daemonset_planner::BudgetUseReason) -> String {
-    use daemonset_planner::BudgetUseReason::*;
+fn budget_reason(why: &daemonset_planner::planning::BudgetUseReason) -> String {
+    use daemonset_planner::planning::BudgetUseReason::*;
     match why {
         NoPod => "no pod".to_owned(),
         SeveralPods => "several pods".to_owned(),
@@ -904,7 +908,7 @@ impl Report<'_> {
         match &plan.rolling_update {
             Some(RollingUpdateStep::Batch(batch)) => {
                 let mode = match batch.mode {
-                    daemonset_planner::UpdateMode::MaxUnavailable => "maxUnavailable",
+                    daemonset_planner::planning::UpdateMode::MaxUnavailable => "maxUnavailable",
                     _ => "maxSurge",
                 };
                 out.push_str(&format!(

@@ -28,9 +28,8 @@ mod support;
 use std::hint::black_box;
 use std::time::Instant;
 
-use daemonset_planner::{
-    IntOrString, Node, PlanOptions, Planner, Pod, PodCondition, Taint, TaintEffect, plan,
-};
+use daemonset_planner::model::PodCondition;
+use daemonset_planner::{IntOrString, Node, PlanOptions, Planner, Pod, Taint, TaintEffect, plan};
 
 #[global_allocator]
 static GLOBAL: support::CountingAllocator = support::CountingAllocator;

@@ -352,10 +352,8 @@ fn stall(
 ///
 /// ```
 /// use std::time::Duration;
-/// use daemonset_planner::{
-///     apply_defaults, conditions, plan, ConditionOptions, ConditionType, DaemonSet, Node,
-///     PlanOptions, Time,
-/// };
+/// use daemonset_planner::{apply_defaults, conditions, plan, DaemonSet, Node, PlanOptions, Time};
+/// use daemonset_planner::rollout::{ConditionOptions, ConditionType};
 /// let mut ds = DaemonSet::default();
 /// ds.metadata.name = "agent".into();
 /// ds.spec.selector = Some(Default::default());

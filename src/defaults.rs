@@ -49,7 +49,8 @@ const KRUISE_DEFAULT_BURST_REPLICAS: i32 = 250;
 /// see [`apply_kruise_defaults`].
 ///
 /// ```
-/// use daemonset_planner::{apply_defaults, DaemonSet, IntOrString, UpdateStrategyType};
+/// use daemonset_planner::{apply_defaults, DaemonSet, IntOrString};
+/// use daemonset_planner::model::UpdateStrategyType;
 /// let mut ds = DaemonSet::default();
 /// apply_defaults(&mut ds);
 /// let strategy = &ds.spec.update_strategy;
@@ -116,7 +117,8 @@ pub fn apply_defaults(ds: &mut DaemonSet) {
 /// applies Kruise's rules to it all the same. Applying it twice gives the same result as once.
 ///
 /// ```
-/// use daemonset_planner::{apply_defaults, load_daemonset, IntOrString, RollingUpdateType};
+/// use daemonset_planner::{apply_defaults, load_daemonset, IntOrString};
+/// use daemonset_planner::model::RollingUpdateType;
 /// let mut ds = load_daemonset(
 ///     "apiVersion: apps.kruise.io/v1alpha1
 /// kind: DaemonSet
@@ -181,7 +183,8 @@ pub fn apply_kruise_defaults(ds: &mut DaemonSet) {
 /// A defaulted copy of `ds`; see [`apply_defaults`].
 ///
 /// ```
-/// use daemonset_planner::{defaulted, DaemonSet};
+/// use daemonset_planner::DaemonSet;
+/// use daemonset_planner::defaults::defaulted;
 /// let raw = DaemonSet::default();
 /// let ds = defaulted(&raw);
 /// assert_eq!(ds.spec.revision_history_limit, Some(10));

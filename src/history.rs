@@ -1,9 +1,13 @@
 //! Revision history: the ControllerRevisions a DaemonSet keeps, and rolling back to one.
 //!
 //! [`plan_history`] does what upstream's controller does with the history in one sync (its
-//! `constructHistory` at the start, `cleanupHistory` at the end); [`rollback`] does what
+//! `constructHistory` at the start, `cleanupHistory` at the end); [`rollback()`] does what
 //! `kubectl rollout undo daemonset` does; [`render_revision`] builds the object a create stands
-//! for.
+//! for, and [`revision_hash`] names a template as the controller does. The
+//! [manual](crate::manual::history) explains how they fit into a sync.
+
+mod rollback;
+mod template;
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -11,13 +15,16 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::model::{
-    ControllerRevision, DaemonSet, LabelSelector, ObjectMeta, OwnerReference, Pod, PodTemplateSpec,
+    ControllerRevision, DaemonSet, LabelSelector, ObjectMeta, OwnerReference, Pod,
     REVISION_HASH_LABEL,
 };
-use crate::planning::{
-    Claim, SkipReason, claim, effective_namespace, owns, revision_hash, target_node,
-};
+use crate::planning::{Claim, SkipReason, claim, effective_namespace, target_node};
 use crate::scheduling::{LabelMatcher, SelectorError};
+
+pub use crate::planning::revision_hash;
+pub use rollback::{RollbackError, rollback};
+
+use template::{matches_template, template_value};
 
 /// What [`plan_history`] needs besides the objects.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,6 +51,7 @@ impl HistoryOptions {
 
 /// A ControllerRevision by name, with its revision number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RevisionRef {
     /// `metadata.name`.
     pub name: String,
@@ -175,11 +183,12 @@ impl fmt::Display for HistoryPlan {
 #[non_exhaustive]
 pub enum HistoryError {
     /// `spec.selector` cannot be compiled.
-    #[error("daemonset {daemon_set}: spec.selector.{source}")]
+    #[error("daemonset {daemon_set}: invalid spec.selector")]
     InvalidSelector {
         /// The DaemonSet, `namespace/name`.
         daemon_set: String,
-        /// What is wrong with it.
+        /// What is wrong with it (its path is relative to `spec.selector`).
+        #[source]
         source: SelectorError,
     },
     /// Two revisions of the namespace share a name, which no real cluster can produce.
@@ -259,8 +268,9 @@ impl Claimed<'_> {
 /// Upstream compares the revision's `data` byte for byte with a patch it marshals from the
 /// DaemonSet (`{"spec":{"template":{...,"$patch":"replace"}}}`, Go's JSON encoder). Those bytes
 /// cannot be reproduced outside Go, so this crate compares meaning instead: the revision's
-/// `data.spec.template` (without `$patch`) is read as a [`PodTemplateSpec`], and both templates
-/// are serialized to JSON values and compared (object key order does not matter). Fields the
+/// `data.spec.template` (without `$patch`) is read as a
+/// [`PodTemplateSpec`](crate::model::PodTemplateSpec), and both templates are serialized to
+/// JSON values and compared (object key order does not matter). Fields the
 /// model does not type (containers, volumes, ...) are compared verbatim; `creationTimestamp:
 /// null`, which Go writes into every stored template, reads as absent. Two templates the API
 /// server stores identically therefore match, as upstream's bytes do. Pass the DaemonSet as
@@ -268,9 +278,8 @@ impl Claimed<'_> {
 /// `imagePullPolicy`, ...) the stored revisions carry, and would match none of them.
 ///
 /// ```
-/// use daemonset_planner::{
-///     apply_defaults, plan_history, render_revision, DaemonSet, HistoryOptions, LabelSelector,
-/// };
+/// use daemonset_planner::{apply_defaults, plan_history, DaemonSet, LabelSelector};
+/// use daemonset_planner::history::{render_revision, HistoryOptions};
 ///
 /// let mut ds = DaemonSet::default();
 /// ds.metadata.name = "fluentd".into();
@@ -498,20 +507,6 @@ fn compile_selector(daemon_set: &DaemonSet) -> Result<LabelMatcher, SelectorErro
     LabelMatcher::new(daemon_set.spec.selector.as_ref())
 }
 
-/// A template as the JSON value templates are compared by.
-fn template_value(template: &PodTemplateSpec) -> Value {
-    // Serializing plain data into a Value cannot fail; an impossible failure matches nothing.
-    serde_json::to_value(template).unwrap_or(Value::Null)
-}
-
-/// Whether the revision stores the template whose value is `template`.
-fn matches_template(revision: &ControllerRevision, template: &Value) -> bool {
-    !template.is_null()
-        && revision
-            .pod_template()
-            .is_some_and(|stored| template_value(&stored) == *template)
-}
-
 /// Renders the ControllerRevision upstream's controller creates for the DaemonSet's current
 /// template: named `<daemonset>-<hash>`, in the DaemonSet's namespace, labelled with the
 /// template's labels plus `controller-revision-hash: <hash>`, annotated with the DaemonSet's
@@ -519,7 +514,8 @@ fn matches_template(revision: &ControllerRevision, template: &Value) -> bool {
 /// the patch `{"spec": {"template": {"$patch": "replace", ...}}}` that restores it.
 ///
 /// ```
-/// use daemonset_planner::{render_revision, DaemonSet};
+/// use daemonset_planner::DaemonSet;
+/// use daemonset_planner::history::render_revision;
 /// let mut ds = DaemonSet::default();
 /// ds.metadata.name = "fluentd".into();
 /// let revision = render_revision(&ds, "6d4b9c7f8", 3);
@@ -562,181 +558,6 @@ pub fn render_revision(daemon_set: &DaemonSet, hash: &str, revision: i64) -> Con
         data: Value::Object(data),
         revision,
     }
-}
-
-/// Why a rollback cannot be done.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RollbackError {
-    /// No revision of the DaemonSet has the number asked for.
-    #[error(
-        "daemonset {daemon_set}: unable to find revision {revision} in its history \
-         (available revisions: {})",
-        Numbers(.available)
-    )]
-    UnknownRevision {
-        /// The DaemonSet, `namespace/name`.
-        daemon_set: String,
-        /// The revision number asked for.
-        revision: i64,
-        /// The revision numbers its history holds, ascending.
-        available: Vec<i64>,
-    },
-    /// Revision 0 (the previous one) was asked for, but the history holds one revision or none.
-    #[error(
-        "daemonset {daemon_set}: no previous revision to roll back to (available revisions: {})",
-        Numbers(.available)
-    )]
-    NoPreviousRevision {
-        /// The DaemonSet, `namespace/name`.
-        daemon_set: String,
-        /// The revision numbers its history holds, ascending.
-        available: Vec<i64>,
-    },
-    /// The revision's `data` holds no pod template this crate can read.
-    #[error(
-        "daemonset {daemon_set}: revision {revision} ({name}) holds no readable pod template at \
-         data.spec.template"
-    )]
-    UnreadableRevision {
-        /// The DaemonSet, `namespace/name`.
-        daemon_set: String,
-        /// The revision number.
-        revision: i64,
-        /// The revision's name.
-        name: String,
-    },
-    /// `spec.selector` cannot be compiled.
-    #[error("daemonset {daemon_set}: spec.selector.{source}")]
-    InvalidSelector {
-        /// The DaemonSet, `namespace/name`.
-        daemon_set: String,
-        /// What is wrong with it.
-        source: SelectorError,
-    },
-}
-
-/// `1, 2, 3`, or `none`.
-struct Numbers<'a>(&'a [i64]);
-
-impl fmt::Display for Numbers<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            return f.write_str("none");
-        }
-        for (i, number) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{number}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Rolls the DaemonSet back to an earlier template, as `kubectl rollout undo daemonset
-/// --to-revision=N` does: returns the DaemonSet with `spec.template` replaced by the template
-/// stored in revision `to_revision`, ready to apply; the controller then rolls the pods.
-///
-/// The history is the revisions of the DaemonSet's namespace that it controls and that its
-/// selector picks, as kubectl lists them. `to_revision` 0 means the previous revision: as
-/// kubectl does, the second-highest revision number of the history, which is the highest one
-/// below the current revision whenever the controller has synced the current template. Other
-/// numbers must exist in the history, else [`RollbackError::UnknownRevision`] lists the ones
-/// that do.
-///
-/// When the revision holds the DaemonSet's current template the DaemonSet comes back
-/// unchanged: there is nothing to apply, and kubectl reports `skipped rollback (current
-/// template already matches revision N)`.
-///
-/// ```
-/// use daemonset_planner::{render_revision, rollback, DaemonSet, LabelSelector};
-///
-/// let mut ds = DaemonSet::default();
-/// ds.metadata.name = "fluentd".into();
-/// let labels = [("name".to_string(), "fluentd".to_string())];
-/// ds.spec.selector = Some(LabelSelector { match_labels: labels.clone().into(), ..Default::default() });
-/// ds.spec.template.metadata.labels = labels.into();
-/// ds.spec.template.spec.other.insert("containers".into(), serde_json::json!([{"name": "f", "image": "fluentd:v1"}]));
-/// let v1 = render_revision(&ds, "hash1", 1);
-/// ds.spec.template.spec.other.insert("containers".into(), serde_json::json!([{"name": "f", "image": "fluentd:v2"}]));
-/// let v2 = render_revision(&ds, "hash2", 2);
-///
-/// let undone = rollback(&ds, &[v1.clone(), v2.clone()], 0)?;
-/// assert_eq!(undone.spec.template.spec.other["containers"][0]["image"], "fluentd:v1");
-/// assert_eq!(rollback(&ds, &[v1.clone(), v2.clone()], 2)?, ds); // already current: skipped
-/// assert_eq!(
-///     rollback(&ds, &[v1, v2], 7).unwrap_err().to_string(),
-///     "daemonset fluentd: unable to find revision 7 in its history (available revisions: 1, 2)"
-/// );
-/// # Ok::<(), daemonset_planner::RollbackError>(())
-/// ```
-pub fn rollback(
-    daemon_set: &DaemonSet,
-    revisions: &[ControllerRevision],
-    to_revision: i64,
-) -> Result<DaemonSet, RollbackError> {
-    let display_name = || daemon_set.metadata.display_name();
-    let selector =
-        compile_selector(daemon_set).map_err(|source| RollbackError::InvalidSelector {
-            daemon_set: display_name(),
-            source,
-        })?;
-    let namespace = effective_namespace(&daemon_set.metadata.namespace);
-    let mut history: Vec<&ControllerRevision> = revisions
-        .iter()
-        .filter(|r| effective_namespace(&r.metadata.namespace) == namespace)
-        .filter(|r| {
-            r.metadata
-                .controller_ref()
-                .is_some_and(|owner| owns(daemon_set, owner))
-        })
-        .filter(|r| selector.matches(&r.metadata.labels))
-        .collect();
-    history.sort_by(|a, b| {
-        a.revision
-            .cmp(&b.revision)
-            .then(a.metadata.name.cmp(&b.metadata.name))
-    });
-    let available = || {
-        let mut numbers: Vec<i64> = history.iter().map(|r| r.revision).collect();
-        numbers.dedup();
-        numbers
-    };
-    let target = if to_revision == 0 {
-        match history.len().checked_sub(2).and_then(|i| history.get(i)) {
-            Some(target) => *target,
-            None => {
-                return Err(RollbackError::NoPreviousRevision {
-                    daemon_set: display_name(),
-                    available: available(),
-                });
-            }
-        }
-    } else {
-        match history.iter().find(|r| r.revision == to_revision) {
-            Some(target) => *target,
-            None => {
-                return Err(RollbackError::UnknownRevision {
-                    daemon_set: display_name(),
-                    revision: to_revision,
-                    available: available(),
-                });
-            }
-        }
-    };
-    let Some(template) = target.pod_template() else {
-        return Err(RollbackError::UnreadableRevision {
-            daemon_set: display_name(),
-            revision: target.revision,
-            name: target.metadata.name.clone(),
-        });
-    };
-    let mut rolled_back = daemon_set.clone();
-    if template_value(&template) != template_value(&daemon_set.spec.template) {
-        rolled_back.spec.template = template;
-    }
-    Ok(rolled_back)
 }
 
 #[cfg(test)]
@@ -810,6 +631,28 @@ mod tests {
         assert_eq!(keys, ["$patch", "metadata", "spec"]);
         assert_eq!(revision.metadata.owner_references[0].uid, "uid-1");
         assert_eq!(revision.metadata.namespace, "ops");
+    }
+
+    #[test]
+    fn a_selector_error_is_the_source_and_not_repeated_in_the_message() {
+        let mut ds = daemon_set("agent:v1");
+        if let Some(selector) = ds.spec.selector.as_mut() {
+            selector
+                .match_labels
+                .insert("bad key!".into(), "agent".into());
+        }
+        let errors: [Box<dyn std::error::Error>; 2] = [
+            Box::new(plan_history(&ds, &[], &[], &HistoryOptions::new()).unwrap_err()),
+            Box::new(rollback(&ds, &[], 0).unwrap_err()),
+        ];
+        for error in errors {
+            assert_eq!(
+                error.to_string(),
+                "daemonset ops/agent: invalid spec.selector"
+            );
+            let source = error.source().unwrap().to_string();
+            assert!(source.starts_with("matchLabels.bad key!: "), "{source}");
+        }
     }
 
     #[test]

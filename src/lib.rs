@@ -1,36 +1,15 @@
 //! Decides what the Kubernetes DaemonSet controller must do.
 //!
 //! Given a DaemonSet, the cluster's nodes and the pods, [`plan`] returns what upstream's
-//! DaemonSet controller (kube-controller-manager, `pkg/controller/daemon`) would do in one sync:
-//! which nodes get a daemon pod, which pods are deleted and why, which orphans are adopted, the
-//! rolling-update batch it starts, and the status `kubectl get ds` would then show. [`explain`]
-//! says for every node why a daemon pod does or does not belong there, and
-//! [`preview_rollout`] plays the rest of a rolling update forward, batch by batch.
-//!
-//! Beyond upstream, all opt-in: OpenKruise Advanced DaemonSets (`apps.kruise.io`, chosen by
-//! `apiVersion`, see [`DaemonSet::is_kruise`]) are planned with Kruise's partition, paused, node
-//! selector and progressive creation; [`PlanOptions`] can order the update ([`UpdateOrder`]:
-//! unavailable first, by a label priority, canaries first, one topology domain at a time), cap
-//! it per topology domain ([`TopologyBudget`]), make the budget strict, or freeze the
-//! DaemonSet; [`conditions`] and [`rollout_complete`] judge a plan, and [`lint`] finds likely
-//! mistakes.
-//!
-//! Around a sync: [`plan_history`] keeps the ControllerRevisions as the controller does and
-//! yields the current revision hash, [`rollback`] restores an earlier template as `kubectl
-//! rollout undo` does, [`rollout_status`] says what `kubectl rollout status` would, and
-//! [`teardown`] plans what deleting the DaemonSet does to its pods.
-//!
-//! A controller that watches the cluster can keep a [`Planner`] instead: it takes node, pod,
-//! DaemonSet and time events one at a time and makes, after any of them, exactly the plan
-//! [`plan`] would make from the same objects, at a cost that follows the event rather than the
-//! cluster's size.
+//! DaemonSet controller (kube-controller-manager, `pkg/controller/daemon`, Kubernetes 1.36)
+//! would do in one sync: which nodes get a daemon pod, which pods are deleted and why, which
+//! orphans are adopted, the rolling-update batch it starts, and the status `kubectl get ds`
+//! would then show. A controller that watches the cluster keeps a [`Planner`] instead: it takes
+//! node, pod, DaemonSet and time events one at a time and makes, after any of them, exactly the
+//! plan [`plan`] would make, at a cost that follows the event rather than the cluster's size.
 //!
 //! The crate does no I/O, reads no clock (time is [`PlanOptions::now`]), keeps no hidden state
-//! (the failed-pod backoff goes in and comes back out), and never panics on input. Manifests load
-//! with the `yaml` feature (on by default); the model types mirror Kubernetes' field names, so
-//! objects also convert through serde from any other Kubernetes client's types (see [`model`]),
-//! and with the `k8s-openapi` feature (off by default) kube-rs' types convert with `TryFrom`
-//! (the `interop` module).
+//! (the failed-pod backoff goes in and comes back out), and never panics on input.
 //!
 //! ```
 //! use daemonset_planner::{
@@ -56,79 +35,123 @@
 //! assert_eq!(plan.status.current_number_scheduled, 0);
 //! ```
 //!
-//! # Layers
+//! # Where to start
 //!
-//! [`model`] (Kubernetes-shaped data) is read by the scheduling predicates ([`DaemonPlacement`],
-//! [`LabelMatcher`]), which planning ([`plan`], [`Planner`], [`plan_history`], [`teardown`])
-//! uses; presentation ([`explain`], [`preview_rollout`], [`Simulator`], [`rollout_status`],
-//! [`conditions`], [`lint`]) sits on top. Loading manifests and the k8s-openapi conversions are
-//! at the edge, behind the `yaml` and
-//! `k8s-openapi` features.
+//! | to | use |
+//! | --- | --- |
+//! | plan one sync | [`plan`] with [`PlanOptions`], giving a [`Plan`] of [`Action`]s |
+//! | plan from watch events | [`Planner`] |
+//! | prepare a manifest as the API server would | [`apply_defaults`], [`validate_daemonset`] |
+//! | say why each node does or does not get a pod | [`explain`] |
+//! | keep the ControllerRevisions, roll back | [`plan_history`], [`rollback`] |
+//! | play a rolling update forward, judge it | [`preview_rollout`], [`conditions`], [`rollout_complete`], [`rollout_status`] |
+//! | find likely mistakes | [`lint`] |
+//! | plan a DaemonSet's deletion | [`teardown`] |
+//! | create a pod the plan asks for | [`render_pod`] |
+//! | read manifests (feature `yaml`, on by default) | [`load_daemonset`], [`load_nodes`], [`load_pods`], [`load_revisions`] |
 //!
-//! # Where this crate chooses for upstream
+//! The model types ([`DaemonSet`], [`Node`], [`Pod`], ...) mirror Kubernetes' field names, so
+//! objects convert through serde from any Kubernetes client's types (see [`model`]); with the
+//! `k8s-openapi` feature (off by default) kube-rs' types convert with `TryFrom` (the `interop`
+//! module).
 //!
-//! Upstream walks Go maps, so some of its choices are random. This crate chooses by name: creates
-//! in node-name order, deletes by node name then pod name, adoptions and releases by pod name, and
-//! rolling-update candidates in node-name order; the burst limit keeps the first items of each
-//! list in that order. Any such choice is one upstream could have made.
+//! Beyond upstream, all opt-in: OpenKruise Advanced DaemonSets (`apps.kruise.io`, chosen by
+//! `apiVersion`) are planned as Kruise plans them, and [`PlanOptions`] can order the update
+//! ([`UpdateOrder`]), cap it per topology domain ([`TopologyBudget`]), make the budget strict,
+//! or freeze the DaemonSet.
+//!
+//! # The manual
+//!
+//! The [`manual`] explains the semantics: [fidelity to upstream](manual::fidelity) and the
+//! [order of choices](manual::order) where upstream's is random, [Kruise](manual::kruise), the
+//! [options beyond upstream](manual::options), [conditions and completion](manual::conditions),
+//! [incremental planning](manual::incremental), [history, rollback and
+//! teardown](manual::history), [hostile input and limits](manual::hostile), and
+//! [performance](manual::performance).
+//!
+//! # Layout
+//!
+//! The root holds what most callers need; the modules hold the rest, layer by layer:
+//! [`model`] (the objects) is read by [`scheduling`] (the node predicates), which [`planning`]
+//! uses; [`history`], [`rollout`] and [`lints`] sit on top; [`defaults`] and [`validation`] do
+//! what the API server does on write. Loading and the k8s-openapi conversions are at the edge,
+//! behind the `yaml` and `k8s-openapi` features.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod manual;
+
+pub mod model;
+pub mod planning;
+pub mod scheduling;
+
+pub mod defaults;
+pub mod history;
+pub mod lints;
+pub mod rollout;
+pub mod schema;
+pub mod validation;
+
+#[cfg(feature = "yaml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "yaml")))]
+pub mod load;
+
+#[cfg(feature = "k8s-openapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "k8s-openapi")))]
+pub mod interop;
+
+mod abbrev;
 mod conditions;
 mod explain;
-mod history;
-mod lints;
-pub mod model;
-mod planning;
 mod preview;
 mod rollout_status;
-mod scheduling;
-#[allow(dead_code)] // called by the loader once it checks the full schema
-mod schema;
 mod simulate;
 mod strings;
 mod syntax;
 mod teardown;
 
-mod defaults;
-mod validation;
-
-#[cfg(feature = "yaml")]
-mod load;
-
-#[cfg(feature = "k8s-openapi")]
-pub mod interop;
-
-pub use defaults::{apply_defaults, apply_kruise_defaults, defaulted};
-pub use validation::{
-    FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
-    validate_daemonset_with, validate_node, validate_pod, validate_pod_with,
+// Planning one sync, from scratch or by events.
+#[doc(inline)]
+pub use planning::{
+    Action, CreateReason, DeleteReason, FailedPodBackoff, Plan, PlanDelta, PlanError, PlanOptions,
+    Planner, RollingUpdateStep, SkipReason, TopologyBudget, UpdateBatch, UpdateOrder, plan,
+    render_pod,
 };
 
-pub use conditions::{
-    ConditionOptions, ConditionType, RolloutCondition, conditions, rollout_complete,
+// The objects a controller hands over.
+#[doc(inline)]
+pub use model::{
+    ControllerRevision, DaemonSet, DaemonSetStatus, IntOrString, LabelSelector, Node, ObjectMeta,
+    Pod, Taint, TaintEffect, Time, TimeParseError, Toleration,
 };
+
+// Before a plan: what the API server does on write.
+#[doc(inline)]
+pub use defaults::apply_defaults;
+#[doc(inline)]
+pub use validation::{ValidationErrors, validate_daemonset, validate_node, validate_pod};
+
+// Around a plan.
 pub use explain::{NodeExplanation, Replacement, explain};
-pub use history::{
-    HistoryError, HistoryOptions, HistoryPlan, RevisionRef, RollbackError, plan_history,
-    render_revision, rollback,
-};
-pub use lints::{Lint, Severity, lint, lint_unknown_fields};
-pub use model::*;
-pub use planning::*;
-pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};
-pub use rollout_status::{RolloutStatus, rollout_status};
-pub use scheduling::*;
-pub use schema::{UnknownField, unknown_fields};
-pub use simulate::Simulator;
+#[doc(inline)]
+pub use history::{HistoryError, RollbackError, plan_history, rollback};
+#[doc(inline)]
+pub use lints::lint;
+#[doc(inline)]
+pub use rollout::{conditions, preview_rollout, rollout_complete, rollout_status};
 pub use teardown::{PropagationPolicy, Teardown, UnknownPropagationPolicy, teardown};
 
+// Reading manifests and converting kube-rs' types.
 #[cfg(feature = "yaml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "yaml")))]
+#[doc(inline)]
 pub use load::{
-    LoadError, MAX_INPUT_BYTES, load_daemonset, load_daemonset_from_reader, load_nodes,
-    load_nodes_from_reader, load_pods, load_pods_from_reader, load_revisions,
-    load_revisions_from_reader,
+    LoadError, load_daemonset, load_daemonset_from_reader, load_nodes, load_nodes_from_reader,
+    load_pods, load_pods_from_reader, load_revisions, load_revisions_from_reader,
 };
 
 #[cfg(feature = "k8s-openapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "k8s-openapi")))]
+#[doc(inline)]
 pub use interop::ConversionError;

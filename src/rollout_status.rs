@@ -39,7 +39,8 @@ impl fmt::Display for RolloutStatus {
 /// before the plan's actions, as the status upstream writes does.
 ///
 /// ```
-/// use daemonset_planner::{rollout_status, DaemonSet, DaemonSetStatus, UpdateStrategyType};
+/// use daemonset_planner::{rollout_status, DaemonSet, DaemonSetStatus};
+/// use daemonset_planner::model::UpdateStrategyType;
 ///
 /// let mut ds = DaemonSet::default();
 /// ds.metadata.name = "fluentd".into();

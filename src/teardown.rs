@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::abbrev::abbrev;
 use crate::model::{DaemonSet, Pod};
 use crate::planning::{Action, DeleteReason, effective_namespace, owns, target_node};
 
@@ -49,8 +50,12 @@ impl fmt::Display for PropagationPolicy {
 
 /// A propagation policy that is not `Foreground`, `Background` or `Orphan`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown propagation policy {0:?}: use Foreground, Background or Orphan")]
-pub struct UnknownPropagationPolicy(pub String);
+#[error("unknown propagation policy {:?}: use Foreground, Background or Orphan", abbrev(.text))]
+#[non_exhaustive]
+pub struct UnknownPropagationPolicy {
+    /// The text that was given.
+    pub text: String,
+}
 
 impl FromStr for PropagationPolicy {
     type Err = UnknownPropagationPolicy;
@@ -62,7 +67,9 @@ impl FromStr for PropagationPolicy {
             "Foreground" | "foreground" => Ok(PropagationPolicy::Foreground),
             "Background" | "background" => Ok(PropagationPolicy::Background),
             "Orphan" | "orphan" => Ok(PropagationPolicy::Orphan),
-            other => Err(UnknownPropagationPolicy(other.to_owned())),
+            other => Err(UnknownPropagationPolicy {
+                text: other.to_owned(),
+            }),
         }
     }
 }
@@ -117,7 +124,8 @@ fn delete_order(pod: &Pod) -> (&str, &str) {
 /// have adopted are not affected: without the reference they are not dependents.
 ///
 /// ```
-/// use daemonset_planner::{teardown, Action, DaemonSet, OwnerReference, Pod, PropagationPolicy};
+/// use daemonset_planner::{teardown, Action, DaemonSet, Pod, PropagationPolicy};
+/// use daemonset_planner::model::OwnerReference;
 ///
 /// let mut ds = DaemonSet::default();
 /// ds.metadata.name = "fluentd".into();

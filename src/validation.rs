@@ -157,7 +157,7 @@ impl std::error::Error for ValidationErrors {}
 /// Switches that change what validation accepts, mirroring API server feature gates.
 ///
 /// ```
-/// use daemonset_planner::ValidationOptions;
+/// use daemonset_planner::validation::ValidationOptions;
 /// let opts = ValidationOptions::default().with_taint_comparison_operators(true);
 /// assert!(opts.taint_comparison_operators);
 /// ```
@@ -184,7 +184,8 @@ impl ValidationOptions {
 /// See [`validate_daemonset_with`].
 ///
 /// ```
-/// use daemonset_planner::{apply_defaults, validate_daemonset, DaemonSet, FieldErrorKind};
+/// use daemonset_planner::{apply_defaults, validate_daemonset, DaemonSet};
+/// use daemonset_planner::validation::FieldErrorKind;
 /// let mut ds = DaemonSet::default();
 /// ds.metadata.name = "fluentd".into();
 /// apply_defaults(&mut ds);
@@ -305,7 +306,8 @@ pub fn validate_node(node: &Node) -> Result<(), ValidationErrors> {
 /// without a name, or one whose owner reference has no uid, cannot exist.
 ///
 /// ```
-/// use daemonset_planner::{validate_pod, OwnerReference, Pod};
+/// use daemonset_planner::{validate_pod, Pod};
+/// use daemonset_planner::model::OwnerReference;
 /// let mut pod = Pod::default();
 /// pod.metadata.name = "fluentd-x7k2p".into();
 /// pod.metadata.owner_references.push(OwnerReference {

@@ -15,13 +15,15 @@
 
 use std::collections::BTreeMap;
 
+use daemonset_planner::model::{
+    Affinity, LabelSelectorOperator, LabelSelectorRequirement, NodeAffinity, NodeSelector,
+    NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, OwnerReference, PodCondition,
+    PodPhase, RollingUpdateDaemonSet, TolerationOperator, UpdateStrategyType,
+};
 use daemonset_planner::{
-    Affinity, DaemonSet, DaemonSetStatus, FailedPodBackoff, IntOrString, LabelSelector,
-    LabelSelectorOperator, LabelSelectorRequirement, Node, NodeAffinity, NodeSelector,
-    NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, OwnerReference, Plan,
-    PlanDelta, PlanError, PlanOptions, Planner, Pod, PodCondition, PodPhase,
-    RollingUpdateDaemonSet, Taint, TaintEffect, Time, Toleration, TolerationOperator,
-    UpdateStrategyType, apply_defaults, plan,
+    DaemonSet, DaemonSetStatus, FailedPodBackoff, IntOrString, LabelSelector, Node, Plan,
+    PlanDelta, PlanError, PlanOptions, Planner, Pod, Taint, TaintEffect, Time, Toleration,
+    apply_defaults, plan,
 };
 use proptest::prelude::*;
 // Random clusters: the generators and builders shared with tests/properties.rs.

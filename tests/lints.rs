@@ -11,10 +11,9 @@
 
 use std::path::{Path, PathBuf};
 
-use daemonset_planner::{
-    DaemonSet, Lint, Node, Severity, apply_defaults, lint, lint_unknown_fields, load_daemonset,
-    load_nodes, unknown_fields,
-};
+use daemonset_planner::lints::{Lint, Severity, lint_unknown_fields};
+use daemonset_planner::schema::unknown_fields;
+use daemonset_planner::{DaemonSet, Node, apply_defaults, lint, load_daemonset, load_nodes};
 use serde::Deserialize;
 use serde_json::{Value, json};
 

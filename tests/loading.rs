@@ -10,10 +10,10 @@
 
 use std::time::{Duration, Instant};
 
+use daemonset_planner::model::{NodeSelectorOperator, TolerationOperator, UpdateStrategyType};
 use daemonset_planner::{
-    DaemonSet, IntOrString, LoadError, NodeSelectorOperator, TaintEffect, TolerationOperator,
-    UpdateStrategyType, load_daemonset, load_daemonset_from_reader, load_nodes,
-    load_nodes_from_reader, load_pods, load_pods_from_reader, load_revisions,
+    DaemonSet, IntOrString, LoadError, TaintEffect, load_daemonset, load_daemonset_from_reader,
+    load_nodes, load_nodes_from_reader, load_pods, load_pods_from_reader, load_revisions,
     load_revisions_from_reader,
 };
 use proptest::prelude::*;

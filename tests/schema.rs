@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 
-use daemonset_planner::{UnknownField, unknown_fields};
+use daemonset_planner::schema::{UnknownField, unknown_fields};
 use serde::Deserialize;
 use serde_json::Value;
 

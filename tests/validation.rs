@@ -10,10 +10,10 @@
 //! it, defaulted as the API server would, then validated; the tests pin the exact field paths and
 //! kinds of the errors.
 
-use daemonset_planner::FieldErrorKind::{self, *};
+use daemonset_planner::validation::FieldErrorKind::{self, *};
+use daemonset_planner::validation::{FieldError, ValidationOptions, validate_daemonset_with};
 use daemonset_planner::{
-    DaemonSet, FieldError, Node, ValidationErrors, ValidationOptions, apply_defaults,
-    validate_daemonset, validate_daemonset_with, validate_node,
+    DaemonSet, Node, ValidationErrors, apply_defaults, validate_daemonset, validate_node,
 };
 
 /// A small valid DaemonSet. Tests append fields to it: lines indented by six spaces land in the

@@ -12,10 +12,12 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use daemonset_planner::model::{
+    Affinity, NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
+    NodeSelectorTerm, OwnerReference, PodCondition, PodPhase,
+};
 use daemonset_planner::{
-    Affinity, DaemonSet, IntOrString, LabelSelector, Node, NodeAffinity, NodeSelector,
-    NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, OwnerReference, Pod,
-    PodCondition, PodPhase, Taint, TaintEffect, Time, apply_defaults,
+    DaemonSet, IntOrString, LabelSelector, Node, Pod, Taint, TaintEffect, Time, apply_defaults,
 };
 
 /// What state the pods are in.
@@ -44,7 +46,7 @@ pub fn daemon_set(with_affinity: bool, max_unavailable: IntOrString) -> DaemonSe
     ds.metadata.namespace = "monitoring".into();
     ds.metadata.uid = "5b1f0c9e-2d4a-4e8b-9f61-7a3c2e1d0b9a".into();
     ds.metadata.generation = Some(3);
-    let labels: daemonset_planner::Labels = [(
+    let labels: daemonset_planner::model::Labels = [(
         "app.kubernetes.io/name".to_string(),
         "node-exporter".to_string(),
     )]
@@ -84,10 +86,11 @@ pub fn daemon_set(with_affinity: bool, max_unavailable: IntOrString) -> DaemonSe
             other: Default::default(),
         });
     }
-    ds.spec.update_strategy.rolling_update = Some(daemonset_planner::RollingUpdateDaemonSet {
-        max_unavailable: Some(max_unavailable),
-        ..Default::default()
-    });
+    ds.spec.update_strategy.rolling_update =
+        Some(daemonset_planner::model::RollingUpdateDaemonSet {
+            max_unavailable: Some(max_unavailable),
+            ..Default::default()
+        });
     apply_defaults(&mut ds);
     ds
 }

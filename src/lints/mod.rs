@@ -118,7 +118,8 @@ impl Lint {
 /// [`lint_unknown_fields`].
 ///
 /// ```
-/// use daemonset_planner::{apply_defaults, lint, DaemonSet, Node, Severity};
+/// use daemonset_planner::{apply_defaults, lint, DaemonSet, Node};
+/// use daemonset_planner::lints::Severity;
 /// let mut ds = DaemonSet::default();
 /// ds.metadata.name = "agent".into();
 /// ds.spec.template.spec.node_selector.insert("disktype".into(), "ssd".into());

@@ -21,7 +21,8 @@ const VITAL_SPEC_FIELDS: &[&str] = &["template", "selector"];
 ///   drops it from the pods it creates; the message says so.
 ///
 /// ```
-/// use daemonset_planner::{lint_unknown_fields, unknown_fields, Severity};
+/// use daemonset_planner::lints::{lint_unknown_fields, Severity};
+/// use daemonset_planner::schema::unknown_fields;
 /// let manifest = serde_json::json!({
 ///     "apiVersion": "apps/v1",
 ///     "kind": "DaemonSet",

@@ -140,7 +140,7 @@ pub enum LoadError {
         /// How many the input holds.
         found: usize,
     },
-    /// The input is larger than [`MAX_INPUT_BYTES`](crate::MAX_INPUT_BYTES).
+    /// The input is larger than [`MAX_INPUT_BYTES`](crate::load::MAX_INPUT_BYTES).
     #[error("input too large: more than {limit} bytes (read {size})")]
     TooLarge {
         /// The limit in bytes.

@@ -134,7 +134,8 @@ string_enum! {
         /// rewrites it to `Standard`.
         Surging = "Surging",
         /// Patch the pod in place when only what Kubernetes can update in place changed
-        /// (mostly images), else delete and recreate. Planned as `Standard`: see the README.
+        /// (mostly images), else delete and recreate. Planned as `Standard`: see the
+        /// [manual](crate::manual::kruise).
         InPlaceIfPossible = "InPlaceIfPossible",
     }
 }

@@ -34,7 +34,9 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
-pub(crate) mod abbrev;
+// Message text shortening moved to `crate::abbrev`; this path stays until the loader and the
+// validation modules import it from there.
+pub(crate) use crate::abbrev;
 mod daemonset;
 pub(crate) mod intstr;
 mod meta;

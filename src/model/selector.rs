@@ -8,7 +8,7 @@ use super::string_enum::string_enum;
 /// A label selector as written in `spec.selector`.
 ///
 /// Its meaning (nil selects nothing, `{}` selects everything) is implemented by
-/// [`crate::LabelMatcher`].
+/// [`crate::scheduling::LabelMatcher`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelector {

@@ -19,12 +19,13 @@ pub struct Time {
 
 /// A timestamp that is not RFC 3339.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid RFC 3339 timestamp {text:?}: {reason}")]
+#[error("invalid RFC 3339 timestamp {text:?}: {message}")]
+#[non_exhaustive]
 pub struct TimeParseError {
     /// The text that was given.
     pub text: String,
     /// Why it was rejected.
-    pub reason: String,
+    pub message: String,
 }
 
 const EPOCH: jiff::civil::DateTime = jiff::civil::DateTime::constant(1970, 1, 1, 0, 0, 0, 0);
@@ -48,7 +49,7 @@ impl Time {
     pub fn parse(text: &str) -> Result<Self, TimeParseError> {
         let fail = |reason: &str| TimeParseError {
             text: text.to_owned(),
-            reason: reason.to_owned(),
+            message: reason.to_owned(),
         };
         let (civil, offset_seconds) = split_offset(text)
             .ok_or_else(|| fail("it must end in Z or an offset such as +02:00"))?;

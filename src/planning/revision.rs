@@ -19,7 +19,8 @@ const ALPHABET: &[u8; 27] = b"bcdfghjklmnpqrstvwxz2456789";
 /// and crate versions: a golden test pins its values.
 ///
 /// ```
-/// use daemonset_planner::{revision_hash, PodTemplateSpec};
+/// use daemonset_planner::planning::revision_hash;
+/// use daemonset_planner::model::PodTemplateSpec;
 /// let hash = revision_hash(&PodTemplateSpec::default(), None);
 /// assert!(hash.chars().all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)));
 /// assert_ne!(hash, revision_hash(&PodTemplateSpec::default(), Some(1)));

@@ -23,7 +23,7 @@ use crate::scheduling::taints::node_not_ready;
 ///
 /// The budget (maxUnavailable or maxSurge, and a [`TopologyBudget`]) still decides how many;
 /// the order decides which. `Canary` and `TopologyDomains` also hold other nodes back until
-/// their turn ([`crate::HoldReason`]).
+/// their turn ([`crate::planning::HoldReason`]).
 ///
 /// Written on the command line as `name`, `unavailable-first`, `label:KEY`,
 /// `canary:NODE1,NODE2` or `zones:KEY`:

@@ -20,7 +20,7 @@ pub struct PlanOptions {
     /// against it. The library never reads a clock.
     pub now: Time,
     /// The current revision hash, e.g. read from the DaemonSet's newest ControllerRevision;
-    /// `None` computes it with [`crate::revision_hash`].
+    /// `None` computes it with [`crate::planning::revision_hash`].
     pub revision: Option<String>,
     /// Creates, and separately deletes, issued per plan at most; the rest wait for the next
     /// plan. Upstream uses 250. An Advanced DaemonSet's `spec.burstReplicas`, when set, is used

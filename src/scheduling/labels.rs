@@ -11,7 +11,9 @@ use crate::syntax::{label_key_error, label_value_error};
 /// otherwise every requirement must hold (`NotIn` and `DoesNotExist` hold when the key is absent).
 ///
 /// ```
-/// use daemonset_planner::{LabelMatcher, LabelSelector, Labels};
+/// use daemonset_planner::LabelSelector;
+/// use daemonset_planner::model::Labels;
+/// use daemonset_planner::scheduling::LabelMatcher;
 /// let mut selector = LabelSelector::default();
 /// selector.match_labels.insert("app".into(), "fluentd".into());
 /// let matcher = LabelMatcher::new(Some(&selector)).unwrap();

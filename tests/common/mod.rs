@@ -10,10 +10,10 @@ pub mod schema;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use daemonset_planner::rollout::ConditionOptions;
 use daemonset_planner::{
-    Action, ConditionOptions, DaemonSet, Node, Plan, PlanOptions, Pod, RollingUpdateStep, Time,
-    TopologyBudget, UpdateOrder, apply_defaults, conditions, lint, plan, render_pod,
-    rollout_complete,
+    Action, DaemonSet, Node, Plan, PlanOptions, Pod, RollingUpdateStep, Time, TopologyBudget,
+    UpdateOrder, apply_defaults, conditions, lint, plan, render_pod, rollout_complete,
 };
 use schema::RollingExpect;
 use serde_yaml::Value;

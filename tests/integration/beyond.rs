@@ -6,11 +6,14 @@
 // ---------------------------------------------------------------------------------------------
 // Loading, defaulting and validating Advanced DaemonSets
 
+use daemonset_planner::model::RollingUpdateType;
+use daemonset_planner::planning::{PauseReason, RollingUpdateError};
+use daemonset_planner::rollout::ConditionOptions;
+use daemonset_planner::validation::FieldErrorKind;
 use daemonset_planner::{
-    Action, ConditionOptions, DaemonSet, FieldErrorKind, IntOrString, LoadError, PauseReason,
-    PlanOptions, RollingUpdateError, RollingUpdateStep, RollingUpdateType, Time, TopologyBudget,
-    UpdateOrder, apply_defaults, conditions, load_daemonset, load_nodes, plan, preview_rollout,
-    render_pod, rollout_complete, validate_daemonset,
+    Action, DaemonSet, IntOrString, LoadError, PlanOptions, RollingUpdateStep, Time,
+    TopologyBudget, UpdateOrder, apply_defaults, conditions, load_daemonset, load_nodes, plan,
+    preview_rollout, render_pod, rollout_complete, validate_daemonset,
 };
 
 const KRUISE: &str = r#"
@@ -179,7 +182,8 @@ fn a_raw_v1beta1_surging_type_is_not_supported_before_defaulting() {
     ))
     .unwrap();
     let mut raw = ds.clone();
-    raw.spec.update_strategy.type_ = Some(daemonset_planner::UpdateStrategyType::RollingUpdate);
+    raw.spec.update_strategy.type_ =
+        Some(daemonset_planner::model::UpdateStrategyType::RollingUpdate);
     raw.spec.template.spec.restart_policy = "Always".into();
     let errors = validate_daemonset(&raw).unwrap_err();
     assert_eq!(
@@ -328,13 +332,15 @@ fn the_preview_follows_the_partition_the_pause_and_the_options() {
             let mut pod = render_pod(&ds, &n.metadata.name, "old");
             pod.metadata.name = format!("old-{}", n.metadata.name);
             pod.spec.node_name = n.metadata.name.clone();
-            pod.status.phase = Some(daemonset_planner::PodPhase::Running);
-            pod.status.conditions.push(daemonset_planner::PodCondition {
-                type_: "Ready".into(),
-                status: "True".into(),
-                last_transition_time: Time::parse("2025-01-01T00:00:00Z").ok(),
-                ..Default::default()
-            });
+            pod.status.phase = Some(daemonset_planner::model::PodPhase::Running);
+            pod.status
+                .conditions
+                .push(daemonset_planner::model::PodCondition {
+                    type_: "Ready".into(),
+                    status: "True".into(),
+                    last_transition_time: Time::parse("2025-01-01T00:00:00Z").ok(),
+                    ..Default::default()
+                });
             pod
         })
         .collect();

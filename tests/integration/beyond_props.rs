@@ -7,10 +7,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use daemonset_planner::model::{OwnerReference, PodCondition, PodPhase};
+use daemonset_planner::rollout::Simulator;
 use daemonset_planner::{
     Action, CreateReason, DaemonSet, DaemonSetStatus, DeleteReason, IntOrString, LabelSelector,
-    Node, OwnerReference, Plan, PlanOptions, Pod, PodCondition, PodPhase, RollingUpdateStep,
-    Simulator, Time, TopologyBudget, UpdateOrder, apply_defaults, rollout_complete,
+    Node, Plan, PlanOptions, Pod, RollingUpdateStep, Time, TopologyBudget, UpdateOrder,
+    apply_defaults, rollout_complete,
 };
 use proptest::prelude::*;
 
@@ -577,7 +579,7 @@ proptest! {
         ds.spec.template.spec.node_selector.insert("pool".into(), "a".into());
         ds.spec.min_ready_seconds = min_ready;
         if on_delete {
-            ds.spec.update_strategy.type_ = Some(daemonset_planner::UpdateStrategyType::OnDelete);
+            ds.spec.update_strategy.type_ = Some(daemonset_planner::model::UpdateStrategyType::OnDelete);
         }
         // At most one pod per node: the simulator never readies pods it did not create, so an
         // unready pod of its own would hold the node forever; that is fine, it is not finished.

@@ -23,9 +23,9 @@ use crate::common::schema::{
     TeardownExpect, read_case_file,
 };
 use crate::common::{self, selected};
+use daemonset_planner::history::{HistoryOptions, HistoryPlan, RevisionRef, revision_hash};
 use daemonset_planner::{
-    ControllerRevision, HistoryOptions, HistoryPlan, PropagationPolicy, RevisionRef, plan_history,
-    revision_hash, rollback, rollout_status, teardown,
+    ControllerRevision, PropagationPolicy, plan_history, rollback, rollout_status, teardown,
 };
 use serde_yaml::Value;
 

@@ -6,9 +6,10 @@
 
 use std::collections::BTreeSet;
 
+use daemonset_planner::history::{HistoryOptions, HistoryPlan, render_revision};
+use daemonset_planner::model::REVISION_HASH_LABEL;
 use daemonset_planner::{
-    ControllerRevision, DaemonSet, HistoryOptions, HistoryPlan, LabelSelector, Pod,
-    REVISION_HASH_LABEL, apply_defaults, plan_history, render_revision, rollback,
+    ControllerRevision, DaemonSet, LabelSelector, Pod, apply_defaults, plan_history, rollback,
 };
 use proptest::prelude::*;
 
@@ -57,7 +58,7 @@ fn daemon_set(limit: i32) -> DaemonSet {
     ds.metadata.name = "agent".into();
     ds.metadata.namespace = "ops".into();
     ds.metadata.uid = "agent-uid".into();
-    let labels: daemonset_planner::Labels = [("app".to_owned(), "agent".to_owned())].into();
+    let labels: daemonset_planner::model::Labels = [("app".to_owned(), "agent".to_owned())].into();
     ds.spec.selector = Some(LabelSelector {
         match_labels: labels.clone(),
         ..Default::default()
@@ -76,7 +77,7 @@ fn pods(ds: &DaemonSet) -> Vec<Pod> {
             pod.metadata.name = format!("agent-{i}");
             pod.metadata.namespace = "ops".into();
             pod.metadata.labels = ds.spec.template.metadata.labels.clone();
-            pod.metadata.owner_references = vec![daemonset_planner::OwnerReference {
+            pod.metadata.owner_references = vec![daemonset_planner::model::OwnerReference {
                 api_version: "apps/v1".into(),
                 kind: "DaemonSet".into(),
                 name: "agent".into(),

@@ -2,10 +2,11 @@
 //! loaded directly, and what a controller writes converts back without loss.
 #![cfg(all(feature = "k8s-openapi", feature = "yaml"))]
 
+use daemonset_planner::model::{NodeAffinity, NodeSelector};
 use daemonset_planner::{
-    ConversionError, DaemonSet, DaemonSetStatus, LabelSelector, Node, NodeAffinity, NodeSelector,
-    Plan, PlanOptions, Pod, Taint, Time, Toleration, apply_defaults, load_daemonset, load_nodes,
-    load_pods, plan, render_pod,
+    ConversionError, DaemonSet, DaemonSetStatus, LabelSelector, Node, Plan, PlanOptions, Pod,
+    Taint, Time, Toleration, apply_defaults, load_daemonset, load_nodes, load_pods, plan,
+    render_pod,
 };
 use k8s_openapi::Resource;
 use k8s_openapi::api::apps::v1 as apps_v1;

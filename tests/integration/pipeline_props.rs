@@ -5,10 +5,12 @@
 
 use crate::common::pipeline;
 
+use daemonset_planner::model::{
+    LabelSelectorOperator, LabelSelectorRequirement, NodeCondition, OwnerReference, PodCondition,
+    PodPhase, RollingUpdateDaemonSet, TolerationOperator, UpdateStrategyType,
+};
 use daemonset_planner::{
-    DaemonSet, IntOrString, LabelSelector, LabelSelectorOperator, LabelSelectorRequirement, Node,
-    NodeCondition, OwnerReference, Pod, PodCondition, PodPhase, RollingUpdateDaemonSet, Taint,
-    TaintEffect, Time, Toleration, TolerationOperator, UpdateStrategyType,
+    DaemonSet, IntOrString, LabelSelector, Node, Pod, Taint, TaintEffect, Time, Toleration,
 };
 use pipeline::Outcome;
 use proptest::prelude::*;

@@ -6,12 +6,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use daemonset_planner::model::{
+    Affinity, NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
+    NodeSelectorTerm, OwnerReference, PodCondition, PodPhase, RollingUpdateDaemonSet,
+    TolerationOperator, UpdateStrategyType,
+};
+use daemonset_planner::rollout::Simulator;
+use daemonset_planner::scheduling::{DaemonPlacement, Placement};
 use daemonset_planner::{
-    Action, Affinity, CreateReason, DaemonPlacement, DaemonSet, DeleteReason, IntOrString,
-    LabelSelector, Node, NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
-    NodeSelectorTerm, OwnerReference, Placement, Plan, PlanOptions, Pod, PodCondition, PodPhase,
-    RollingUpdateDaemonSet, Simulator, Taint, TaintEffect, Time, Toleration, TolerationOperator,
-    UpdateStrategyType, apply_defaults, plan,
+    Action, CreateReason, DaemonSet, DeleteReason, IntOrString, LabelSelector, Node, Plan,
+    PlanOptions, Pod, Taint, TaintEffect, Time, Toleration, apply_defaults, plan,
 };
 use proptest::prelude::*;
 // Random clusters: the generators and builders shared with the incremental properties.

@@ -7,13 +7,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use daemonset_planner::model::{
+    Affinity, NodeAffinity, NodeCondition, NodeSelector, NodeSelectorOperator,
+    NodeSelectorRequirement, NodeSelectorTerm, OwnerReference, PodCondition, PodPhase,
+    RollingUpdateDaemonSet, TolerationOperator, UpdateStrategyType,
+};
+use daemonset_planner::planning::UpdateMode;
+use daemonset_planner::rollout::Simulator;
+use daemonset_planner::scheduling::{DaemonPlacement, Placement};
 use daemonset_planner::{
-    Action, Affinity, CreateReason, DaemonPlacement, DaemonSet, DeleteReason, IntOrString,
-    LabelSelector, Node, NodeAffinity, NodeCondition, NodeSelector, NodeSelectorOperator,
-    NodeSelectorRequirement, NodeSelectorTerm, OwnerReference, Placement, Plan, PlanOptions, Pod,
-    PodCondition, PodPhase, RollingUpdateDaemonSet, RollingUpdateStep, Simulator, Taint,
-    TaintEffect, Time, Toleration, TolerationOperator, UpdateMode, UpdateStrategyType,
-    apply_defaults, preview_rollout,
+    Action, CreateReason, DaemonSet, DeleteReason, IntOrString, LabelSelector, Node, Plan,
+    PlanOptions, Pod, RollingUpdateStep, Taint, TaintEffect, Time, Toleration, apply_defaults,
+    preview_rollout,
 };
 use proptest::prelude::*;
 

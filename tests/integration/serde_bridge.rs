@@ -2,9 +2,9 @@
 //! without the `k8s-openapi` feature. The JSON here is what k8s-openapi (or client-go, or the
 //! API server) writes, fields this crate does not model included.
 
+use daemonset_planner::model::{PodPhase, TolerationOperator, UpdateStrategyType};
 use daemonset_planner::{
-    DaemonSet, IntOrString, Node, PlanOptions, Pod, PodPhase, TaintEffect, Time,
-    TolerationOperator, UpdateStrategyType, plan, render_pod,
+    DaemonSet, IntOrString, Node, PlanOptions, Pod, TaintEffect, Time, plan, render_pod,
 };
 use serde_json::{Value, json};
 
