@@ -82,9 +82,9 @@ pub mod model;
 mod planning;
 mod preview;
 mod rollout_status;
+mod scheduling;
 #[allow(dead_code)] // called by the loader once it checks the full schema
 mod schema;
-mod scheduling;
 mod simulate;
 mod strings;
 mod syntax;
@@ -102,7 +102,8 @@ pub mod interop;
 pub use defaults::{apply_defaults, apply_kruise_defaults, defaulted};
 pub use validation::{
     FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
-    validate_daemonset_with, validate_node, validate_pod, validate_pod_with,
+    validate_daemonset_update, validate_daemonset_update_with, validate_daemonset_with,
+    validate_node, validate_pod, validate_pod_with,
 };
 
 pub use conditions::{
