@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::model::{DaemonSet, IntOrString, Node, TolerationOperator};
 use crate::planning::allows_surge;
+use crate::scheduling::labels::{entry_involves_nodes, selector_entries};
 use crate::scheduling::{DaemonPlacement, LabelMatcher};
-use crate::validation::{entry_involves_nodes, selector_entries};
 
 /// How serious a lint is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
