@@ -1360,3 +1360,48 @@ fn a_kruise_update_may_not_change_the_selector() {
         vec![("spec".to_owned(), Forbidden)]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Names: subdomains have no per-part limit
+
+#[test]
+fn a_64_character_daemonset_name_and_label_prefix_are_valid() {
+    let long = "a".repeat(64);
+    let yaml = BASE
+        .replace("name: log-shipper\n  namespace", &format!("name: {long}\n  namespace"))
+        .replace(
+            "    spec:\n      containers",
+            &format!("    spec:\n      nodeSelector:\n        {long}.example.com/pool: logs\n      containers"),
+        );
+    assert_valid(&yaml);
+}
+
+#[test]
+fn a_254_character_daemonset_name_is_too_long_and_says_so() {
+    let yaml = BASE.replace(
+        "name: log-shipper\n  namespace",
+        &format!("name: {}\n  namespace", "a".repeat(254)),
+    );
+    let errors = assert_rejected(&yaml, &[("metadata.name", Invalid)]);
+    assert!(errors.errors[0].message.contains("253"), "{errors}");
+}
+
+#[test]
+fn a_node_list_with_a_64_character_node_name_plans() {
+    let name = "n".repeat(64);
+    let nodes = daemonset_planner::load_nodes(&format!(
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n"
+    ))
+    .unwrap();
+    for node in &nodes {
+        validate_node(node).unwrap();
+    }
+    let ds = parse(BASE);
+    validate_daemonset(&ds).unwrap();
+    let now = daemonset_planner::Time::parse("2026-11-22T10:00:00Z").unwrap();
+    let plan = daemonset_planner::plan(&ds, &nodes, &[], &daemonset_planner::PlanOptions::new(now))
+        .unwrap();
+    assert!(
+        matches!(&plan.actions[..], [daemonset_planner::Action::Create { node, .. }] if *node == name)
+    );
+}
