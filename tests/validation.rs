@@ -766,14 +766,53 @@ fn node_affinity_gt_with_two_values() {
 
 #[test]
 fn node_affinity_lt_threshold_is_not_checked_to_be_an_integer() {
+    // A label value that is not a number is accepted (it simply never compares).
     assert_valid(&with_required_terms(
         r#"
             - matchExpressions:
               - key: example.com/cores
                 operator: Lt
-                values: ["-5"]
+                values: ["many"]
 "#,
     ));
+}
+
+#[test]
+fn required_node_affinity_values_must_be_label_values_since_1_33() {
+    let yaml = with_required_terms(
+        r#"
+            - matchExpressions:
+              - key: example.com/cores
+                operator: Gt
+                values: ["-5"]
+"#,
+    );
+    let path = format!("{REQUIRED}.nodeSelectorTerms[0].matchExpressions[0].values[0]");
+    assert_rejected(&yaml, &[(&path, Invalid)]);
+    // An update of a DaemonSet stored with such a value is not refused for it (ratcheting).
+    let renamed = yaml.replace("log-shipper:2.3.1", "log-shipper:2.4.0");
+    assert_eq!(update_errors(&yaml, &renamed), vec![]);
+    assert_eq!(update_errors(BASE, &renamed), vec![(path.clone(), Invalid)]);
+}
+
+#[test]
+fn a_stored_pod_with_an_old_node_affinity_value_is_accepted() {
+    let pod: daemonset_planner::Pod = serde_yaml::from_str(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: agent-x7k2p, namespace: logging}
+spec:
+  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms:
+        - matchExpressions: [{key: example.com/cores, operator: Gt, values: ["-5"]}]
+  containers: [{name: agent, image: agent:1}]
+"#,
+    )
+    .unwrap();
+    daemonset_planner::validate_pod(&pod).unwrap();
 }
 
 #[test]
@@ -1404,4 +1443,104 @@ fn a_node_list_with_a_64_character_node_name_plans() {
     assert!(
         matches!(&plan.actions[..], [daemonset_planner::Action::Create { node, .. }] if *node == name)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real-world corpus
+
+/// Every real manifest the API server accepts validates; the rejected ones fail for their real
+/// mistake. Needs the corpus: `DSPLAN_REALWORLD=/path/to/realworld/manifests cargo test --test
+/// validation -- --ignored realworld`.
+#[test]
+#[ignore = "needs the real-world corpus (DSPLAN_REALWORLD)"]
+fn realworld_manifests_validate_as_the_api_server_decides() {
+    let dir = std::env::var("DSPLAN_REALWORLD").expect("set DSPLAN_REALWORLD");
+    // The manifests the API server refuses, with the paths of their mistakes (None: refused by
+    // the loader, e.g. a removed apiVersion or an unknown field).
+    let rejected: &[(&str, Option<&[&str]>)] = &[
+        (
+            "cloudnativelabs_kube-router__daemonset_kubeadm-kuberouter@8f0bcfb2",
+            None,
+        ),
+        (
+            "elastic_beats__deploy_kubernetes_filebeat_filebeat-daemonset",
+            None,
+        ),
+        (
+            "flannel-io_flannel__Documentation_kube-flannel@ac54a74d__kube-flannel-ds-amd64",
+            None,
+        ),
+        (
+            "weaveworks_weave__prog_weave-kube_weave-daemonset-k8s-1.8",
+            None,
+        ),
+        (
+            "fluent_fluentd-kubernetes-daemonset__fluentd-daemonset-gcs",
+            Some(&["spec.template.metadata.labels"]),
+        ),
+        (
+            "openshift_microshift__deps_github.com_openshift_kubernetes_cluster_addons_node-problem-detector_npd",
+            // A typo'd `nodeSelectors` (an unknown field) and a selector that does not match.
+            None,
+        ),
+        (
+            "projectcalico_calico__pod2daemon_nodeagent_nodeagent",
+            Some(&["spec.template.metadata.labels"]),
+        ),
+        (
+            "rezaabedi1365_Devops__Kuberneties_Workloads_DaemonSet_Readme.md",
+            Some(&["metadata.name"]),
+        ),
+        (
+            "zhuwbigdata_k8s-utils__scheduling_daemonset_README.md",
+            // The template sits at the top level: no labels and no containers.
+            Some(&[
+                "spec.template.metadata.labels",
+                "spec.template.spec.containers",
+            ]),
+        ),
+    ];
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    let mut failures = Vec::new();
+    for path in &entries {
+        let stem = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches(".yaml")
+            .to_owned();
+        let expected = rejected
+            .iter()
+            .find(|(name, _)| *name == stem)
+            .map(|(_, p)| *p);
+        let text = std::fs::read_to_string(path).unwrap();
+        let outcome = daemonset_planner::load_daemonset(&text).map(|mut ds| {
+            apply_defaults(&mut ds);
+            validate_daemonset(&ds)
+        });
+        match (expected, outcome) {
+            (None, Ok(Ok(()))) | (Some(None), Err(_)) => {}
+            (Some(Some(fields)), Ok(Err(errors)))
+                if errors
+                    .errors
+                    .iter()
+                    .map(|e| e.path.as_str())
+                    .eq(fields.iter().copied()) => {}
+            // The loader without strict fields takes the npd manifest; then its selector fails.
+            (Some(None), Ok(Err(errors)))
+                if errors
+                    .errors
+                    .iter()
+                    .all(|e| e.path == "spec.template.metadata.labels") => {}
+            (expected, outcome) => {
+                failures.push(format!("{stem}: expected {expected:?}, got {outcome:?}"))
+            }
+        }
+    }
+    assert_eq!(entries.len(), 71);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -81,6 +81,38 @@ impl Collector {
         );
     }
 
+    pub(crate) fn duplicate(
+        &mut self,
+        path: impl Into<String>,
+        value: impl fmt::Display,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(
+            FieldErrorKind::Duplicate,
+            path,
+            Some(value.to_string()),
+            message,
+            hint,
+        );
+    }
+
+    pub(crate) fn not_found(
+        &mut self,
+        path: impl Into<String>,
+        value: impl fmt::Display,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(
+            FieldErrorKind::NotFound,
+            path,
+            Some(value.to_string()),
+            message,
+            hint,
+        );
+    }
+
     pub(crate) fn finish(self, object: String) -> Result<(), ValidationErrors> {
         if self.errors.is_empty() {
             Ok(())

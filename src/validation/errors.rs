@@ -20,6 +20,9 @@ pub enum FieldErrorKind {
     TooLong,
     /// The entry repeats an earlier one that must be unique (`Duplicate value`).
     Duplicate,
+    /// The value names something that does not exist, such as a volume a mount refers to
+    /// (`Not found`).
+    NotFound,
 }
 
 impl FieldErrorKind {
@@ -32,6 +35,7 @@ impl FieldErrorKind {
             FieldErrorKind::Forbidden => "Forbidden",
             FieldErrorKind::TooLong => "Too long",
             FieldErrorKind::Duplicate => "Duplicate value",
+            FieldErrorKind::NotFound => "Not found",
         }
     }
 }

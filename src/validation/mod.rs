@@ -27,6 +27,7 @@ mod template;
 use crate::model::DaemonSet;
 use daemonset::{validate_daemonset_spec, validate_template_generation_annotation};
 use selector::render_selector;
+use template::has_invalid_required_affinity_values;
 
 use collector::Collector;
 pub use errors::{FieldError, FieldErrorKind, ValidationErrors};
@@ -90,6 +91,8 @@ pub fn validate_daemonset_with(
     let rules = Rules {
         opts: *opts,
         update: false,
+        lenient_affinity_values: ds.is_kruise(),
+        full_spec: true,
     };
     validate_daemonset_spec(ds, &rules, &mut out);
     out.finish(format!("daemonset {}", daemonset_name(&ds.metadata)))
@@ -146,6 +149,10 @@ pub fn validate_daemonset_update_with(
     let rules = Rules {
         opts: *opts,
         update: true,
+        // The API server ratchets the rule: a template that already broke it may keep doing so.
+        lenient_affinity_values: new.is_kruise()
+            || has_invalid_required_affinity_values(&old.spec.template.spec),
+        full_spec: true,
     };
     validate_daemonset_spec(new, &rules, &mut out);
     if old.spec.selector != new.spec.selector {
@@ -177,5 +184,12 @@ pub fn validate_daemonset_update_with(
 /// What one validation run accepts: the caller's options and whether it checks an update.
 pub(crate) struct Rules {
     pub(crate) opts: ValidationOptions,
+    /// An update: values in `spec.selector` expressions need not be label values.
     pub(crate) update: bool,
+    /// Values in required node-affinity expressions need not be label values: the rule came in
+    /// Kubernetes 1.33 and is not applied to objects stored before, nor by Kruise's webhook.
+    pub(crate) lenient_affinity_values: bool,
+    /// Check the whole pod spec (containers, volumes, DNS, security); off for objects read from
+    /// a cluster, where only the placement fields the planner reads are checked.
+    pub(crate) full_spec: bool,
 }

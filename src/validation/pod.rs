@@ -44,6 +44,8 @@ pub fn validate_pod_with(pod: &Pod, opts: &ValidationOptions) -> Result<(), Vali
     let rules = Rules {
         opts: *opts,
         update: false,
+        lenient_affinity_values: true,
+        full_spec: false,
     };
     validate_object_meta(&pod.metadata, Scope::Namespaced, &mut out);
     if pod.spec.restart_policy.is_empty() {

@@ -5,13 +5,35 @@ use serde_json::Value;
 use crate::model::{PodSpec, PodTemplateSpec};
 use crate::syntax::dns1123_subdomain_reason;
 
+/// The grace period a pod gets when it gives none.
+const DEFAULT_GRACE_PERIOD: i64 = 30;
+
 use super::Rules;
 use super::collector::Collector;
 use super::metadata::{validate_annotations, validate_labels};
 
+mod containers;
+mod dns;
+mod env;
+mod json;
+mod ports;
+mod probes;
+mod quantity;
+mod resources;
 mod scheduling;
+mod security;
+mod volumes;
 
-use scheduling::{validate_node_selector, validate_node_selector_term, validate_toleration};
+use containers::{PodContext, validate_containers};
+use dns::validate_dns;
+use scheduling::{
+    validate_node_selector, validate_node_selector_term, validate_pod_placement_extras,
+    validate_toleration,
+};
+use security::validate_pod_security;
+use volumes::validate_volumes;
+
+pub(crate) use scheduling::has_invalid_required_affinity_values;
 
 pub(super) use scheduling::validate_taint_effect;
 
@@ -68,6 +90,20 @@ pub(crate) fn validate_pod_spec(
     rules: &Rules,
     out: &mut Collector,
 ) {
+    if rules.full_spec {
+        let volumes = validate_volumes(&spec.other, path, out);
+        let grace_period = match json::integer(&spec.other, "terminationGracePeriodSeconds") {
+            Ok(Some(seconds)) => seconds,
+            _ => DEFAULT_GRACE_PERIOD,
+        };
+        let pod = PodContext {
+            volumes: &volumes,
+            host_network: spec.host_network,
+            grace_period,
+        };
+        validate_containers(&spec.other, path, &pod, out);
+    }
+
     let restart_path = format!("{path}.restartPolicy");
     if spec.restart_policy.is_empty() {
         out.required(
@@ -84,7 +120,15 @@ pub(crate) fn validate_pod_spec(
         );
     }
 
+    if rules.full_spec {
+        validate_dns(&spec.other, path, out);
+    }
+
     validate_labels(&spec.node_selector, &format!("{path}.nodeSelector"), out);
+
+    if rules.full_spec {
+        validate_pod_security(&spec.other, path, out);
+    }
 
     if let Some(node_affinity) = spec
         .affinity
@@ -96,6 +140,7 @@ pub(crate) fn validate_pod_spec(
             validate_node_selector(
                 required,
                 &format!("{path}.requiredDuringSchedulingIgnoredDuringExecution"),
+                !rules.lenient_affinity_values,
                 out,
             );
         }
@@ -109,7 +154,12 @@ pub(crate) fn validate_pod_spec(
                     "give each preferred term a weight from 1 to 100",
                 );
             }
-            validate_node_selector_term(&preferred.preference, &format!("{path}.preference"), out);
+            validate_node_selector_term(
+                &preferred.preference,
+                &format!("{path}.preference"),
+                false,
+                out,
+            );
         }
     }
 
@@ -148,5 +198,31 @@ pub(crate) fn validate_pod_spec(
             &rules.opts,
             out,
         );
+    }
+
+    if rules.full_spec {
+        validate_object_names(&spec.other, path, out);
+        validate_pod_placement_extras(spec, path, out);
+    }
+}
+
+/// The objects a pod names: its service account, priority class and runtime class.
+fn validate_object_names(spec: &serde_json::Map<String, Value>, path: &str, out: &mut Collector) {
+    for (field, what) in [
+        ("serviceAccountName", "service account"),
+        ("priorityClassName", "priority class"),
+        ("runtimeClassName", "runtime class"),
+    ] {
+        let name = json::text(spec, field);
+        if !name.is_empty()
+            && let Some(reason) = dns1123_subdomain_reason(name)
+        {
+            out.invalid(
+                format!("{path}.{field}"),
+                name,
+                format!("not a valid {what} name: {reason}"),
+                format!("give the {what}'s name as `kubectl get` prints it"),
+            );
+        }
     }
 }
