@@ -1544,3 +1544,196 @@ fn realworld_manifests_validate_as_the_api_server_decides() {
     assert_eq!(entries.len(), 71);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Table-driven cases: tests/cases/validation/*.yaml
+
+/// One case: a manifest that breaks exactly one rule, its valid twin, and the expected errors.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleCase {
+    name: String,
+    /// Validate the manifests as written, without `apply_defaults`.
+    #[serde(default)]
+    skip_defaults: bool,
+    invalid: CasePatch,
+    valid: CasePatch,
+    errors: Vec<ExpectedError>,
+}
+
+/// JSON merge patches onto the base DaemonSet of the cases.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CasePatch {
+    /// Onto the whole DaemonSet.
+    #[serde(default)]
+    daemonset: Option<serde_json::Value>,
+    /// Onto `spec.template.spec`.
+    #[serde(default)]
+    pod: Option<serde_json::Value>,
+    /// Onto `spec.template.spec.containers[0]` (after `pod`).
+    #[serde(default)]
+    container: Option<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedError {
+    path: String,
+    kind: String,
+}
+
+const CASE_BASE: &str = r#"
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers:
+      - name: agent
+        image: registry.example.com/agent:1.0
+"#;
+
+/// RFC 7386 merge patch.
+fn merge(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    use serde_json::Value;
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                if value.is_null() {
+                    target.remove(key);
+                } else {
+                    merge(target.entry(key.clone()).or_insert(Value::Null), value);
+                }
+            }
+        }
+        (target, patch) => *target = patch.clone(),
+    }
+}
+
+fn case_manifest(patch: &CasePatch, defaults: bool) -> DaemonSet {
+    let mut value: serde_json::Value = serde_yaml::from_str(CASE_BASE).unwrap();
+    if let Some(p) = &patch.daemonset {
+        merge(&mut value, p);
+    }
+    if let Some(p) = &patch.pod {
+        merge(&mut value["spec"]["template"]["spec"], p);
+    }
+    if let Some(p) = &patch.container {
+        merge(&mut value["spec"]["template"]["spec"]["containers"][0], p);
+    }
+    let mut ds: DaemonSet = serde_json::from_value(value).unwrap();
+    if defaults {
+        apply_defaults(&mut ds);
+    }
+    ds
+}
+
+#[test]
+fn every_rule_case_fails_exactly_as_expected_and_its_twin_is_valid() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/validation");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut count = 0;
+    let mut failures = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let cases: Vec<RuleCase> =
+            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for case in cases {
+            count += 1;
+            let where_ = format!(
+                "{} / {}",
+                file.file_name().unwrap().to_string_lossy(),
+                case.name
+            );
+            let got: Vec<ExpectedError> =
+                match validate_daemonset(&case_manifest(&case.invalid, !case.skip_defaults)) {
+                    Ok(()) => Vec::new(),
+                    Err(errors) => {
+                        for error in &errors.errors {
+                            if error.hint.as_deref().is_none_or(str::is_empty)
+                                || error.message.is_empty()
+                            {
+                                failures.push(format!("{where_}: no message or hint: {error}"));
+                            }
+                        }
+                        errors
+                            .errors
+                            .iter()
+                            .map(|e| ExpectedError {
+                                path: e.path.clone(),
+                                kind: format!("{:?}", e.kind),
+                            })
+                            .collect()
+                    }
+                };
+            if got != case.errors {
+                failures.push(format!("{where_}: expected {:?}, got {got:?}", case.errors));
+            }
+            if let Err(errors) =
+                validate_daemonset(&case_manifest(&case.valid, !case.skip_defaults))
+            {
+                failures.push(format!("{where_}: the valid twin is refused:\n{errors}"));
+            }
+        }
+    }
+    assert!(count >= 80, "only {count} cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// ControllerRevisions
+
+#[test]
+fn controller_revisions_need_data_and_a_non_negative_revision() {
+    let revisions = daemonset_planner::load_revisions(
+        r#"
+apiVersion: apps/v1
+kind: ControllerRevision
+metadata: {name: agent-5d8f6c9b7, namespace: monitoring}
+data: {spec: {template: {$patch: replace}}}
+revision: 2
+---
+apiVersion: apps/v1
+kind: ControllerRevision
+metadata: {name: agent-6f7d8c5b4, namespace: monitoring}
+data: {spec: {template: {$patch: replace}}}
+revision: -1
+---
+apiVersion: apps/v1
+kind: ControllerRevision
+metadata: {name: Agent_7, namespace: monitoring}
+revision: 3
+"#,
+    )
+    .unwrap();
+    let outcome: Vec<Vec<(String, FieldErrorKind)>> = revisions
+        .iter()
+        .map(|r| match daemonset_planner::validate_revision(r) {
+            Ok(()) => vec![],
+            Err(errors) => errors
+                .errors
+                .iter()
+                .map(|e| (e.path.clone(), e.kind))
+                .collect(),
+        })
+        .collect();
+    assert_eq!(
+        outcome,
+        vec![
+            vec![],
+            vec![("revision".to_owned(), Invalid)],
+            vec![
+                ("metadata.name".to_owned(), Invalid),
+                ("data".to_owned(), Required)
+            ],
+        ]
+    );
+}

@@ -104,6 +104,32 @@ pub(crate) fn validate_object_meta(meta: &ObjectMeta, scope: Scope, out: &mut Co
     validate_labels(&meta.labels, "metadata.labels", out);
     validate_annotations(&meta.annotations, "metadata.annotations", out);
     validate_owner_references(&meta.owner_references, out);
+    validate_finalizers(&meta.finalizers, out);
+}
+
+/// Finalizers are qualified names (`example.com/cleanup`, or a bare name such as `orphan`), and
+/// `orphan` and `foregroundDeletion` exclude each other.
+fn validate_finalizers(finalizers: &[String], out: &mut Collector) {
+    const PATH: &str = "metadata.finalizers";
+    for finalizer in finalizers {
+        if let Some(reason) = label_key_reason(finalizer) {
+            out.invalid(
+                PATH,
+                finalizer,
+                format!("not a valid finalizer name: {reason}"),
+                "finalizers are qualified names such as `example.com/cleanup`",
+            );
+        }
+    }
+    let has = |name: &str| finalizers.iter().any(|f| f == name);
+    if has("orphan") && has("foregroundDeletion") {
+        out.invalid(
+            PATH,
+            finalizers.join(","),
+            "finalizer orphan and foregroundDeletion cannot be both set",
+            "keep one: orphan leaves the dependents, foregroundDeletion deletes them first",
+        );
+    }
 }
 
 /// Upstream's `ValidateOwnerReferences`: every reference names an apiVersion with a version, a

@@ -1,16 +1,92 @@
-//! Validation, exactly as the API server validates apps/v1 DaemonSets.
+//! Validation as the API server (Kubernetes 1.36) and OpenKruise's webhook validate.
 //!
-//! [`validate_daemonset`] runs the checks the API server runs when a DaemonSet is created, in the
-//! same order, and collects every failure rather than stopping at the first. Each failure names
-//! the field path as `kubectl` would print it, the kind of failure, the offending value, and a
-//! hint on how to fix it. Call it on a defaulted object (see [`crate::apply_defaults`]): the API
-//! server always defaults before it validates, and some rules (an empty `restartPolicy`, an
-//! absent `rollingUpdate` block) only make sense after defaulting.
+//! [`validate_daemonset`] runs the checks the API server runs when a DaemonSet is created, and
+//! [`validate_daemonset_update`] those it runs when one is replaced; both collect every failure
+//! rather than stopping at the first. Each failure names the field path as `kubectl` prints it
+//! (`spec.template.spec.containers[0].ports[1].containerPort`), the kind of failure, the
+//! offending value, the rule broken and a hint. Call them on a defaulted object (see
+//! [`crate::apply_defaults`]): the API server defaults before it validates. Where defaulting
+//! fills a field this crate does not default (`imagePullPolicy`, `terminationMessagePolicy`, a
+//! port's `protocol`, `dnsPolicy`, a hostNetwork port's `hostPort`), an empty value is accepted
+//! as the default it would get.
 //!
-//! Only the parts of pod-spec validation that constrain placement are reproduced (labels, node
-//! selector, node name, required and preferred node affinity, tolerations, restart policy,
-//! active deadline, ephemeral containers). Containers, volumes, resources and the like are not
-//! checked.
+//! Objects read from a cluster ([`validate_node`], [`validate_pod`], [`validate_revision`]) are
+//! checked only against rules the API server has always enforced on stored objects, for the
+//! fields the planner reads: a pod created under older rules still exists and must plan.
+//!
+//! # The rules, by area
+//!
+//! - Metadata (`metadata`): name a DNS-1123 subdomain (253 characters in all, no limit per
+//!   dot-separated part), namespace a DNS label, labels and annotations (keys qualified names,
+//!   values label values, annotations at most 256 KiB), owner references, finalizers
+//!   (qualified names; not both `orphan` and `foregroundDeletion`). On update: name, namespace
+//!   and uid are immutable.
+//! - Selector (`selector`): syntax, not empty, matches the template labels; immutable on update
+//!   (apps/v1), and part of Kruise's frozen spec.
+//! - DaemonSet spec (`daemonset`): restart policy `Always`, no `activeDeadlineSeconds`,
+//!   `minReadySeconds`, template generation and `revisionHistoryLimit` not negative.
+//! - Update strategy (`strategy`, `kruise`): the type, `rollingUpdate` present, `maxUnavailable`
+//!   and `maxSurge` (int or percent, at most 100%, exactly one non-zero); Kruise's
+//!   `rollingUpdateType` (`Surging` only in v1alpha1) and `partition`.
+//! - The pod template (`template`): labels, annotations, no ephemeral containers, then the spec:
+//!   - containers (`containers`): a non-empty list (not a mapping), names unique DNS labels
+//!     across containers and init containers, an image, `imagePullPolicy` and
+//!     `terminationMessagePolicy` values; init containers' `restartPolicy` (`Always` makes a
+//!     sidecar), and no probes or lifecycle on other init containers;
+//!   - ports (`ports`): `containerPort` 1-65535, `hostPort` 0-65535, names IANA service names
+//!     (at most 15 characters, one letter at least) unique per container, protocol TCP, UDP or
+//!     SCTP, no two ports on one host port, protocol and host IP, and with `hostNetwork` a
+//!     `hostPort` equal to the `containerPort`;
+//!   - env (`env`): names required and printable ASCII without '=' (the relaxed rule, GA in
+//!     1.34), `value` not beside `valueFrom`, exactly one `valueFrom` source, the pod fields and
+//!     resources a variable may read, ConfigMap and Secret key references; `envFrom` with
+//!     exactly one source and a valid prefix;
+//!   - resources (`resources`, `quantity`): standard or extended resource names, quantities that
+//!     parse, not negative, whole for extended resources, requests within limits, huge pages and
+//!     extended resources not overcommitted;
+//!   - probes and lifecycle (`probes`): exactly one handler, exec commands, ports and header
+//!     names, non-negative timings, `successThreshold` 1 for liveness and startup probes, a
+//!     positive probe grace period, sleep hooks within the pod's grace period;
+//!   - volumes and mounts (`volumes`): names unique DNS labels, exactly one source, the required
+//!     fields of hostPath, configMap, secret, persistentVolumeClaim, nfs and csi sources, file
+//!     modes and projected items; mounts and devices of existing volumes, mount paths required
+//!     and unique, sub-paths relative without `..`, propagation (Bidirectional only when
+//!     privileged), recursive read-only only with `readOnly`;
+//!   - security contexts (`security`): user and group ids, privileged against
+//!     `allowPrivilegeEscalation: false`, `procMount`, seccomp and AppArmor profiles, sysctls,
+//!     the pod's change and group policies, `shareProcessNamespace` against `hostPID`;
+//!   - scheduling (`scheduling`): node selector, node affinity (since 1.33 values of required
+//!     terms must be label values, so `Gt "-5"` is refused; ratcheted on update, never applied to
+//!     stored pods), node name, tolerations, pod (anti-)affinity terms, topology spread
+//!     constraints;
+//!   - DNS (`dns`): `dnsPolicy`, `dnsConfig` (required with `None`, at most 3 nameservers that are
+//!     IP addresses, at most 32 search domains and 2048 characters, option names), host aliases,
+//!     `hostname` and `subdomain` DNS labels; service account, priority class and runtime class
+//!     names.
+//! - Nodes (`node`): metadata, taint keys, values and effects, no two taints with one key and
+//!   effect. Pods (`pod`): metadata and the placement fields. ControllerRevisions (`revision`):
+//!   metadata, `data` present, `revision` not negative.
+//!
+//! # Rules left out, and why
+//!
+//! - The read-only persistent-disk rule of DaemonSets (a `gcePersistentDisk` must be
+//!   `readOnly`): upstream skips it by default since 1.29 and removed it in 1.31.
+//! - Rules that need the server's state or other objects: `resourceVersion` on update, quotas,
+//!   admission plugins (Pod Security, LimitRanger), whether referenced ConfigMaps, Secrets,
+//!   service accounts or priority classes exist.
+//! - Fields the server sets itself on update (generation, template generation, timestamps,
+//!   status): it overwrites them from the stored object before validating.
+//! - Deep checks of rarely used volume sources (iSCSI, RBD, Cinder, FC, projected sources,
+//!   ephemeral claim templates) beyond "exactly one source", `resources.claims`, resize
+//!   policies, container `restartPolicyRules`, user namespaces, Windows options, `os`, pod-level
+//!   resources, scheduling gates, readiness gates and the seccomp/AppArmor annotations: each
+//!   needs a large part of upstream's code for a field DaemonSets seldom use; they are accepted
+//!   as written.
+//! - Kruise's `spec.lifecycle.inPlaceUpdate` (forbidden by its webhook): the model does not keep
+//!   Kruise's `lifecycle`. Kruise's webhook is taken to predate the 1.33 node-affinity value rule
+//!   and not to apply it.
+//! - Type errors (a string where a number belongs) are the loader's concern; where validation
+//!   reads such a field it reports it as invalid.
 
 mod collector;
 mod daemonset;
@@ -20,6 +96,7 @@ mod metadata;
 mod node;
 mod options;
 mod pod;
+mod revision;
 mod selector;
 mod strategy;
 mod template;
@@ -35,6 +112,7 @@ use metadata::{Scope, daemonset_name, validate_object_meta, validate_object_meta
 pub use node::validate_node;
 pub use options::ValidationOptions;
 pub use pod::{validate_pod, validate_pod_with};
+pub use revision::validate_revision;
 
 /// Validates a DaemonSet the way the API server does on create, with default options.
 ///
@@ -59,10 +137,10 @@ pub fn validate_daemonset(ds: &DaemonSet) -> Result<(), ValidationErrors> {
 /// Validates a DaemonSet the way the API server does on create, collecting every failure.
 ///
 /// The checks, in the API server's order: object metadata (name a DNS-1123 subdomain; an empty
-/// namespace is accepted and read as `default`; label and annotation syntax), then the spec:
-/// selector syntax, selector matching the template labels, non-empty selector, the pod template
-/// (labels, annotations, restart policy, node selector, node affinity, node name, active
-/// deadline, tolerations, ephemeral containers), restart policy `Always`, no active deadline,
+/// namespace is accepted and read as `default`; label, annotation, owner-reference and
+/// finalizer syntax), then the spec: selector syntax, selector matching the template labels,
+/// non-empty selector, the pod template as `ValidatePodTemplateSpec` checks it (see the module
+/// documentation for the rules), restart policy `Always`, no active deadline,
 /// `minReadySeconds >= 0`, template generation `>= 0`, the update strategy, and
 /// `revisionHistoryLimit >= 0`.
 ///

@@ -131,6 +131,7 @@ fn validate_source(volume: &Map<String, Value>, path: &str, out: &mut Collector)
         let required: &[(&str, &str)] = match *source {
             "hostPath" => &[("path", "the host directory or file, e.g. `/var/log`")],
             "secret" => &[("secretName", "the name of the Secret to mount")],
+            "configMap" => &[("name", "the name of the ConfigMap to mount")],
             "persistentVolumeClaim" => &[("claimName", "the name of the claim to mount")],
             "nfs" => &[
                 ("server", "the NFS server's host name or address"),
@@ -151,6 +152,9 @@ fn validate_source(volume: &Map<String, Value>, path: &str, out: &mut Collector)
                 );
             }
         }
+        if matches!(*source, "configMap" | "secret") {
+            validate_projection(settings, &at, out);
+        }
         if *source == "hostPath" {
             let kind = text(settings, "type");
             if !kind.is_empty() && !HOST_PATH_TYPES.contains(&kind) {
@@ -170,6 +174,45 @@ fn validate_source(volume: &Map<String, Value>, path: &str, out: &mut Collector)
             "give the volume a source such as `emptyDir: {}`, `hostPath: {path: /var/log}` or \
              `configMap: {name: my-config}`",
         );
+    }
+}
+
+/// The file mode and the key-to-path items of a ConfigMap or Secret volume.
+fn validate_projection(settings: &Map<String, Value>, path: &str, out: &mut Collector) {
+    let mode_path = format!("{path}.defaultMode");
+    if let Some(mode) = super::json::integer_field(settings, "defaultMode", &mode_path, out)
+        && !(0..=0o777).contains(&mode)
+    {
+        out.invalid(
+            mode_path,
+            mode,
+            "must be a number between 0 and 0777 (octal), both inclusive",
+            "write the mode in octal with a leading 0, e.g. `defaultMode: 0644`",
+        );
+    }
+    let items_path = format!("{path}.items");
+    for (i, item) in list(settings, "items", &items_path, out).iter().enumerate() {
+        let at = format!("{items_path}[{i}]");
+        let Some(item) = entry(item, &at, out) else {
+            continue;
+        };
+        if text(item, "key").is_empty() {
+            out.required(
+                format!("{at}.key"),
+                "a key is required",
+                "name the key of the ConfigMap or Secret to project",
+            );
+        }
+        let file = text(item, "path");
+        if file.is_empty() {
+            out.required(
+                format!("{at}.path"),
+                "a path is required",
+                "give the file's path inside the volume, e.g. `path: app.conf`",
+            );
+        } else {
+            check_descending_path(file, &format!("{at}.path"), out);
+        }
     }
 }
 
