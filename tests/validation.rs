@@ -1542,6 +1542,28 @@ fn realworld_manifests_validate_as_the_api_server_decides() {
         }
     }
     assert_eq!(entries.len(), 71);
+    // The node lists and pod dumps beside the manifests are objects read from a cluster.
+    let root = std::path::Path::new(&dir).parent().unwrap();
+    for (sub, is_nodes) in [("nodes", true), ("pods", false)] {
+        for entry in std::fs::read_dir(root.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.display().to_string();
+            if is_nodes {
+                for node in daemonset_planner::load_nodes(&text).unwrap() {
+                    if let Err(errors) = validate_node(&node) {
+                        failures.push(format!("{name}: {errors}"));
+                    }
+                }
+            } else {
+                for pod in daemonset_planner::load_pods(&text).unwrap() {
+                    if let Err(errors) = daemonset_planner::validate_pod(&pod) {
+                        failures.push(format!("{name}: {errors}"));
+                    }
+                }
+            }
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -202,6 +202,10 @@ pub fn validate_daemonset_with(
 /// let labels = [("app".to_string(), "fluentd".to_string())];
 /// old.spec.selector = Some(LabelSelector { match_labels: labels.clone().into(), ..Default::default() });
 /// old.spec.template.metadata.labels = labels.into();
+/// old.spec.template.spec.other.insert(
+///     "containers".into(),
+///     serde_json::json!([{"name": "fluentd", "image": "fluentd:1.16"}]),
+/// );
 /// apply_defaults(&mut old);
 /// let mut new = old.clone();
 /// new.spec.template.metadata.labels.insert("tier".into(), "logging".into());

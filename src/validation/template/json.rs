@@ -92,12 +92,26 @@ pub(crate) fn has(parent: &Map<String, Value>, key: &str) -> bool {
 
 /// The integer `key` of `parent`: `Ok(None)` when absent or null, `Err(())` when it is not an
 /// integer.
+///
+/// `kubectl` reads YAML 1.1, where `0640` is an octal integer (file modes are written so); the
+/// loader reads YAML 1.2 and keeps such a plain scalar as the string `"0640"`. A string of a
+/// leading `0` and octal digits is therefore read as the octal integer.
 pub(crate) fn integer(parent: &Map<String, Value>, key: &str) -> Result<Option<i64>, ()> {
     match parent.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(number)) => number.as_i64().map(Some).ok_or(()),
+        Some(Value::String(text)) => yaml11_octal(text).map(Some).ok_or(()),
         Some(_) => Err(()),
     }
+}
+
+/// A YAML 1.1 octal integer such as `0640`.
+fn yaml11_octal(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('0')?;
+    if digits.is_empty() || !digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        return None;
+    }
+    i64::from_str_radix(digits, 8).ok()
 }
 
 /// The integer `key` of `parent`, reporting a value that is not an integer.
@@ -181,8 +195,10 @@ mod tests {
 
     #[test]
     fn integers() {
-        let spec = map(json!({"a": 5, "b": "5", "c": 1.5}));
+        let spec = map(json!({"a": 5, "b": "5", "c": 1.5, "mode": "0640", "bad": "0980"}));
         assert_eq!(integer(&spec, "a"), Ok(Some(5)));
+        assert_eq!(integer(&spec, "mode"), Ok(Some(0o640)));
+        assert_eq!(integer(&spec, "bad"), Err(()));
         assert_eq!(integer(&spec, "b"), Err(()));
         assert_eq!(integer(&spec, "c"), Err(()));
         assert_eq!(integer(&spec, "d"), Ok(None));
