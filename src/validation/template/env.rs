@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::json::{entry, has, list, object, text};
+use super::json::{Item, entry, has, list, object, text};
 use crate::syntax::dns1123_subdomain_reason;
 use crate::validation::collector::Collector;
 
@@ -73,8 +73,8 @@ fn config_map_key_reason(key: &str) -> Option<&'static str> {
 pub(crate) fn validate_env(container: &Map<String, Value>, path: &str, out: &mut Collector) {
     let env_path = format!("{path}.env");
     for (i, variable) in list(container, "env", &env_path, out).iter().enumerate() {
-        let path = format!("{env_path}[{i}]");
-        let Some(variable) = entry(variable, &path, out) else {
+        let path = Item(&env_path, i);
+        let Some(variable) = entry(variable, path, out) else {
             continue;
         };
         let name = text(variable, "name");
@@ -92,7 +92,12 @@ pub(crate) fn validate_env(container: &Map<String, Value>, path: &str, out: &mut
                 "use letters, digits and '_' such as `LOG_LEVEL`",
             );
         }
-        validate_value_from(variable, &path, out);
+        if has(variable, "valueFrom") {
+            validate_value_from(variable, &path.to_string(), out);
+        }
+    }
+    if !has(container, "envFrom") {
+        return;
     }
     let from_path = format!("{path}.envFrom");
     for (i, source) in list(container, "envFrom", &from_path, out)

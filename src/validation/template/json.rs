@@ -1,9 +1,31 @@
 //! Reading the pod spec fields the model keeps verbatim (`PodSpec::other`), reporting a value of
 //! the wrong JSON type where it is read.
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 use crate::validation::collector::Collector;
+
+/// `base[index]`: the path of a list entry, rendered only when an error names it.
+#[derive(Clone, Copy)]
+pub(crate) struct Item<'a>(pub(crate) &'a str, pub(crate) usize);
+
+impl fmt::Display for Item<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
+    }
+}
+
+/// `entry.field`: the path of a field of a list entry, rendered only when needed.
+#[derive(Clone, Copy)]
+pub(crate) struct Field<'a>(pub(crate) Item<'a>, pub(crate) &'static str);
+
+impl fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
 
 /// An empty list, for fields that are absent or of the wrong type.
 const NONE: &[Value] = &[];
@@ -13,7 +35,7 @@ const NONE: &[Value] = &[];
 pub(crate) fn list<'a>(
     parent: &'a Map<String, Value>,
     key: &str,
-    path: &str,
+    path: impl fmt::Display,
     out: &mut Collector,
 ) -> &'a [Value] {
     match parent.get(key) {
@@ -21,7 +43,7 @@ pub(crate) fn list<'a>(
         Some(Value::Array(items)) => items,
         Some(other) => {
             out.invalid(
-                path,
+                path.to_string(),
                 kind_of(other),
                 "must be a list",
                 format!(
@@ -38,7 +60,7 @@ pub(crate) fn list<'a>(
 pub(crate) fn object<'a>(
     parent: &'a Map<String, Value>,
     key: &str,
-    path: &str,
+    path: impl fmt::Display,
     out: &mut Collector,
 ) -> Option<&'a Map<String, Value>> {
     match parent.get(key) {
@@ -46,7 +68,7 @@ pub(crate) fn object<'a>(
         Some(Value::Object(map)) => Some(map),
         Some(other) => {
             out.invalid(
-                path,
+                path.to_string(),
                 kind_of(other),
                 "must be an object",
                 format!("write {key} as a YAML mapping of its fields"),
@@ -59,14 +81,14 @@ pub(crate) fn object<'a>(
 /// A list entry as an object; reported when it is not one.
 pub(crate) fn entry<'a>(
     value: &'a Value,
-    path: &str,
+    path: impl fmt::Display,
     out: &mut Collector,
 ) -> Option<&'a Map<String, Value>> {
     match value {
         Value::Object(map) => Some(map),
         other => {
             out.invalid(
-                path,
+                path.to_string(),
                 kind_of(other),
                 "must be an object",
                 "each list entry is a mapping of fields, e.g. `- name: ...`",
@@ -118,7 +140,7 @@ fn yaml11_octal(text: &str) -> Option<i64> {
 pub(crate) fn integer_field(
     parent: &Map<String, Value>,
     key: &str,
-    path: &str,
+    path: impl fmt::Display,
     out: &mut Collector,
 ) -> Option<i64> {
     match integer(parent, key) {
@@ -126,7 +148,7 @@ pub(crate) fn integer_field(
         Err(()) => {
             let shown = parent.get(key).map_or_else(String::new, Value::to_string);
             out.invalid(
-                path,
+                path.to_string(),
                 shown,
                 "must be an integer",
                 "write a whole number without quotes",

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use super::json::{entry, integer, integer_field, list, text};
+use super::json::{Field, Item, entry, integer, integer_field, list, text};
 use crate::validation::collector::Collector;
 
 /// The protocols a port may use.
@@ -48,8 +48,8 @@ pub(crate) fn validate_ports(container: &Map<String, Value>, path: &str, out: &m
     let ports = list(container, "ports", &ports_path, out);
     let mut names: HashSet<&str> = HashSet::with_capacity(ports.len());
     for (i, port) in ports.iter().enumerate() {
-        let path = format!("{ports_path}[{i}]");
-        let Some(port) = entry(port, &path, out) else {
+        let path = Item(&ports_path, i);
+        let Some(port) = entry(port, path, out) else {
             continue;
         };
         let name = text(port, "name");
@@ -71,28 +71,28 @@ pub(crate) fn validate_ports(container: &Map<String, Value>, path: &str, out: &m
                 );
             }
         }
-        let container_port_path = format!("{path}.containerPort");
-        match integer_field(port, "containerPort", &container_port_path, out) {
+        let container_port_path = Field(path, "containerPort");
+        match integer_field(port, "containerPort", container_port_path, out) {
             None | Some(0) if integer(port, "containerPort").is_ok() => out.required(
-                container_port_path,
+                container_port_path.to_string(),
                 "a container port is required",
                 "give the port the container listens on, e.g. `containerPort: 8080`",
             ),
             Some(number) if !is_port_number(number) => out.invalid(
-                container_port_path,
+                container_port_path.to_string(),
                 number,
                 "must be between 1 and 65535, inclusive",
                 "give the port the container listens on, from 1 to 65535",
             ),
             _ => {}
         }
-        let host_port_path = format!("{path}.hostPort");
-        if let Some(number) = integer_field(port, "hostPort", &host_port_path, out)
+        let host_port_path = Field(path, "hostPort");
+        if let Some(number) = integer_field(port, "hostPort", host_port_path, out)
             && number != 0
             && !is_port_number(number)
         {
             out.invalid(
-                host_port_path,
+                host_port_path.to_string(),
                 number,
                 "must be between 1 and 65535, inclusive",
                 "give a host port from 1 to 65535, or leave hostPort out",

@@ -50,6 +50,9 @@ pub(crate) fn validate_probe(
     path: &str,
     out: &mut Collector,
 ) {
+    if !has(container, key) {
+        return;
+    }
     let path = format!("{path}.{key}");
     let Some(probe) = object(container, key, &path, out) else {
         return;
@@ -101,6 +104,9 @@ pub(crate) fn validate_lifecycle(
     grace_period: i64,
     out: &mut Collector,
 ) {
+    if !has(container, "lifecycle") {
+        return;
+    }
     let path = format!("{path}.lifecycle");
     let Some(lifecycle) = object(container, "lifecycle", &path, out) else {
         return;

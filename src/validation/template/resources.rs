@@ -46,6 +46,9 @@ fn resource_name_reason(name: &str) -> Option<String> {
 
 /// The `resources` of one container (`path` is the container's path).
 pub(crate) fn validate_resources(container: &Map<String, Value>, path: &str, out: &mut Collector) {
+    if !super::json::has(container, "resources") {
+        return;
+    }
     let path = format!("{path}.resources");
     let Some(resources) = object(container, "resources", &path, out) else {
         return;
@@ -100,7 +103,7 @@ fn quantities<'a>(
     path: &str,
     out: &mut Collector,
 ) -> Vec<(&'a str, Option<Quantity>)> {
-    let Some(map) = object(resources, key, &format!("{path}.{key}"), out) else {
+    let Some(map) = object(resources, key, format!("{path}.{key}"), out) else {
         return Vec::new();
     };
     let mut found = Vec::with_capacity(map.len());

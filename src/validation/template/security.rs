@@ -32,6 +32,9 @@ pub(crate) fn validate_container_security(
     path: &str,
     out: &mut Collector,
 ) -> bool {
+    if !super::json::has(container, "securityContext") {
+        return false;
+    }
     let path = format!("{path}.securityContext");
     let Some(context) = object(container, "securityContext", &path, out) else {
         return false;

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use super::json::{entry, flag, has, list, object, text};
+use super::json::{Item, entry, flag, has, list, object, text};
 use crate::syntax::dns1123_label_reason;
 use crate::validation::collector::Collector;
 
@@ -70,30 +70,30 @@ pub(crate) fn validate_volumes<'a>(
     let volumes = list(spec, "volumes", &volumes_path, out);
     let mut names: HashSet<&str> = HashSet::with_capacity(volumes.len());
     for (i, volume) in volumes.iter().enumerate() {
-        let path = format!("{volumes_path}[{i}]");
-        let Some(volume) = entry(volume, &path, out) else {
+        let path = Item(&volumes_path, i);
+        let Some(volume) = entry(volume, path, out) else {
             continue;
         };
         let before = out.errors.len();
-        validate_source(volume, &path, out);
+        validate_source(volume, path, out);
         let name = text(volume, "name");
-        let name_path = format!("{path}.name");
+        let name_path = super::json::Field(path, "name");
         if name.is_empty() {
             out.required(
-                name_path,
+                name_path.to_string(),
                 "a volume name is required",
                 "name the volume so that containers can mount it, e.g. `name: config`",
             );
         } else if let Some(reason) = dns1123_label_reason(name) {
             out.invalid(
-                name_path,
+                name_path.to_string(),
                 name,
                 format!("not a valid volume name: {reason}"),
                 "volume names are lower-case DNS labels, e.g. `varlog`",
             );
         } else if names.contains(name) {
             out.duplicate(
-                name_path,
+                name_path.to_string(),
                 name,
                 "volume names must be unique within the pod",
                 "rename one of the volumes (and the mounts that refer to it)",
@@ -106,7 +106,7 @@ pub(crate) fn validate_volumes<'a>(
     names
 }
 
-fn validate_source(volume: &Map<String, Value>, path: &str, out: &mut Collector) {
+fn validate_source(volume: &Map<String, Value>, path: Item<'_>, out: &mut Collector) {
     let mut first: Option<&str> = None;
     for source in VOLUME_SOURCES {
         if !has(volume, source) {
@@ -169,7 +169,7 @@ fn validate_source(volume: &Map<String, Value>, path: &str, out: &mut Collector)
     }
     if first.is_none() {
         out.required(
-            path,
+            path.to_string(),
             "must specify a volume type",
             "give the volume a source such as `emptyDir: {}`, `hostPath: {path: /var/log}` or \
              `configMap: {name: my-config}`",
@@ -228,8 +228,8 @@ pub(crate) fn validate_mounts(
     let mounts = list(container, "volumeMounts", &mounts_path, out);
     let mut mount_paths: HashSet<&str> = HashSet::with_capacity(mounts.len());
     for (i, mount) in mounts.iter().enumerate() {
-        let path = format!("{mounts_path}[{i}]");
-        let Some(mount) = entry(mount, &path, out) else {
+        let path = Item(&mounts_path, i);
+        let Some(mount) = entry(mount, path, out) else {
             continue;
         };
         let name = text(mount, "name");
@@ -263,7 +263,9 @@ pub(crate) fn validate_mounts(
             );
         }
         let sub_path = text(mount, "subPath");
-        check_descending_path(sub_path, &format!("{path}.subPath"), out);
+        if !sub_path.is_empty() {
+            check_descending_path(sub_path, &format!("{path}.subPath"), out);
+        }
         let sub_path_expr = text(mount, "subPathExpr");
         if !sub_path_expr.is_empty() && !sub_path.is_empty() {
             out.invalid(
@@ -273,7 +275,9 @@ pub(crate) fn validate_mounts(
                 "keep subPath for a fixed path or subPathExpr to expand variables, not both",
             );
         }
-        check_descending_path(sub_path_expr, &format!("{path}.subPathExpr"), out);
+        if !sub_path_expr.is_empty() {
+            check_descending_path(sub_path_expr, &format!("{path}.subPathExpr"), out);
+        }
         let propagation = text(mount, "mountPropagation");
         if !propagation.is_empty() {
             if !PROPAGATIONS.contains(&propagation) {
@@ -309,6 +313,9 @@ pub(crate) fn validate_mounts(
                 );
             }
         }
+    }
+    if !has(container, "volumeDevices") {
+        return;
     }
     let devices_path = format!("{path}.volumeDevices");
     let devices = list(container, "volumeDevices", &devices_path, out);
