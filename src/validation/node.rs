@@ -8,8 +8,10 @@ use super::errors::{FieldErrorKind, ValidationErrors};
 use super::metadata::{Scope, validate_object_meta};
 use super::template::validate_taint_effect;
 
-/// Validates a node the way the API server does: name, labels, annotations, and taints (key and
-/// value syntax, a known effect, no two taints with the same key and effect).
+/// Validates a node the way the API server does: name (a DNS-1123 subdomain of at most 253
+/// characters, so a 64-character node name is fine), labels, annotations, finalizers, and
+/// taints (key and value syntax, a known effect, no two taints with the same key and effect).
+/// These rules have always held for stored nodes, so any node read from a cluster passes.
 ///
 /// ```
 /// use daemonset_planner::{validate_node, Node, Taint, TaintEffect};

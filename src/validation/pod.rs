@@ -19,6 +19,13 @@ use super::template::{SpecOf, validate_pod_spec};
 /// A pods manifest the API server would refuse does not describe a real cluster: a pod
 /// without a name, or one whose owner reference has no uid, cannot exist.
 ///
+/// A pod is an object read from a cluster, so only rules the API server has always enforced on
+/// stored pods apply: rules added later and ratcheted on update do not, so a pod created before
+/// them still validates. Since Kubernetes 1.33 the values of required node-affinity expressions
+/// must be label values (`Gt "-5"` is refused on create), but an older pod with such a value is
+/// accepted here. Containers, volumes and the rest of the spec, which the planner does not read
+/// and the API server checked when the pod was created, are not checked again.
+///
 /// ```
 /// use daemonset_planner::{validate_pod, OwnerReference, Pod};
 /// let mut pod = Pod::default();

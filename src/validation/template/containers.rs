@@ -182,3 +182,63 @@ fn validate_container<'a>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn paths(spec: Value, host_network: bool) -> Vec<String> {
+        let Value::Object(spec) = spec else {
+            return Vec::new();
+        };
+        let volumes = HashSet::new();
+        let pod = PodContext {
+            volumes: &volumes,
+            host_network,
+            grace_period: 30,
+        };
+        let mut out = Collector::default();
+        validate_containers(&spec, "spec", &pod, &mut out);
+        out.errors.into_iter().map(|e| e.path).collect()
+    }
+
+    #[test]
+    fn a_sidecar_may_have_probes_a_plain_init_container_may_not() {
+        let probe = json!({"exec": {"command": ["true"]}});
+        let spec = json!({
+            "containers": [{"name": "a", "image": "a"}],
+            "initContainers": [
+                {"name": "plain", "image": "i", "livenessProbe": probe},
+                {"name": "sidecar", "image": "s", "restartPolicy": "Always", "livenessProbe": probe},
+            ],
+        });
+        assert_eq!(paths(spec, false), ["spec.initContainers[0].livenessProbe"]);
+    }
+
+    #[test]
+    fn host_network_checks_init_containers_too_and_defaults_an_absent_host_port() {
+        let spec = json!({
+            "containers": [{"name": "a", "image": "a", "ports": [{"containerPort": 80}]}],
+            "initContainers": [{"name": "i", "image": "i",
+                "ports": [{"containerPort": 81, "hostPort": 82}]}],
+        });
+        assert_eq!(
+            paths(spec, true),
+            ["spec.initContainers[0].ports[0].containerPort"]
+        );
+    }
+
+    #[test]
+    fn every_problem_of_one_container_is_reported() {
+        let spec = json!({"containers": [{"name": "A", "imagePullPolicy": "Sometimes"}]});
+        assert_eq!(
+            paths(spec, false),
+            [
+                "spec.containers[0].name",
+                "spec.containers[0].image",
+                "spec.containers[0].imagePullPolicy"
+            ]
+        );
+    }
+}

@@ -260,3 +260,56 @@ fn check_port(action: &Map<String, Value>, path: &str, named: bool, out: &mut Co
 fn is_token_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn paths(container: Value) -> Vec<String> {
+        let Value::Object(container) = container else {
+            return Vec::new();
+        };
+        let mut out = Collector::default();
+        for (kind, key) in ProbeKind::ALL {
+            validate_probe(&container, kind, key, "c", &mut out);
+        }
+        validate_lifecycle(&container, "c", 30, &mut out);
+        out.errors.into_iter().map(|e| e.path).collect()
+    }
+
+    #[test]
+    fn one_handler_each() {
+        assert_eq!(paths(json!({"startupProbe": {}})), ["c.startupProbe"]);
+        assert_eq!(
+            paths(json!({"readinessProbe": {"grpc": {"port": 9000}, "tcpSocket": {"port": 9000}}})),
+            // Handlers are taken in upstream's order (exec, httpGet, tcpSocket, grpc): the later one is refused.
+            ["c.readinessProbe.grpc"]
+        );
+        // Lifecycle hooks may sleep; probes may not.
+        assert_eq!(
+            paths(json!({"lifecycle": {"preStop": {"sleep": {"seconds": 5}}}})),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            paths(json!({"livenessProbe": {"sleep": {"seconds": 5}}})),
+            ["c.livenessProbe"]
+        );
+    }
+
+    #[test]
+    fn ports_are_numbers_or_names() {
+        assert_eq!(
+            paths(json!({"livenessProbe": {"httpGet": {"port": "metrics"}}})),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            paths(json!({"livenessProbe": {"grpc": {"port": "metrics"}}})),
+            ["c.livenessProbe.grpc.port"]
+        );
+        assert_eq!(
+            paths(json!({"livenessProbe": {"tcpSocket": {}}})),
+            ["c.livenessProbe.tcpSocket.port"]
+        );
+    }
+}

@@ -386,3 +386,39 @@ fn check_descending_path(sub_path: &str, path: &str, out: &mut Collector) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_valid_volumes_can_be_mounted() {
+        let Value::Object(spec) = json!({"volumes": [
+            {"name": "ok", "emptyDir": {}},
+            {"name": "two", "emptyDir": {}, "hostPath": {"path": "/x"}},
+        ]}) else {
+            return;
+        };
+        let mut out = Collector::default();
+        let names = validate_volumes(&spec, "spec", &mut out);
+        assert_eq!(names, HashSet::from(["ok"]));
+        assert_eq!(out.errors.len(), 1);
+        // Sources are taken in upstream's order (hostPath before emptyDir): the later is refused.
+        assert_eq!(out.errors[0].path, "spec.volumes[1].emptyDir");
+    }
+
+    #[test]
+    fn sub_paths_stay_inside_the_volume() {
+        let mut out = Collector::default();
+        check_descending_path("a/b", "p", &mut out);
+        check_descending_path("a/../../b", "p", &mut out);
+        check_descending_path("/etc", "p", &mut out);
+        check_descending_path("..a/b", "p", &mut out);
+        let messages: Vec<_> = out.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["must not contain '..'", "must be a relative path"]
+        );
+    }
+}
