@@ -1759,3 +1759,94 @@ revision: 3
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Properties: any pod spec content is validated without a panic, the same way every time
+
+fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    use serde_json::Value;
+    let keys = prop::sample::select(vec![
+        "name",
+        "image",
+        "ports",
+        "containerPort",
+        "hostPort",
+        "protocol",
+        "env",
+        "value",
+        "valueFrom",
+        "fieldRef",
+        "fieldPath",
+        "resources",
+        "requests",
+        "limits",
+        "cpu",
+        "memory",
+        "volumeMounts",
+        "mountPath",
+        "livenessProbe",
+        "exec",
+        "httpGet",
+        "port",
+        "command",
+        "securityContext",
+        "runAsUser",
+        "emptyDir",
+        "hostPath",
+        "path",
+        "configMap",
+        "items",
+        "defaultMode",
+        "nvidia.com/gpu",
+        "sleep",
+        "seconds",
+        "lifecycle",
+        "preStop",
+    ]);
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        "[a-zA-Z0-9./=_%-]{0,12}".prop_map(Value::String),
+        prop::sample::select(vec!["1Gi", "-1", "500m", "0640", "1e400", "80", "TCP"])
+            .prop_map(|s| Value::String(s.to_owned())),
+    ];
+    leaf.prop_recursive(4, 64, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((keys.clone(), inner), 0..6).prop_map(|entries| {
+                Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect(),
+                )
+            }),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    #[test]
+    fn any_pod_spec_content_validates_without_panic_and_deterministically(
+        containers in json_value(),
+        init in json_value(),
+        volumes in json_value(),
+        dns in json_value(),
+        security in json_value(),
+    ) {
+        let mut ds = parse(BASE);
+        let other = &mut ds.spec.template.spec.other;
+        other.insert("containers".into(), containers);
+        other.insert("initContainers".into(), init);
+        other.insert("volumes".into(), volumes);
+        other.insert("dnsConfig".into(), dns);
+        other.insert("securityContext".into(), security);
+        let first = validate_daemonset(&ds);
+        let second = validate_daemonset(&ds);
+        proptest::prop_assert_eq!(first, second);
+    }
+}

@@ -1,5 +1,7 @@
 //! Nodes, as the API server validates them.
 
+use std::collections::HashSet;
+
 use crate::model::Node;
 use crate::syntax::{label_key_reason, label_value_reason};
 
@@ -24,7 +26,7 @@ use super::template::validate_taint_effect;
 pub fn validate_node(node: &Node) -> Result<(), ValidationErrors> {
     let mut out = Collector::default();
     validate_object_meta(&node.metadata, Scope::Cluster, &mut out);
-    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::with_capacity(node.spec.taints.len());
     for (i, taint) in node.spec.taints.iter().enumerate() {
         let path = format!("spec.taints[{i}]");
         if let Some(reason) = label_key_reason(&taint.key) {
@@ -50,7 +52,7 @@ pub fn validate_node(node: &Node) -> Result<(), ValidationErrors> {
             &mut out,
         );
         let identity = (taint.key.as_str(), taint.effect.as_str());
-        if seen.contains(&identity) {
+        if !seen.insert(identity) {
             out.push(
                 FieldErrorKind::Duplicate,
                 path,
@@ -58,8 +60,6 @@ pub fn validate_node(node: &Node) -> Result<(), ValidationErrors> {
                 "taints must be unique by key and effect",
                 "remove one of the taints with this key and effect, or give them different effects",
             );
-        } else {
-            seen.push(identity);
         }
     }
     let name = if node.metadata.name.is_empty() {

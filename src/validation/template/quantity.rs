@@ -118,7 +118,12 @@ fn suffix_scale(suffix: &str) -> Option<(i64, u32)> {
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
-            (exponent.parse::<i64>().unwrap_or(i64::MAX), 0)
+            let saturated = if exponent.starts_with('-') {
+                i64::MIN
+            } else {
+                i64::MAX
+            };
+            (exponent.parse::<i64>().unwrap_or(saturated), 0)
         }
     };
     Some(scale)
@@ -183,5 +188,10 @@ mod tests {
         assert!(q("2").is_integer());
         assert!(!q("1500m").is_integer());
         assert_eq!(q("1e400").compare(q("1E")), Ordering::Greater);
+        assert_eq!(
+            q("1e-99999999999999999999").compare(q("1n")),
+            Ordering::Equal,
+            "a vanishing fraction rounds up to the smallest unit"
+        );
     }
 }

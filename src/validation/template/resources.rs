@@ -1,6 +1,7 @@
 //! Container resources: resource names, quantities, and requests within limits.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
@@ -53,22 +54,32 @@ pub(crate) fn validate_resources(container: &Map<String, Value>, path: &str, out
     let Some(resources) = object(container, "resources", &path, out) else {
         return;
     };
-    let limits = quantities(resources, "limits", &path, out);
+    // Looked up by name; requests are walked in the order written, for a stable report.
+    let limits: HashMap<&str, Option<Quantity>> = quantities(resources, "limits", &path, out)
+        .into_iter()
+        .collect();
     let requests = quantities(resources, "requests", &path, out);
     for (name, request) in &requests {
         let Some(request) = request else {
             continue;
         };
         let at = format!("{path}.requests[{name}]");
-        let limit = limits
-            .iter()
-            .find(|(limit_name, _)| limit_name == name)
-            .map(|(_, limit)| *limit);
+        let limit = limits.get(*name).copied();
+        let written = |key: &str, name: &str| {
+            resources
+                .get(key)
+                .and_then(|values| values.get(name))
+                .and_then(scalar_text)
+                .unwrap_or_default()
+        };
         match limit {
             Some(Some(limit)) if request.compare(limit) == Ordering::Greater => out.invalid(
                 at,
-                name,
-                format!("must be less than or equal to the {name} limit"),
+                written("requests", name),
+                format!(
+                    "must be less than or equal to the {name} limit of {}",
+                    written("limits", name)
+                ),
                 format!(
                     "a container's request cannot exceed its limit: lower requests.{name} or \
                      raise limits.{name}"
@@ -77,8 +88,11 @@ pub(crate) fn validate_resources(container: &Map<String, Value>, path: &str, out
             Some(Some(limit)) if !overcommit_allowed(name) && request.compare(limit).is_ne() => {
                 out.invalid(
                     at,
-                    name,
-                    format!("must be equal to the {name} limit"),
+                    written("requests", name),
+                    format!(
+                        "must be equal to the {name} limit of {}",
+                        written("limits", name)
+                    ),
                     format!(
                         "{name} cannot be overcommitted: give requests and limits the same value, \
                          or only the limit (the request defaults to it)"
