@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use super::json::{Item, entry, has, list, object, text};
 use crate::syntax::dns1123_subdomain_reason;
 use crate::validation::collector::Collector;
+use crate::validation::errors::FieldErrorKind;
 
 /// The pod fields an environment variable may read through `fieldRef` (besides one label or
 /// annotation, `metadata.labels['key']`).
@@ -122,9 +123,10 @@ pub(crate) fn validate_env(container: &Map<String, Value>, path: &str, out: &mut
             .filter(|key| has(source, key))
             .collect();
         match sources.as_slice() {
-            [] => out.invalid(
+            [] => out.push(
+                FieldErrorKind::Invalid,
                 path,
-                "",
+                None,
                 "must specify one of: `configMapRef` or `secretRef`",
                 "name the ConfigMap (`configMapRef: {name: my-config}`) or Secret to read \
                  variables from",
@@ -167,9 +169,10 @@ fn validate_value_from(variable: &Map<String, Value>, path: &str, out: &mut Coll
     let value = text(variable, "value");
     match sources.as_slice() {
         [] => {
-            out.invalid(
+            out.push(
+                FieldErrorKind::Invalid,
                 from_path,
-                "",
+                None,
                 "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or \
                  `secretKeyRef`",
                 "say where the value comes from, e.g. `valueFrom: {fieldRef: {fieldPath: \
@@ -178,17 +181,19 @@ fn validate_value_from(variable: &Map<String, Value>, path: &str, out: &mut Coll
             return;
         }
         _ if !value.is_empty() => {
-            out.invalid(
+            out.push(
+                FieldErrorKind::Invalid,
                 from_path.clone(),
-                "",
+                None,
                 "may not be specified when `value` is not empty",
                 "give either a literal `value` or `valueFrom`, not both",
             );
         }
         [_, _, ..] => {
-            out.invalid(
+            out.push(
+                FieldErrorKind::Invalid,
                 from_path.clone(),
-                "",
+                None,
                 "may not have more than one field specified at a time",
                 format!(
                     "a variable takes its value from one source: keep one of {}",
