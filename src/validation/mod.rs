@@ -51,14 +51,14 @@
 //!     fields of hostPath, configMap, secret, persistentVolumeClaim, nfs and csi sources, file
 //!     modes and projected items; mounts and devices of existing volumes, mount paths required
 //!     and unique, sub-paths relative without `..`, propagation (Bidirectional only when
-//!     privileged), recursive read-only only with `readOnly`;
+//!     privileged), recursive read-only only with `readOnly` and without propagation;
 //!   - security contexts (`security`): user and group ids, privileged against
 //!     `allowPrivilegeEscalation: false`, `procMount`, seccomp and AppArmor profiles, sysctls,
 //!     the pod's change and group policies, `shareProcessNamespace` against `hostPID`;
 //!   - scheduling (`scheduling`): node selector, node affinity (since 1.33 values of required
 //!     terms must be label values, so `Gt "-5"` is refused; ratcheted on update, never applied to
 //!     stored pods), node name, tolerations, pod (anti-)affinity terms, topology spread
-//!     constraints;
+//!     constraints; readiness gates and scheduling gates (qualified names, the latter unique);
 //!   - DNS (`dns`): `dnsPolicy`, `dnsConfig` (required with `None`, at most 3 nameservers that are
 //!     IP addresses, at most 32 search domains and 2048 characters, option names), host aliases,
 //!     `hostname` and `subdomain` DNS labels; service account, priority class and runtime class
@@ -79,7 +79,7 @@
 //! - Deep checks of rarely used volume sources (iSCSI, RBD, Cinder, FC, projected sources,
 //!   ephemeral claim templates) beyond "exactly one source", `resources.claims`, resize
 //!   policies, container `restartPolicyRules`, user namespaces, Windows options, `os`, pod-level
-//!   resources, scheduling gates, readiness gates and the seccomp/AppArmor annotations: each
+//!   resources and the seccomp/AppArmor annotations: each
 //!   needs a large part of upstream's code for a field DaemonSets seldom use; they are accepted
 //!   as written.
 //! - Kruise's `spec.lifecycle.inPlaceUpdate` (forbidden by its webhook): the model does not keep

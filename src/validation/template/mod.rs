@@ -202,7 +202,43 @@ pub(crate) fn validate_pod_spec(
 
     if rules.full_spec {
         validate_object_names(&spec.other, path, out);
+        validate_gates(&spec.other, path, out);
         validate_pod_placement_extras(spec, path, out);
+    }
+}
+
+/// Readiness gates name pod condition types, and scheduling gates name themselves: qualified
+/// names, scheduling gates unique.
+fn validate_gates(spec: &serde_json::Map<String, Value>, path: &str, out: &mut Collector) {
+    for (key, field) in [
+        ("readinessGates", "conditionType"),
+        ("schedulingGates", "name"),
+    ] {
+        let gates_path = format!("{path}.{key}");
+        let gates = json::list(spec, key, &gates_path, out);
+        let mut seen = std::collections::HashSet::with_capacity(gates.len());
+        for (i, gate) in gates.iter().enumerate() {
+            let at = json::Item(&gates_path, i);
+            let Some(gate) = json::entry(gate, at, out) else {
+                continue;
+            };
+            let name = json::text(gate, field);
+            if let Some(reason) = crate::syntax::label_key_reason(name) {
+                out.invalid(
+                    format!("{at}.{field}"),
+                    name,
+                    format!("not a valid qualified name: {reason}"),
+                    "use a name such as `example.com/ready`",
+                );
+            } else if key == "schedulingGates" && !seen.insert(name) {
+                out.duplicate(
+                    format!("{at}.{field}"),
+                    name,
+                    "scheduling gates must be unique",
+                    "list each gate once",
+                );
+            }
+        }
     }
 }
 

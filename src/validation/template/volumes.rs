@@ -311,6 +311,12 @@ pub(crate) fn validate_mounts(
                     "may only be specified when readOnly is true",
                     "set readOnly: true on the mount, or remove recursiveReadOnly",
                 );
+            } else if recursive != "Disabled" && !matches!(propagation, "" | "None") {
+                out.forbidden(
+                    format!("{path}.recursiveReadOnly"),
+                    "may only be specified when mountPropagation is None or not specified",
+                    "remove mountPropagation, or set recursiveReadOnly: Disabled",
+                );
             }
         }
     }
