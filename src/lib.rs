@@ -130,7 +130,10 @@ pub use model::{
 #[doc(inline)]
 pub use defaults::apply_defaults;
 #[doc(inline)]
-pub use validation::{ValidationErrors, validate_daemonset, validate_node, validate_pod};
+pub use validation::{
+    ValidationErrors, validate_daemonset, validate_daemonset_update, validate_node, validate_pod,
+    validate_revision,
+};
 
 // Around a plan.
 pub use explain::{NodeExplanation, Replacement, explain};

@@ -38,9 +38,24 @@ pub(crate) fn is_dns1123_label(text: &str) -> bool {
     }
 }
 
-/// A DNS-1123 subdomain: DNS-1123 labels joined by dots, at most 253 characters.
+/// A DNS-1123 subdomain: dot-separated parts of `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 253
+/// characters in all. A part has no length limit of its own (only DNS labels stop at 63).
 pub(crate) fn is_dns1123_subdomain(text: &str) -> bool {
-    !text.is_empty() && text.len() <= MAX_SUBDOMAIN_LEN && text.split('.').all(is_dns1123_label)
+    !text.is_empty() && text.len() <= MAX_SUBDOMAIN_LEN && text.split('.').all(is_subdomain_part)
+}
+
+/// One dot-separated part of a DNS-1123 subdomain: a DNS label without the length limit.
+fn is_subdomain_part(part: &str) -> bool {
+    let bytes = part.as_bytes();
+    let lower_alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) => {
+            lower_alnum(first)
+                && lower_alnum(last)
+                && bytes.iter().all(|b| lower_alnum(b) || *b == b'-')
+        }
+        _ => false,
+    }
 }
 
 /// Why a label key is invalid, or `None` when it is valid.
@@ -60,9 +75,13 @@ pub(crate) fn label_key_reason(key: &str) -> Option<&'static str> {
         if prefix.is_empty() {
             return Some("the prefix before '/' must not be empty");
         }
+        if prefix.len() > MAX_SUBDOMAIN_LEN {
+            return Some("the prefix before '/' must be no more than 253 characters");
+        }
         if !is_dns1123_subdomain(prefix) {
             return Some(
-                "the prefix must be a lower-case DNS subdomain of at most 253 characters, such as \
+                "the prefix before '/' must be a lower-case DNS subdomain: parts of a-z, 0-9 and \
+                 '-' separated by '.', each starting and ending with a letter or digit, such as \
                  example.com",
             );
         }
@@ -70,10 +89,13 @@ pub(crate) fn label_key_reason(key: &str) -> Option<&'static str> {
     if name.is_empty() {
         return Some("the name part must not be empty");
     }
+    if name.len() > MAX_NAME_LEN {
+        return Some("the name part must be no more than 63 characters");
+    }
     if !is_label_name(name) {
         return Some(
-            "the name part must be at most 63 characters of letters, digits, '-', '_' or '.', \
-             starting and ending with a letter or digit",
+            "the name part must consist of letters, digits, '-', '_' or '.', starting and ending \
+             with a letter or digit",
         );
     }
     None
@@ -89,10 +111,12 @@ pub(crate) fn label_value_error(value: &str) -> Option<String> {
 pub(crate) fn label_value_reason(value: &str) -> Option<&'static str> {
     if value.is_empty() || is_label_name(value) {
         None
+    } else if value.len() > MAX_NAME_LEN {
+        Some("it must be no more than 63 characters")
     } else {
         Some(
-            "it must be empty, or at most 63 characters of letters, digits, '-', '_' or '.', \
-             starting and ending with a letter or digit",
+            "it must be empty, or letters, digits, '-', '_' or '.', starting and ending with a \
+             letter or digit",
         )
     }
 }
@@ -155,6 +179,36 @@ mod tests {
     }
 
     #[test]
+    fn messages_name_the_rule_broken() {
+        assert_eq!(
+            label_key_reason(&format!("{}/app", "p".repeat(64))),
+            None,
+            "a 64-character prefix is a valid subdomain"
+        );
+        assert_eq!(
+            label_key_reason(&"x".repeat(64)),
+            Some("the name part must be no more than 63 characters")
+        );
+        assert_eq!(
+            label_key_reason(&format!("{}/app", "p".repeat(254))),
+            Some("the prefix before '/' must be no more than 253 characters")
+        );
+        assert_eq!(
+            label_value_reason(&"v".repeat(64)),
+            Some("it must be no more than 63 characters")
+        );
+        assert_eq!(
+            dns1123_subdomain_reason(&"n".repeat(64)),
+            None,
+            "a 64-character name is a valid subdomain"
+        );
+        assert_eq!(
+            dns1123_label_reason(&"n".repeat(64)),
+            Some("it must be no more than 63 characters")
+        );
+    }
+
+    #[test]
     fn label_values() {
         assert_eq!(label_value_error(""), None);
         assert_eq!(label_value_error("logging-node"), None);
@@ -166,6 +220,16 @@ mod tests {
     #[test]
     fn subdomains() {
         assert!(is_dns1123_subdomain("node-1.example.com"));
+        // A part may be longer than 63 characters: only the whole is limited, to 253.
+        assert!(is_dns1123_subdomain(&"a".repeat(64)));
+        assert!(is_dns1123_subdomain(&format!(
+            "{}.example.com",
+            "b".repeat(100)
+        )));
+        assert!(!is_dns1123_subdomain(&"a".repeat(254)));
+        assert!(is_dns1123_subdomain(&"a".repeat(253)));
+        assert!(!is_dns1123_subdomain("a-.b"));
+        assert!(!is_dns1123_label(&"a".repeat(64)));
         assert!(!is_dns1123_subdomain("Node-1"));
         assert!(!is_dns1123_subdomain(""));
         assert!(!is_dns1123_subdomain("a..b"));

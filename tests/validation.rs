@@ -766,14 +766,53 @@ fn node_affinity_gt_with_two_values() {
 
 #[test]
 fn node_affinity_lt_threshold_is_not_checked_to_be_an_integer() {
+    // A label value that is not a number is accepted (it simply never compares).
     assert_valid(&with_required_terms(
         r#"
             - matchExpressions:
               - key: example.com/cores
                 operator: Lt
-                values: ["-5"]
+                values: ["many"]
 "#,
     ));
+}
+
+#[test]
+fn required_node_affinity_values_must_be_label_values_since_1_33() {
+    let yaml = with_required_terms(
+        r#"
+            - matchExpressions:
+              - key: example.com/cores
+                operator: Gt
+                values: ["-5"]
+"#,
+    );
+    let path = format!("{REQUIRED}.nodeSelectorTerms[0].matchExpressions[0].values[0]");
+    assert_rejected(&yaml, &[(&path, Invalid)]);
+    // An update of a DaemonSet stored with such a value is not refused for it (ratcheting).
+    let renamed = yaml.replace("log-shipper:2.3.1", "log-shipper:2.4.0");
+    assert_eq!(update_errors(&yaml, &renamed), vec![]);
+    assert_eq!(update_errors(BASE, &renamed), vec![(path.clone(), Invalid)]);
+}
+
+#[test]
+fn a_stored_pod_with_an_old_node_affinity_value_is_accepted() {
+    let pod: daemonset_planner::Pod = serde_yaml::from_str(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: agent-x7k2p, namespace: logging}
+spec:
+  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms:
+        - matchExpressions: [{key: example.com/cores, operator: Gt, values: ["-5"]}]
+  containers: [{name: agent, image: agent:1}]
+"#,
+    )
+    .unwrap();
+    daemonset_planner::validate_pod(&pod).unwrap();
 }
 
 #[test]
@@ -1267,4 +1306,547 @@ metadata:
             ("metadata.namespace", Forbidden)
         ]
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Updates
+
+fn update_errors(old: &str, new: &str) -> Vec<(String, FieldErrorKind)> {
+    match daemonset_planner::validate_daemonset_update(&parse(old), &parse(new)) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors
+            .errors
+            .iter()
+            .map(|e| (e.path.clone(), e.kind))
+            .collect(),
+    }
+}
+
+#[test]
+fn an_update_of_the_template_only_is_valid() {
+    let new = BASE.replace("log-shipper:2.3.1", "log-shipper:2.4.0");
+    assert_eq!(update_errors(BASE, &new), vec![]);
+}
+
+#[test]
+fn an_update_may_not_change_the_selector() {
+    let new = BASE
+        .replace(
+            "      app: log-shipper\n  template",
+            "      app: log-shipper\n      tier: logs\n  template",
+        )
+        .replace(
+            "        app: log-shipper\n    spec",
+            "        app: log-shipper\n        tier: logs\n    spec",
+        );
+    assert_eq!(
+        update_errors(BASE, &new),
+        vec![("spec.selector".to_owned(), Invalid)]
+    );
+}
+
+#[test]
+fn an_update_may_not_rename_or_move_the_daemonset() {
+    let renamed = BASE.replace(
+        "name: log-shipper\n  namespace",
+        "name: log-shipper-2\n  namespace",
+    );
+    assert_eq!(
+        update_errors(BASE, &renamed),
+        vec![("metadata.name".to_owned(), Invalid)]
+    );
+    let moved = BASE.replace("namespace: logging", "namespace: default");
+    assert_eq!(
+        update_errors(BASE, &moved),
+        vec![("metadata.namespace".to_owned(), Invalid)]
+    );
+}
+
+#[test]
+fn an_update_without_a_uid_keeps_the_stored_one_but_another_uid_is_refused() {
+    let old = BASE.replace("namespace: logging", "namespace: logging\n  uid: 0b7e6c1a");
+    assert_eq!(update_errors(&old, BASE), vec![]);
+    let other = BASE.replace("namespace: logging", "namespace: logging\n  uid: ffff");
+    assert_eq!(
+        update_errors(&old, &other),
+        vec![("metadata.uid".to_owned(), Invalid)]
+    );
+}
+
+#[test]
+fn an_update_checks_the_new_object_as_on_create() {
+    let new = base_with("      restartPolicy: Never\n");
+    assert_eq!(
+        update_errors(BASE, &new),
+        vec![("spec.template.spec.restartPolicy".to_owned(), NotSupported)]
+    );
+}
+
+#[test]
+fn a_kruise_update_may_not_change_the_selector() {
+    let kruise = BASE.replace("apps/v1", "apps.kruise.io/v1beta1");
+    let new = kruise
+        .replace(
+            "      app: log-shipper\n  template",
+            "      app: log-shipper\n      tier: logs\n  template",
+        )
+        .replace(
+            "        app: log-shipper\n    spec",
+            "        app: log-shipper\n        tier: logs\n    spec",
+        );
+    assert_eq!(
+        update_errors(&kruise, &new),
+        vec![("spec".to_owned(), Forbidden)]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names: subdomains have no per-part limit
+
+#[test]
+fn a_64_character_daemonset_name_and_label_prefix_are_valid() {
+    let long = "a".repeat(64);
+    let yaml = BASE
+        .replace("name: log-shipper\n  namespace", &format!("name: {long}\n  namespace"))
+        .replace(
+            "    spec:\n      containers",
+            &format!("    spec:\n      nodeSelector:\n        {long}.example.com/pool: logs\n      containers"),
+        );
+    assert_valid(&yaml);
+}
+
+#[test]
+fn a_254_character_daemonset_name_is_too_long_and_says_so() {
+    let yaml = BASE.replace(
+        "name: log-shipper\n  namespace",
+        &format!("name: {}\n  namespace", "a".repeat(254)),
+    );
+    let errors = assert_rejected(&yaml, &[("metadata.name", Invalid)]);
+    assert!(errors.errors[0].message.contains("253"), "{errors}");
+}
+
+#[test]
+fn a_node_list_with_a_64_character_node_name_plans() {
+    let name = "n".repeat(64);
+    let nodes = daemonset_planner::load_nodes(&format!(
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n"
+    ))
+    .unwrap();
+    for node in &nodes {
+        validate_node(node).unwrap();
+    }
+    let ds = parse(BASE);
+    validate_daemonset(&ds).unwrap();
+    let now = daemonset_planner::Time::parse("2026-11-22T10:00:00Z").unwrap();
+    let plan = daemonset_planner::plan(&ds, &nodes, &[], &daemonset_planner::PlanOptions::new(now))
+        .unwrap();
+    assert!(
+        matches!(&plan.actions[..], [daemonset_planner::Action::Create { node, .. }] if *node == name)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real-world corpus
+
+/// Every real manifest the API server accepts validates; the rejected ones fail for their real
+/// mistake. Needs the corpus: `DSPLAN_REALWORLD=/path/to/realworld/manifests cargo test --test
+/// validation -- --ignored realworld`.
+#[test]
+#[ignore = "needs the real-world corpus (DSPLAN_REALWORLD)"]
+fn realworld_manifests_validate_as_the_api_server_decides() {
+    let dir = std::env::var("DSPLAN_REALWORLD").expect("set DSPLAN_REALWORLD");
+    // The manifests the API server refuses, with the paths of their mistakes (None: refused by
+    // the loader, e.g. a removed apiVersion or an unknown field).
+    let rejected: &[(&str, Option<&[&str]>)] = &[
+        (
+            "cloudnativelabs_kube-router__daemonset_kubeadm-kuberouter@8f0bcfb2",
+            None,
+        ),
+        (
+            "elastic_beats__deploy_kubernetes_filebeat_filebeat-daemonset",
+            None,
+        ),
+        (
+            "flannel-io_flannel__Documentation_kube-flannel@ac54a74d__kube-flannel-ds-amd64",
+            None,
+        ),
+        (
+            "weaveworks_weave__prog_weave-kube_weave-daemonset-k8s-1.8",
+            None,
+        ),
+        (
+            "fluent_fluentd-kubernetes-daemonset__fluentd-daemonset-gcs",
+            Some(&["spec.template.metadata.labels"]),
+        ),
+        (
+            "openshift_microshift__deps_github.com_openshift_kubernetes_cluster_addons_node-problem-detector_npd",
+            // A typo'd `nodeSelectors` (an unknown field) and a selector that does not match.
+            None,
+        ),
+        (
+            "projectcalico_calico__pod2daemon_nodeagent_nodeagent",
+            Some(&["spec.template.metadata.labels"]),
+        ),
+        (
+            "rezaabedi1365_Devops__Kuberneties_Workloads_DaemonSet_Readme.md",
+            Some(&["metadata.name"]),
+        ),
+        (
+            "zhuwbigdata_k8s-utils__scheduling_daemonset_README.md",
+            // The template sits at the top level: no labels and no containers.
+            Some(&[
+                "spec.template.metadata.labels",
+                "spec.template.spec.containers",
+            ]),
+        ),
+    ];
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    let mut failures = Vec::new();
+    for path in &entries {
+        let stem = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches(".yaml")
+            .to_owned();
+        let expected = rejected
+            .iter()
+            .find(|(name, _)| *name == stem)
+            .map(|(_, p)| *p);
+        let text = std::fs::read_to_string(path).unwrap();
+        let outcome = daemonset_planner::load_daemonset(&text).map(|mut ds| {
+            apply_defaults(&mut ds);
+            validate_daemonset(&ds)
+        });
+        match (expected, outcome) {
+            (None, Ok(Ok(()))) | (Some(None), Err(_)) => {}
+            (Some(Some(fields)), Ok(Err(errors)))
+                if errors
+                    .errors
+                    .iter()
+                    .map(|e| e.path.as_str())
+                    .eq(fields.iter().copied()) => {}
+            // The loader without strict fields takes the npd manifest; then its selector fails.
+            (Some(None), Ok(Err(errors)))
+                if errors
+                    .errors
+                    .iter()
+                    .all(|e| e.path == "spec.template.metadata.labels") => {}
+            (expected, outcome) => {
+                failures.push(format!("{stem}: expected {expected:?}, got {outcome:?}"))
+            }
+        }
+    }
+    assert_eq!(entries.len(), 71);
+    // The node lists and pod dumps beside the manifests are objects read from a cluster.
+    let root = std::path::Path::new(&dir).parent().unwrap();
+    for (sub, is_nodes) in [("nodes", true), ("pods", false)] {
+        for entry in std::fs::read_dir(root.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.display().to_string();
+            if is_nodes {
+                for node in daemonset_planner::load_nodes(&text).unwrap() {
+                    if let Err(errors) = validate_node(&node) {
+                        failures.push(format!("{name}: {errors}"));
+                    }
+                }
+            } else {
+                for pod in daemonset_planner::load_pods(&text).unwrap() {
+                    if let Err(errors) = daemonset_planner::validate_pod(&pod) {
+                        failures.push(format!("{name}: {errors}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table-driven cases: tests/cases/validation/*.yaml
+
+/// One case: a manifest that breaks exactly one rule, its valid twin, and the expected errors.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleCase {
+    name: String,
+    /// Validate the manifests as written, without `apply_defaults`.
+    #[serde(default)]
+    skip_defaults: bool,
+    invalid: CasePatch,
+    valid: CasePatch,
+    errors: Vec<ExpectedError>,
+}
+
+/// JSON merge patches onto the base DaemonSet of the cases.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CasePatch {
+    /// Onto the whole DaemonSet.
+    #[serde(default)]
+    daemonset: Option<serde_json::Value>,
+    /// Onto `spec.template.spec`.
+    #[serde(default)]
+    pod: Option<serde_json::Value>,
+    /// Onto `spec.template.spec.containers[0]` (after `pod`).
+    #[serde(default)]
+    container: Option<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedError {
+    path: String,
+    kind: String,
+}
+
+const CASE_BASE: &str = r#"
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers:
+      - name: agent
+        image: registry.example.com/agent:1.0
+"#;
+
+/// RFC 7386 merge patch.
+fn merge(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    use serde_json::Value;
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                if value.is_null() {
+                    target.remove(key);
+                } else {
+                    merge(target.entry(key.clone()).or_insert(Value::Null), value);
+                }
+            }
+        }
+        (target, patch) => *target = patch.clone(),
+    }
+}
+
+fn case_manifest(patch: &CasePatch, defaults: bool) -> DaemonSet {
+    let mut value: serde_json::Value = serde_yaml::from_str(CASE_BASE).unwrap();
+    if let Some(p) = &patch.daemonset {
+        merge(&mut value, p);
+    }
+    if let Some(p) = &patch.pod {
+        merge(&mut value["spec"]["template"]["spec"], p);
+    }
+    if let Some(p) = &patch.container {
+        merge(&mut value["spec"]["template"]["spec"]["containers"][0], p);
+    }
+    let mut ds: DaemonSet = serde_json::from_value(value).unwrap();
+    if defaults {
+        apply_defaults(&mut ds);
+    }
+    ds
+}
+
+#[test]
+fn every_rule_case_fails_exactly_as_expected_and_its_twin_is_valid() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/validation");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut count = 0;
+    let mut failures = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let cases: Vec<RuleCase> =
+            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for case in cases {
+            count += 1;
+            let where_ = format!(
+                "{} / {}",
+                file.file_name().unwrap().to_string_lossy(),
+                case.name
+            );
+            let got: Vec<ExpectedError> =
+                match validate_daemonset(&case_manifest(&case.invalid, !case.skip_defaults)) {
+                    Ok(()) => Vec::new(),
+                    Err(errors) => {
+                        for error in &errors.errors {
+                            if error.hint.as_deref().is_none_or(str::is_empty)
+                                || error.message.is_empty()
+                            {
+                                failures.push(format!("{where_}: no message or hint: {error}"));
+                            }
+                        }
+                        errors
+                            .errors
+                            .iter()
+                            .map(|e| ExpectedError {
+                                path: e.path.clone(),
+                                kind: format!("{:?}", e.kind),
+                            })
+                            .collect()
+                    }
+                };
+            if got != case.errors {
+                failures.push(format!("{where_}: expected {:?}, got {got:?}", case.errors));
+            }
+            if let Err(errors) =
+                validate_daemonset(&case_manifest(&case.valid, !case.skip_defaults))
+            {
+                failures.push(format!("{where_}: the valid twin is refused:\n{errors}"));
+            }
+        }
+    }
+    assert!(count >= 80, "only {count} cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// ControllerRevisions
+
+#[test]
+fn controller_revisions_need_data_and_a_non_negative_revision() {
+    let revisions = daemonset_planner::load_revisions(
+        r#"
+apiVersion: apps/v1
+kind: ControllerRevision
+metadata: {name: agent-5d8f6c9b7, namespace: monitoring}
+data: {spec: {template: {$patch: replace}}}
+revision: 2
+---
+apiVersion: apps/v1
+kind: ControllerRevision
+metadata: {name: agent-6f7d8c5b4, namespace: monitoring}
+data: {spec: {template: {$patch: replace}}}
+revision: -1
+---
+apiVersion: apps/v1
+kind: ControllerRevision
+metadata: {name: Agent_7, namespace: monitoring}
+revision: 3
+"#,
+    )
+    .unwrap();
+    let outcome: Vec<Vec<(String, FieldErrorKind)>> = revisions
+        .iter()
+        .map(|r| match daemonset_planner::validate_revision(r) {
+            Ok(()) => vec![],
+            Err(errors) => errors
+                .errors
+                .iter()
+                .map(|e| (e.path.clone(), e.kind))
+                .collect(),
+        })
+        .collect();
+    assert_eq!(
+        outcome,
+        vec![
+            vec![],
+            vec![("revision".to_owned(), Invalid)],
+            vec![
+                ("metadata.name".to_owned(), Invalid),
+                ("data".to_owned(), Required)
+            ],
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties: any pod spec content is validated without a panic, the same way every time
+
+fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    use serde_json::Value;
+    let keys = prop::sample::select(vec![
+        "name",
+        "image",
+        "ports",
+        "containerPort",
+        "hostPort",
+        "protocol",
+        "env",
+        "value",
+        "valueFrom",
+        "fieldRef",
+        "fieldPath",
+        "resources",
+        "requests",
+        "limits",
+        "cpu",
+        "memory",
+        "volumeMounts",
+        "mountPath",
+        "livenessProbe",
+        "exec",
+        "httpGet",
+        "port",
+        "command",
+        "securityContext",
+        "runAsUser",
+        "emptyDir",
+        "hostPath",
+        "path",
+        "configMap",
+        "items",
+        "defaultMode",
+        "nvidia.com/gpu",
+        "sleep",
+        "seconds",
+        "lifecycle",
+        "preStop",
+    ]);
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        "[a-zA-Z0-9./=_%-]{0,12}".prop_map(Value::String),
+        prop::sample::select(vec!["1Gi", "-1", "500m", "0640", "1e400", "80", "TCP"])
+            .prop_map(|s| Value::String(s.to_owned())),
+    ];
+    leaf.prop_recursive(4, 64, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((keys.clone(), inner), 0..6).prop_map(|entries| {
+                Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect(),
+                )
+            }),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    #[test]
+    fn any_pod_spec_content_validates_without_panic_and_deterministically(
+        containers in json_value(),
+        init in json_value(),
+        volumes in json_value(),
+        dns in json_value(),
+        security in json_value(),
+    ) {
+        let mut ds = parse(BASE);
+        let other = &mut ds.spec.template.spec.other;
+        other.insert("containers".into(), containers);
+        other.insert("initContainers".into(), init);
+        other.insert("volumes".into(), volumes);
+        other.insert("dnsConfig".into(), dns);
+        other.insert("securityContext".into(), security);
+        let first = validate_daemonset(&ds);
+        let second = validate_daemonset(&ds);
+        proptest::prop_assert_eq!(first, second);
+    }
 }

@@ -198,6 +198,54 @@ impl fmt::Display for LabelMatcher {
     }
 }
 
+/// Node label keys set by the kubelet or cloud providers, which only make sense to pick nodes.
+const WELL_KNOWN_NODE_LABELS: &[&str] = &[
+    "kubernetes.io/hostname",
+    "kubernetes.io/os",
+    "kubernetes.io/arch",
+    "beta.kubernetes.io/os",
+    "beta.kubernetes.io/arch",
+    "beta.kubernetes.io/instance-type",
+    "topology.kubernetes.io/zone",
+    "topology.kubernetes.io/region",
+    "failure-domain.beta.kubernetes.io/zone",
+    "failure-domain.beta.kubernetes.io/region",
+];
+
+/// One entry of a selector (a `matchLabels` pair or a `matchExpressions` item) as a selector of
+/// its own, so that each can be matched and printed separately.
+pub(crate) fn selector_entries(selector: &LabelSelector) -> Vec<LabelSelector> {
+    let pairs = selector
+        .match_labels
+        .iter()
+        .map(|(key, value)| LabelSelector {
+            match_labels: Labels::from([(key.clone(), value.clone())]),
+            match_expressions: Vec::new(),
+        });
+    let expressions = selector
+        .match_expressions
+        .iter()
+        .map(|expression| LabelSelector {
+            match_labels: Labels::new(),
+            match_expressions: vec![expression.clone()],
+        });
+    pairs.chain(expressions).collect()
+}
+
+/// Whether a selector entry looks like it was written to choose nodes rather than pods: a
+/// well-known node label key, or a key or value mentioning "node".
+pub(crate) fn entry_involves_nodes(entry: &LabelSelector) -> bool {
+    let mentions_node = |text: &str| text.to_ascii_lowercase().contains("node");
+    let node_key = |key: &str| WELL_KNOWN_NODE_LABELS.contains(&key) || mentions_node(key);
+    entry
+        .match_labels
+        .iter()
+        .any(|(key, value)| node_key(key) || mentions_node(value))
+        || entry.match_expressions.iter().any(|expression| {
+            node_key(&expression.key) || expression.values.iter().any(|v| mentions_node(v))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,5 +317,28 @@ mod tests {
             };
             assert!(LabelMatcher::new(Some(&selector)).is_err(), "{e:?}");
         }
+    }
+
+    #[test]
+    fn node_like_selector_entries() {
+        let entry = |key: &str, value: &str| LabelSelector {
+            match_labels: Labels::from([(key.to_owned(), value.to_owned())]),
+            match_expressions: Vec::new(),
+        };
+        assert!(entry_involves_nodes(&entry("app", "logging-node")));
+        assert!(entry_involves_nodes(&entry(
+            "kubernetes.io/hostname",
+            "worker-1"
+        )));
+        assert!(entry_involves_nodes(&entry(
+            "node-role.kubernetes.io/worker",
+            ""
+        )));
+        assert!(entry_involves_nodes(&entry(
+            "topology.kubernetes.io/zone",
+            "eu-1a"
+        )));
+        assert!(entry_involves_nodes(&entry("kubernetes.io/os", "linux")));
+        assert!(!entry_involves_nodes(&entry("app", "fluentd")));
     }
 }

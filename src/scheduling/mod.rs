@@ -3,7 +3,7 @@
 
 pub(crate) mod affinity;
 mod eligibility;
-mod labels;
+pub(crate) mod labels;
 pub(crate) mod taints;
 
 pub use affinity::{AffinityMismatch, NODE_NAME_FIELD, TermFailure, TermMismatch};

@@ -43,7 +43,8 @@ fn kruise(text: &str) -> DaemonSet {
 fn with_rolling(version: &str, rolling: &str) -> String {
     format!(
         "apiVersion: apps.kruise.io/{version}\nkind: DaemonSet\nmetadata: {{name: agent}}\nspec:\n  \
-         selector: {{matchLabels: {{app: agent}}}}\n  template:\n    metadata: {{labels: {{app: agent}}}}\n  \
+         selector: {{matchLabels: {{app: agent}}}}\n  template:\n    metadata: {{labels: {{app: agent}}}}\n    \
+         spec: {{containers: [{{name: agent, image: agent}}]}}\n  \
          updateStrategy:\n    rollingUpdate: {rolling}\n"
     )
 }
