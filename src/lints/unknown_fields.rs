@@ -9,7 +9,7 @@ use crate::schema::UnknownField;
 /// DaemonSet has none.
 const VITAL_SPEC_FIELDS: &[&str] = &["template", "selector"];
 
-/// Lints for the unknown fields of a manifest ([`crate::unknown_fields`]), one per field, in
+/// Lints for the unknown fields of a manifest ([`crate::schema::unknown_fields`]), one per field, in
 /// the given order. Meant for the fields a loader dropped instead of refusing (`--validate=warn`):
 ///
 /// - \[`misplaced-field`\] error when a top-level `template` or `selector` belongs under

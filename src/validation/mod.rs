@@ -119,7 +119,8 @@ pub use revision::validate_revision;
 /// See [`validate_daemonset_with`].
 ///
 /// ```
-/// use daemonset_planner::{apply_defaults, validate_daemonset, DaemonSet, FieldErrorKind};
+/// use daemonset_planner::{apply_defaults, validate_daemonset, DaemonSet};
+/// use daemonset_planner::validation::FieldErrorKind;
 /// let mut ds = DaemonSet::default();
 /// ds.metadata.name = "fluentd".into();
 /// apply_defaults(&mut ds);

@@ -3,7 +3,7 @@
 /// Switches that change what validation accepts, mirroring API server feature gates.
 ///
 /// ```
-/// use daemonset_planner::ValidationOptions;
+/// use daemonset_planner::validation::ValidationOptions;
 /// let opts = ValidationOptions::default().with_taint_comparison_operators(true);
 /// assert!(opts.taint_comparison_operators);
 /// ```

@@ -27,7 +27,8 @@ use super::template::{SpecOf, validate_pod_spec};
 /// and the API server checked when the pod was created, are not checked again.
 ///
 /// ```
-/// use daemonset_planner::{validate_pod, OwnerReference, Pod};
+/// use daemonset_planner::{validate_pod, Pod};
+/// use daemonset_planner::model::OwnerReference;
 /// let mut pod = Pod::default();
 /// pod.metadata.name = "fluentd-x7k2p".into();
 /// pod.metadata.owner_references.push(OwnerReference {
