@@ -1,8 +1,9 @@
 //! `selector-looks-like-node-selector`: `spec.selector` keyed by labels only nodes carry.
 
 use super::{Lint, Severity};
-use crate::model::{DaemonSet, LabelSelector, Labels};
+use crate::model::{DaemonSet, LabelSelector};
 use crate::scheduling::LabelMatcher;
+use crate::scheduling::labels::selector_entries;
 
 /// Label keys Kubernetes, its cloud providers and kubeadm put on nodes: exact keys.
 const NODE_LABEL_KEYS: &[&str] = &[
@@ -34,24 +35,15 @@ pub(crate) fn is_node_label_key(key: &str) -> bool {
 
 /// The entries of `selector` keyed by node labels, each shown as a selector of its own.
 fn node_like_entries(selector: &LabelSelector) -> Vec<String> {
-    let pairs = selector
-        .match_labels
-        .iter()
-        .filter(|(key, _)| is_node_label_key(key))
-        .map(|(key, value)| LabelSelector {
-            match_labels: Labels::from([(key.clone(), value.clone())]),
-            match_expressions: Vec::new(),
-        });
-    let expressions = selector
-        .match_expressions
-        .iter()
-        .filter(|expression| is_node_label_key(&expression.key))
-        .map(|expression| LabelSelector {
-            match_labels: Labels::new(),
-            match_expressions: vec![expression.clone()],
-        });
-    pairs
-        .chain(expressions)
+    selector_entries(selector)
+        .into_iter()
+        .filter(|entry| {
+            entry.match_labels.keys().any(|key| is_node_label_key(key))
+                || entry
+                    .match_expressions
+                    .iter()
+                    .any(|expression| is_node_label_key(&expression.key))
+        })
         .filter_map(|entry| LabelMatcher::new(Some(&entry)).ok())
         .map(|matcher| format!("`{matcher}`"))
         .collect()
