@@ -82,13 +82,15 @@ pub mod model;
 mod planning;
 mod preview;
 mod rollout_status;
+mod scheduling;
 #[allow(dead_code)] // called by the loader once it checks the full schema
 mod schema;
-mod scheduling;
+mod select;
 mod simulate;
 mod strings;
 mod syntax;
 mod teardown;
+mod update;
 
 mod defaults;
 mod validation;
@@ -119,8 +121,10 @@ pub use planning::*;
 pub use preview::{RolloutBatch, RolloutPreview, preview_rollout};
 pub use rollout_status::{RolloutStatus, rollout_status};
 pub use scheduling::*;
+pub use select::{SelectError, pods_of_namespace, revisions_of_namespace, select_daemon_set};
 pub use simulate::Simulator;
 pub use teardown::{PropagationPolicy, Teardown, UnknownPropagationPolicy, teardown};
+pub use update::{Update, UpdateError, update_daemon_set};
 
 #[cfg(feature = "yaml")]
 pub use load::{
