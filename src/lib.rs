@@ -104,7 +104,8 @@ pub mod interop;
 pub use defaults::{apply_defaults, apply_kruise_defaults, defaulted};
 pub use validation::{
     FieldError, FieldErrorKind, ValidationErrors, ValidationOptions, validate_daemonset,
-    validate_daemonset_with, validate_node, validate_pod, validate_pod_with,
+    validate_daemonset_update, validate_daemonset_update_with, validate_daemonset_with,
+    validate_node, validate_pod, validate_pod_with,
 };
 
 pub use conditions::{

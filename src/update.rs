@@ -69,7 +69,7 @@ use serde_json::{Map, Value};
 use crate::defaults::apply_defaults;
 use crate::model::{DaemonSet, PodTemplateSpec, TEMPLATE_GENERATION_ANNOTATION};
 use crate::planning::revision_hash;
-use crate::validation::{FieldError, FieldErrorKind, ValidationErrors, validate_daemonset};
+use crate::validation::{ValidationErrors, validate_daemonset_update};
 
 /// What the API server stores when a manifest replaces a live DaemonSet, and what changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,7 +149,7 @@ pub fn update_daemon_set(live: &DaemonSet, manifest: &DaemonSet) -> Result<Updat
     }
     new.status = old.status.clone();
 
-    validate_update(&old, &new)?;
+    validate_daemonset_update(&old, &new)?;
 
     let old_generation = old.metadata.generation.unwrap_or(1);
     let old_template_generation = old.template_generation().unwrap_or(1);
@@ -182,29 +182,6 @@ pub fn update_daemon_set(live: &DaemonSet, manifest: &DaemonSet) -> Result<Updat
         spec_changed,
         template_changed,
     })
-}
-
-/// Update validation: the new object must be valid and keep its selector.
-// Replaced by the admission module's `validate_daemonset_update` once it lands.
-fn validate_update(old: &DaemonSet, new: &DaemonSet) -> Result<(), ValidationErrors> {
-    validate_daemonset(new)?;
-    if old.spec.selector != new.spec.selector {
-        return Err(ValidationErrors {
-            object: format!("daemonset {}", new.metadata.display_name()),
-            errors: vec![FieldError {
-                path: "spec.selector".to_owned(),
-                kind: FieldErrorKind::Invalid,
-                value: None,
-                message: "field is immutable".to_owned(),
-                hint: Some(
-                    "a DaemonSet's selector cannot change: delete the DaemonSet (--teardown \
-                     Orphan keeps its pods) and create it anew"
-                        .to_owned(),
-                ),
-            }],
-        });
-    }
-    Ok(())
 }
 
 /// Fills in the pod-template defaults the API server stores, on the fields the model keeps

@@ -231,8 +231,142 @@ pub fn validate_daemonset_with(
     let mut out = Collector::default();
     validate_object_meta(&ds.metadata, Scope::Namespaced, &mut out);
     validate_template_generation_annotation(ds, &mut out);
-    validate_daemonset_spec(ds, opts, &mut out);
+    let rules = Rules {
+        opts: *opts,
+        update: false,
+    };
+    validate_daemonset_spec(ds, &rules, &mut out);
     out.finish(format!("daemonset {}", daemonset_name(&ds.metadata)))
+}
+
+/// Validates an update of a DaemonSet the way the API server does when `old` is replaced by
+/// `new` (`kubectl apply` or `replace` of an existing DaemonSet), collecting every failure.
+///
+/// `new` must be valid as on create (see [`validate_daemonset_with`]), with the API server's
+/// update leniency: values in `spec.selector.matchExpressions` need not be label values (a
+/// selector stored before that rule can still be kept). Beyond that:
+///
+/// - `metadata.name` and `metadata.namespace` may not change (an empty namespace reads as
+///   `default`), nor `metadata.uid` when `new` gives one (the API server keeps the stored uid
+///   when the update leaves it out);
+/// - apps/v1: `spec.selector` may not change;
+/// - OpenKruise (`apps.kruise.io`): Kruise's webhook forbids changing any spec field but
+///   `template`, `updateStrategy`, `lifecycle`, `burstReplicas`, `minReadySeconds` and
+///   `revisionHistoryLimit`; of the fields this crate models, that is `spec.selector`.
+///
+/// Fields the API server manages on update (`metadata.generation`, the template generation,
+/// `creationTimestamp`, `deletionTimestamp`, `status`) are overwritten from `old` by the server
+/// before it validates, so they are not checked. `metadata.resourceVersion` is not modelled.
+///
+/// ```
+/// use daemonset_planner::{apply_defaults, validate_daemonset_update, DaemonSet, LabelSelector};
+/// let mut old = DaemonSet::default();
+/// old.metadata.name = "fluentd".into();
+/// let labels = [("app".to_string(), "fluentd".to_string())];
+/// old.spec.selector = Some(LabelSelector { match_labels: labels.clone().into(), ..Default::default() });
+/// old.spec.template.metadata.labels = labels.into();
+/// apply_defaults(&mut old);
+/// let mut new = old.clone();
+/// new.spec.template.metadata.labels.insert("tier".into(), "logging".into());
+/// assert!(validate_daemonset_update(&old, &new).is_ok());
+/// new.spec.selector.as_mut().unwrap().match_labels.insert("tier".into(), "logging".into());
+/// let errors = validate_daemonset_update(&old, &new).unwrap_err();
+/// assert_eq!(errors.errors[0].path, "spec.selector");
+/// ```
+pub fn validate_daemonset_update(old: &DaemonSet, new: &DaemonSet) -> Result<(), ValidationErrors> {
+    validate_daemonset_update_with(old, new, &ValidationOptions::default())
+}
+
+/// [`validate_daemonset_update`] with options (feature gates).
+pub fn validate_daemonset_update_with(
+    old: &DaemonSet,
+    new: &DaemonSet,
+    opts: &ValidationOptions,
+) -> Result<(), ValidationErrors> {
+    let mut out = Collector::default();
+    validate_object_meta_update(&old.metadata, &new.metadata, &mut out);
+    validate_object_meta(&new.metadata, Scope::Namespaced, &mut out);
+    validate_template_generation_annotation(new, &mut out);
+    let rules = Rules {
+        opts: *opts,
+        update: true,
+    };
+    validate_daemonset_spec(new, &rules, &mut out);
+    if old.spec.selector != new.spec.selector {
+        if new.is_kruise() {
+            out.forbidden(
+                "spec",
+                "updates to the spec may only change template, updateStrategy, lifecycle, \
+                 burstReplicas, minReadySeconds and revisionHistoryLimit (spec.selector changed)",
+                "keep spec.selector as it is; to select other pods, delete the DaemonSet \
+                 (`--cascade=orphan` keeps its pods) and create it anew",
+            );
+        } else {
+            out.invalid(
+                "spec.selector",
+                new.spec
+                    .selector
+                    .as_ref()
+                    .map_or_else(|| "null".to_owned(), render_selector),
+                "field is immutable",
+                "the selector cannot change after creation: put it back as it was, or delete the \
+                 DaemonSet (`kubectl delete ds NAME --cascade=orphan` keeps its pods) and create \
+                 it with the new selector",
+            );
+        }
+    }
+    out.finish(format!("daemonset {}", daemonset_name(&new.metadata)))
+}
+
+/// The metadata rules of an update: name, namespace and uid are fixed at creation.
+fn validate_object_meta_update(old: &ObjectMeta, new: &ObjectMeta, out: &mut Collector) {
+    let namespace = |meta: &ObjectMeta| {
+        if meta.namespace.is_empty() {
+            "default".to_owned()
+        } else {
+            meta.namespace.clone()
+        }
+    };
+    if new.name != old.name {
+        out.invalid(
+            "metadata.name",
+            &new.name,
+            "field is immutable",
+            format!(
+                "an object cannot be renamed: this updates {:?}; create the new name as a new \
+                 object and delete the old one",
+                old.name
+            ),
+        );
+    }
+    if namespace(new) != namespace(old) {
+        out.invalid(
+            "metadata.namespace",
+            namespace(new),
+            "field is immutable",
+            format!(
+                "an object cannot move between namespaces (it lives in {:?}): create it in the \
+                 new namespace and delete the old one",
+                namespace(old)
+            ),
+        );
+    }
+    if !new.uid.is_empty() && new.uid != old.uid {
+        out.invalid(
+            "metadata.uid",
+            &new.uid,
+            "field is immutable",
+            "remove metadata.uid from the manifest: the API server keeps the stored one",
+        );
+    }
+}
+
+/// A selector as `kubectl` prints it (`key=value,key in (a,b)`), or its entries as written.
+fn render_selector(selector: &LabelSelector) -> String {
+    match LabelMatcher::new(Some(selector)) {
+        Ok(matcher) => matcher.to_string(),
+        Err(_) => render_labels(&selector.match_labels),
+    }
 }
 
 /// Validates a node the way the API server does: name, labels, annotations, and taints (key and
@@ -326,19 +460,29 @@ pub fn validate_pod(pod: &Pod) -> Result<(), ValidationErrors> {
 /// [`validate_pod`] with options (feature gates).
 pub fn validate_pod_with(pod: &Pod, opts: &ValidationOptions) -> Result<(), ValidationErrors> {
     let mut out = Collector::default();
+    let rules = Rules {
+        opts: *opts,
+        update: false,
+    };
     validate_object_meta(&pod.metadata, Scope::Namespaced, &mut out);
     if pod.spec.restart_policy.is_empty() {
         let mut defaulted = pod.spec.clone();
         defaulted.restart_policy = RESTART_ALWAYS.to_owned();
-        validate_pod_spec(&defaulted, "spec", SpecOf::Pod, opts, &mut out);
+        validate_pod_spec(&defaulted, "spec", SpecOf::Pod, &rules, &mut out);
     } else {
-        validate_pod_spec(&pod.spec, "spec", SpecOf::Pod, opts, &mut out);
+        validate_pod_spec(&pod.spec, "spec", SpecOf::Pod, &rules, &mut out);
     }
     out.finish(format!("pod {}", daemonset_name(&pod.metadata)))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Collecting errors
+
+/// What one validation run accepts: the caller's options and whether it checks an update.
+struct Rules {
+    opts: ValidationOptions,
+    update: bool,
+}
 
 #[derive(Default)]
 struct Collector {
@@ -657,12 +801,13 @@ fn validate_annotations(annotations: &Labels, path: &str, out: &mut Collector) {
 // ---------------------------------------------------------------------------------------------
 // The DaemonSet spec
 
-fn validate_daemonset_spec(ds: &DaemonSet, opts: &ValidationOptions, out: &mut Collector) {
+fn validate_daemonset_spec(ds: &DaemonSet, rules: &Rules, out: &mut Collector) {
     let spec = &ds.spec;
 
     // 1. selector syntax
     if let Some(selector) = &spec.selector {
-        validate_label_selector(selector, "spec.selector", out);
+        // On update the API server lets matchExpressions keep values that are not label values.
+        validate_label_selector(selector, "spec.selector", rules.update, out);
     }
 
     // 2. the selector must select the pods the template creates
@@ -683,7 +828,7 @@ fn validate_daemonset_spec(ds: &DaemonSet, opts: &ValidationOptions, out: &mut C
     }
 
     // 4. the pod template
-    validate_pod_template(&spec.template, "spec.template", opts, out);
+    validate_pod_template(&spec.template, "spec.template", rules, out);
 
     // 5. daemons run forever
     let restart_policy = &spec.template.spec.restart_policy;
@@ -772,7 +917,12 @@ fn set_operator_values(needs_values: bool, values: &[String], path: &str, out: &
     }
 }
 
-fn validate_label_selector(selector: &LabelSelector, path: &str, out: &mut Collector) {
+fn validate_label_selector(
+    selector: &LabelSelector,
+    path: &str,
+    allow_invalid_values: bool,
+    out: &mut Collector,
+) {
     validate_labels(&selector.match_labels, &format!("{path}.matchLabels"), out);
     for (i, requirement) in selector.match_expressions.iter().enumerate() {
         let path = format!("{path}.matchExpressions[{i}]");
@@ -802,6 +952,9 @@ fn validate_label_selector(selector: &LabelSelector, path: &str, out: &mut Colle
             );
         }
         for (j, value) in values.iter().enumerate() {
+            if allow_invalid_values {
+                break;
+            }
             if let Some(reason) = label_value_reason(value) {
                 out.invalid(
                     format!("{path}.values[{j}]"),
@@ -932,7 +1085,7 @@ fn selector_example_hint(template_labels: &Labels) -> String {
 fn validate_pod_template(
     template: &PodTemplateSpec,
     path: &str,
-    opts: &ValidationOptions,
+    rules: &Rules,
     out: &mut Collector,
 ) {
     validate_labels(&template.metadata.labels, &format!("{path}.labels"), out);
@@ -945,7 +1098,7 @@ fn validate_pod_template(
         &template.spec,
         &format!("{path}.spec"),
         SpecOf::Template,
-        opts,
+        rules,
         out,
     );
     let ephemeral = template.spec.other.get("ephemeralContainers");
@@ -972,13 +1125,7 @@ enum SpecOf {
     Pod,
 }
 
-fn validate_pod_spec(
-    spec: &PodSpec,
-    path: &str,
-    of: SpecOf,
-    opts: &ValidationOptions,
-    out: &mut Collector,
-) {
+fn validate_pod_spec(spec: &PodSpec, path: &str, of: SpecOf, rules: &Rules, out: &mut Collector) {
     let restart_path = format!("{path}.restartPolicy");
     if spec.restart_policy.is_empty() {
         out.required(
@@ -1053,7 +1200,12 @@ fn validate_pod_spec(
     }
 
     for (i, toleration) in spec.tolerations.iter().enumerate() {
-        validate_toleration(toleration, &format!("{path}.tolerations[{i}]"), opts, out);
+        validate_toleration(
+            toleration,
+            &format!("{path}.tolerations[{i}]"),
+            &rules.opts,
+            out,
+        );
     }
 }
 

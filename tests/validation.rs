@@ -1268,3 +1268,95 @@ metadata:
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Updates
+
+fn update_errors(old: &str, new: &str) -> Vec<(String, FieldErrorKind)> {
+    match daemonset_planner::validate_daemonset_update(&parse(old), &parse(new)) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors
+            .errors
+            .iter()
+            .map(|e| (e.path.clone(), e.kind))
+            .collect(),
+    }
+}
+
+#[test]
+fn an_update_of_the_template_only_is_valid() {
+    let new = BASE.replace("log-shipper:2.3.1", "log-shipper:2.4.0");
+    assert_eq!(update_errors(BASE, &new), vec![]);
+}
+
+#[test]
+fn an_update_may_not_change_the_selector() {
+    let new = BASE
+        .replace(
+            "      app: log-shipper\n  template",
+            "      app: log-shipper\n      tier: logs\n  template",
+        )
+        .replace(
+            "        app: log-shipper\n    spec",
+            "        app: log-shipper\n        tier: logs\n    spec",
+        );
+    assert_eq!(
+        update_errors(BASE, &new),
+        vec![("spec.selector".to_owned(), Invalid)]
+    );
+}
+
+#[test]
+fn an_update_may_not_rename_or_move_the_daemonset() {
+    let renamed = BASE.replace(
+        "name: log-shipper\n  namespace",
+        "name: log-shipper-2\n  namespace",
+    );
+    assert_eq!(
+        update_errors(BASE, &renamed),
+        vec![("metadata.name".to_owned(), Invalid)]
+    );
+    let moved = BASE.replace("namespace: logging", "namespace: default");
+    assert_eq!(
+        update_errors(BASE, &moved),
+        vec![("metadata.namespace".to_owned(), Invalid)]
+    );
+}
+
+#[test]
+fn an_update_without_a_uid_keeps_the_stored_one_but_another_uid_is_refused() {
+    let old = BASE.replace("namespace: logging", "namespace: logging\n  uid: 0b7e6c1a");
+    assert_eq!(update_errors(&old, BASE), vec![]);
+    let other = BASE.replace("namespace: logging", "namespace: logging\n  uid: ffff");
+    assert_eq!(
+        update_errors(&old, &other),
+        vec![("metadata.uid".to_owned(), Invalid)]
+    );
+}
+
+#[test]
+fn an_update_checks_the_new_object_as_on_create() {
+    let new = base_with("      restartPolicy: Never\n");
+    assert_eq!(
+        update_errors(BASE, &new),
+        vec![("spec.template.spec.restartPolicy".to_owned(), NotSupported)]
+    );
+}
+
+#[test]
+fn a_kruise_update_may_not_change_the_selector() {
+    let kruise = BASE.replace("apps/v1", "apps.kruise.io/v1beta1");
+    let new = kruise
+        .replace(
+            "      app: log-shipper\n  template",
+            "      app: log-shipper\n      tier: logs\n  template",
+        )
+        .replace(
+            "        app: log-shipper\n    spec",
+            "        app: log-shipper\n        tier: logs\n    spec",
+        );
+    assert_eq!(
+        update_errors(&kruise, &new),
+        vec![("spec".to_owned(), Forbidden)]
+    );
+}
