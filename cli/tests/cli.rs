@@ -1,5 +1,5 @@
-//! The `plan` example's command line and JSON output: a contract other tools rely on.
-#![cfg(feature = "yaml")]
+//! The command line and JSON output of `kubectl-dsplan` (formerly the `plan` example): a
+//! contract other tools rely on. Runs the built binary.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,13 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    Command::new(cargo)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--quiet", "--example", "plan", "--"])
+    Command::new(env!("CARGO_BIN_EXE_kubectl-dsplan"))
         .args(args)
         .output()
-        .expect("cargo run --example plan")
+        .expect("run kubectl-dsplan")
 }
 
 fn temp_file(name: &str, text: &str) -> PathBuf {
@@ -31,7 +28,7 @@ fn temp_file(name: &str, text: &str) -> PathBuf {
 
 fn data(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/data")
+        .join("../examples/data")
         .join(name)
         .display()
         .to_string()
