@@ -234,7 +234,10 @@ impl Report<'_> {
         }
         if let (Some(rollout), Some(map)) = (self.rollout, out.as_object_mut()) {
             map.insert("rollout".to_owned(), json!({
-                "batches": rollout.batches.iter().map(|b| json!({"at": b.at.to_string(), "nodes": b.nodes})).collect::<Vec<_>>(),
+                "batches": rollout.batches.iter().map(|b| {
+                    let (replaced, removed) = self.split_batch(&b.nodes);
+                    json!({"at": b.at.to_string(), "nodes": b.nodes, "replaced": replaced, "removed": removed})
+                }).collect::<Vec<_>>(),
                 "batchCount": rollout.batches.len(),
                 "finishes": rollout.finishes,
                 "reason": rollout.reason,
@@ -242,5 +245,16 @@ impl Report<'_> {
             }));
         }
         out
+    }
+
+    /// The nodes of a rollout batch whose pod is replaced (the node exists and gets a new
+    /// pod), and those whose old pod is only removed (a node that may no longer run the
+    /// daemon, or is gone).
+    pub fn split_batch<'n>(&self, nodes: &'n [String]) -> (Vec<&'n str>, Vec<&'n str>) {
+        nodes.iter().map(String::as_str).partition(|name| {
+            self.nodes
+                .iter()
+                .any(|n| n.node == *name && n.placement.should_run)
+        })
     }
 }

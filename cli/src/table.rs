@@ -1,7 +1,9 @@
 //! The table for people: the `kubectl get ds` line, one row per node (per pod where a node
 //! has several), the rolling-update budget, and the rollout preview.
 
-use daemonset_planner::{Action, BudgetUseReason, Lint, RollingUpdateStep, UpdateMode};
+use daemonset_planner::{
+    Action, BudgetUseReason, Lint, NodeExplanation, RollingUpdateStep, UpdateMode,
+};
 
 use crate::report::{Report, budget_reason, collision_message};
 
@@ -16,9 +18,47 @@ pub fn truncate(text: &str, width: usize) -> String {
     cut
 }
 
-/// The short form of a node's reason: the first clause, before any `;` or `:`.
+/// The short form of a node's reason: its first clause.
 fn short_reason(text: &str) -> &str {
     text.split(';').next().unwrap_or(text).trim()
+}
+
+/// The REASON of one row: the actions on this row's pod in short words (the create on the
+/// node's first row), else the first clause of the node's reason; cut to `room` unless
+/// `--explain` (which prints the long form under "Per node").
+fn row_reason(
+    n: &NodeExplanation,
+    pod: Option<&String>,
+    first: bool,
+    full: &str,
+    explain: bool,
+    room: usize,
+) -> String {
+    let own: Vec<String> = n
+        .actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::Create { reason, .. } if first => Some(format!("create ({reason})")),
+            Action::Delete {
+                pod: deleted,
+                reason,
+                ..
+            } if pod == Some(deleted) => Some(format!("delete ({reason})")),
+            _ => None,
+        })
+        .collect();
+    let text = if !own.is_empty() {
+        own.join(", ")
+    } else if !n.actions.is_empty() || !first {
+        "kept".to_owned()
+    } else {
+        short_reason(full).to_owned()
+    };
+    if explain {
+        // In full; the long form follows under "Per node".
+        return text;
+    }
+    truncate(&text, room)
 }
 
 /// The lints section.
@@ -131,23 +171,29 @@ impl Report<'_> {
             .max(20);
         for n in self.nodes {
             let full = n.to_string();
-            let reason = if explain {
-                full
+            // One row per pod (a row with no pod when the node has none); the node's name and
+            // decision on the first.
+            let rows: Vec<Option<&String>> = if n.pods.is_empty() {
+                vec![None]
             } else {
-                truncate(short_reason(&full), room)
+                n.pods.iter().map(Some).collect()
             };
-            let mut pods = n.pods.iter();
-            let first = pods.next().map_or("-", String::as_str);
-            out.push_str(&format!(
-                "{:<nw$}{:<10}{:<pw$}{}\n",
-                n.node,
-                n.decision(),
-                first,
-                reason
-            ));
-            // A node with several pods: one row per pod, under the node's.
-            for pod in pods {
-                out.push_str(&format!("{:<nw$}{:<10}{:<pw$}\n", "", "", pod));
+            for (i, pod) in rows.into_iter().enumerate() {
+                let reason = row_reason(n, pod, i == 0, &full, explain, room);
+                let (node, decision) = if i == 0 {
+                    (n.node.as_str(), n.decision())
+                } else {
+                    ("", "")
+                };
+                let line = format!(
+                    "{:<nw$}{:<10}{:<pw$}{}",
+                    node,
+                    decision,
+                    pod.map_or("-", String::as_str),
+                    reason
+                );
+                out.push_str(line.trim_end());
+                out.push('\n');
             }
         }
         let others: Vec<String> = plan
@@ -233,11 +279,14 @@ impl Report<'_> {
         if explain {
             out.push_str("\nPer node:\n");
             for n in self.nodes {
-                let eligibility = match (&n.cause, n.placement.should_run) {
-                    (None, _) => "eligible".to_owned(),
-                    (Some(cause), _) => cause.to_string(),
+                let eligibility = match &n.cause {
+                    None => "eligible".to_owned(),
+                    Some(cause) => cause.to_string(),
                 };
                 out.push_str(&format!("  {}: {}\n", n.node, eligibility));
+                if !n.actions.is_empty() || n.outdated.is_some() {
+                    out.push_str(&format!("    {n}\n"));
+                }
             }
         }
         if let Some(rollout) = self.rollout {
@@ -252,12 +301,21 @@ impl Report<'_> {
                 rollout.duration_seconds
             ));
             for (i, batch) in rollout.batches.iter().enumerate() {
-                out.push_str(&format!(
-                    "  {}. {}  {}\n",
-                    i.saturating_add(1),
-                    batch.at,
-                    batch.nodes.join(", ")
-                ));
+                let (replaced, removed) = self.split_batch(&batch.nodes);
+                let mut line = format!("  {}. {}  ", i.saturating_add(1), batch.at);
+                if replaced.is_empty() {
+                    line.push_str("no pod replaced");
+                } else {
+                    line.push_str(&replaced.join(", "));
+                }
+                if !removed.is_empty() {
+                    line.push_str(&format!(
+                        " (old pod removed, no new one: {})",
+                        removed.join(", ")
+                    ));
+                }
+                out.push_str(&line);
+                out.push('\n');
             }
             if let Some(reason) = &rollout.reason {
                 out.push_str(&format!("  Stops: {reason}.\n"));
