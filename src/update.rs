@@ -21,7 +21,8 @@
 //!   one.
 //!
 //! The new template's revision hash (the `controller-revision-hash` new pods get) is computed
-//! from the defaulted template with the live collision count.
+//! from the defaulted template with the live collision count. A template equal to the live one
+//! once defaulted is no change: the live template is kept as stored, with its hash.
 //!
 //! ```
 //! use daemonset_planner::{load_daemonset, update_daemon_set};
@@ -91,7 +92,7 @@ pub struct Update {
     /// Whether the defaulted pod template differs from the live one (labels, annotations and
     /// spec): pods of the old template are then outdated and the rolling update replaces them.
     pub template_changed: bool,
-    /// The revision hash of the live template.
+    /// The revision hash of the live template, as stored.
     pub old_hash: String,
     /// The revision hash of the new template (equal to `old_hash` when the template did not
     /// change).
@@ -165,6 +166,10 @@ pub fn update_daemon_set(live: &DaemonSet, manifest: &DaemonSet) -> Result<Updat
     } else {
         old_template_generation
     };
+    if !template_changed {
+        // Equal once defaulted: the stored template stays as it is, and so does its hash.
+        new.spec.template = live.spec.template.clone();
+    }
     new.metadata.generation = Some(generation);
     new.metadata.annotations.insert(
         TEMPLATE_GENERATION_ANNOTATION.to_owned(),
@@ -172,7 +177,7 @@ pub fn update_daemon_set(live: &DaemonSet, manifest: &DaemonSet) -> Result<Updat
     );
     let collision_count = old.status.as_ref().and_then(|s| s.collision_count);
     Ok(Update {
-        old_hash: revision_hash(&old.spec.template, collision_count),
+        old_hash: revision_hash(&live.spec.template, collision_count),
         hash: revision_hash(&new.spec.template, collision_count),
         daemon_set: new,
         old_generation,

@@ -7,13 +7,18 @@ use daemonset_planner::{
 
 use crate::report::{Report, budget_reason, collision_message};
 
-/// Cuts `text` to at most `width` characters, marking the cut with `...`.
+/// Cuts `text` to at most `width` characters, at a word boundary when one is near, marking
+/// the cut with `...`.
 pub fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_owned();
     }
     let keep = width.saturating_sub(3);
     let mut cut: String = text.chars().take(keep).collect();
+    // At a word boundary when one is near.
+    if let Some(space) = cut.rfind(' ').filter(|at| *at > keep / 2) {
+        cut.truncate(space);
+    }
     cut.push_str("...");
     cut
 }

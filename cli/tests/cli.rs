@@ -599,3 +599,206 @@ fn lint_reports_findings_and_still_exits_0() {
         "{table}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Real inputs: bundles of mixed kinds, combined cluster dumps, standard input, --apply
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The small cluster dump, copied to a temporary directory as a user's dump would be.
+fn cluster_dump() -> String {
+    let text = std::fs::read_to_string(fixture("cluster.json")).unwrap();
+    temp_file("cluster.json", &text).display().to_string()
+}
+
+#[test]
+fn a_bundle_of_mixed_kinds_plans_with_daemonset_as_is() {
+    let plan = json(&run(&[
+        "-f",
+        &fixture("kube-flannel-bundle.yaml"),
+        "--nodes",
+        &fixture("mixed-nodes.yaml"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(plan["daemonSet"], "kube-flannel/kube-flannel-ds");
+    assert_eq!(plan["status"]["desiredNumberScheduled"], 10);
+}
+
+#[test]
+fn a_cluster_dump_plans_from_a_file_and_from_a_pipe() {
+    let dump = cluster_dump();
+    let from_file = run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "monitoring/node-exporter",
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]);
+    let plan = json(&from_file);
+    assert_eq!(plan["daemonSet"], "monitoring/node-exporter");
+    assert_eq!(plan["status"]["desiredNumberScheduled"], 3);
+    assert_eq!(plan["status"]["updatedNumberScheduled"], 3);
+    // Only the DaemonSet's namespace's pods: the ReplicaSet pods of other namespaces are not
+    // its concern, and kube-proxy's namespace has none.
+    assert_eq!(
+        plan["nodes"][0]["pods"],
+        serde_json::json!(["node-exporter-00000"])
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-dsplan"))
+        .args(["--cluster", "-", "--name", "monitoring/node-exporter"])
+        .args(["--now", NOW, "-o", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text = std::fs::read(&dump).unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(&text).unwrap();
+    }
+    let from_pipe = child.wait_with_output().unwrap();
+    assert_eq!(json(&from_pipe), plan);
+}
+
+#[test]
+fn several_daemonsets_need_a_name_and_the_error_lists_them() {
+    let dump = cluster_dump();
+    fails_with(
+        &["--cluster", &dump],
+        "2 DaemonSets found: pick one with --name (candidates: kube-system/kube-proxy, monitoring/node-exporter)",
+    );
+    fails_with(
+        &["--cluster", &dump, "--name", "calico-node"],
+        "no DaemonSet calico-node (candidates: kube-system/kube-proxy, monitoring/node-exporter)",
+    );
+    let plan = json(&run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "kube-proxy",
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(plan["daemonSet"], "kube-system/kube-proxy");
+    fails_with(
+        &["--cluster", &dump, "--nodes", &data("nodes.yaml")],
+        "cannot be used with",
+    );
+}
+
+#[test]
+fn what_if_a_new_image_reports_a_rolling_update() {
+    let dump = cluster_dump();
+    let plan = json(&run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "monitoring/node-exporter",
+        "--apply",
+        &fixture("node-exporter-v1.8.json"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    let apply = &plan["apply"];
+    assert_eq!(apply["templateChanged"], true);
+    assert_eq!(apply["generation"], serde_json::json!({"from": 1, "to": 2}));
+    assert_eq!(
+        apply["templateGeneration"],
+        serde_json::json!({"from": 1, "to": 2})
+    );
+    assert_eq!(plan["status"]["updatedNumberScheduled"], 0);
+    assert_eq!(plan["rollingUpdate"]["budget"], 1);
+    assert_eq!(plan["rollout"]["batchCount"], 3);
+    assert_eq!(plan["rollout"]["durationSeconds"], 30);
+    assert_eq!(plan["actions"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn what_if_a_node_selector_names_the_nodes_that_lose_their_pod() {
+    let dump = cluster_dump();
+    let plan = json(&run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "monitoring/node-exporter",
+        "--apply",
+        &fixture("node-exporter-zone-a.json"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(
+        plan["apply"]["nodesLosing"],
+        serde_json::json!(["ip-10-0-0-1.ec2.internal", "ip-10-0-0-2.ec2.internal"])
+    );
+    // Out of scope, deleted at once whatever the budget of 1.
+    let deletes = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["reason"] == "node-ineligible")
+        .count();
+    assert_eq!(deletes, 2);
+}
+
+#[test]
+fn what_if_the_same_manifest_changes_nothing() {
+    let dump = cluster_dump();
+    let live = serde_json::from_str::<serde_json::Value>(
+        &std::fs::read_to_string(fixture("node-exporter-v1.8.json")).unwrap(),
+    )
+    .unwrap()
+    .to_string()
+    .replace("v1.8.0", "v1.7.0");
+    let same = temp_file("same.json", &live);
+    let plan = json(&run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "monitoring/node-exporter",
+        "--apply",
+        same.to_str().unwrap(),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(plan["apply"]["templateChanged"], false);
+    assert_eq!(plan["apply"]["generation"]["to"], 1);
+    assert_eq!(plan["actions"], serde_json::json!([]));
+}
+
+#[test]
+fn what_if_a_changed_selector_is_refused_with_exit_2() {
+    let dump = cluster_dump();
+    fails_with(
+        &[
+            "--cluster",
+            &dump,
+            "--name",
+            "monitoring/node-exporter",
+            "--apply",
+            &fixture("node-exporter-new-selector.json"),
+        ],
+        "spec.selector",
+    );
+}
