@@ -82,9 +82,9 @@ pub mod model;
 mod planning;
 mod preview;
 mod rollout_status;
+mod scheduling;
 #[allow(dead_code)] // called by the loader once it checks the full schema
 mod schema;
-mod scheduling;
 mod simulate;
 mod strings;
 mod syntax;
@@ -94,7 +94,7 @@ mod defaults;
 mod validation;
 
 #[cfg(feature = "yaml")]
-mod load;
+pub mod load;
 
 #[cfg(feature = "k8s-openapi")]
 pub mod interop;
@@ -124,9 +124,8 @@ pub use teardown::{PropagationPolicy, Teardown, UnknownPropagationPolicy, teardo
 
 #[cfg(feature = "yaml")]
 pub use load::{
-    LoadError, MAX_INPUT_BYTES, load_daemonset, load_daemonset_from_reader, load_nodes,
-    load_nodes_from_reader, load_pods, load_pods_from_reader, load_revisions,
-    load_revisions_from_reader,
+    LoadError, load_daemonset, load_daemonset_from_reader, load_nodes, load_nodes_from_reader,
+    load_pods, load_pods_from_reader, load_revisions, load_revisions_from_reader,
 };
 
 #[cfg(feature = "k8s-openapi")]
