@@ -96,7 +96,7 @@ mod defaults;
 mod validation;
 
 #[cfg(feature = "yaml")]
-mod load;
+pub mod load;
 
 #[cfg(feature = "k8s-openapi")]
 pub mod interop;
@@ -129,9 +129,8 @@ pub use update::{Update, UpdateError, update_daemon_set};
 
 #[cfg(feature = "yaml")]
 pub use load::{
-    LoadError, MAX_INPUT_BYTES, load_daemonset, load_daemonset_from_reader, load_nodes,
-    load_nodes_from_reader, load_pods, load_pods_from_reader, load_revisions,
-    load_revisions_from_reader,
+    LoadError, load_daemonset, load_daemonset_from_reader, load_nodes, load_nodes_from_reader,
+    load_pods, load_pods_from_reader, load_revisions, load_revisions_from_reader,
 };
 
 #[cfg(feature = "k8s-openapi")]

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
+use daemonset_planner::load::FieldValidation;
 use daemonset_planner::{PropagationPolicy, Time, TopologyBudget, UpdateOrder};
 
 const EXAMPLES: &str = "\
@@ -65,6 +66,11 @@ pub struct Args {
         conflicts_with_all = ["daemonset", "nodes", "pods", "revisions"]
     )]
     pub cluster: Vec<String>,
+
+    /// Unknown fields in the DaemonSet manifests, as `kubectl apply --validate`: strict refuses
+    /// them (exit 2), warn drops them and reports them as lints, ignore drops them silently.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = Validate::Strict, help_heading = "Input")]
+    pub validate: Validate,
 
     /// The DaemonSet to plan when the input holds several: NAME or NAMESPACE/NAME.
     #[arg(long, value_name = "[NAMESPACE/]NAME", help_heading = "Input")]
@@ -161,6 +167,27 @@ pub enum Output {
     Json,
     /// The same object as YAML.
     Yaml,
+}
+
+/// `--validate`: what unknown fields in a DaemonSet manifest do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Validate {
+    /// Refused, as `kubectl apply` refuses them by default.
+    Strict,
+    /// Dropped and reported as lints.
+    Warn,
+    /// Dropped silently.
+    Ignore,
+}
+
+impl From<Validate> for FieldValidation {
+    fn from(validate: Validate) -> Self {
+        match validate {
+            Validate::Strict => FieldValidation::Strict,
+            Validate::Warn => FieldValidation::Warn,
+            Validate::Ignore => FieldValidation::Ignore,
+        }
+    }
 }
 
 impl Args {

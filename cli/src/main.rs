@@ -15,6 +15,7 @@ mod whatif;
 use std::process::ExitCode;
 
 use clap::Parser;
+use daemonset_planner::load::LoadOptions;
 use daemonset_planner::{
     ConditionOptions, HistoryOptions, PlanOptions, PropagationPolicy, Teardown, Time, conditions,
     explain, lint, plan, plan_history, preview_rollout, rollback, rollout_status, teardown,
@@ -57,7 +58,8 @@ fn run(args: &Args) -> Result<String, Failed> {
     let now = args
         .now
         .unwrap_or_else(|| Time::from(jiff::Timestamp::now()));
-    let mut inputs = inputs::load(args).map_err(Failed)?;
+    let load_options = LoadOptions::new().with_unknown_fields(args.validate.into());
+    let mut inputs = inputs::load_inputs(args, &load_options).map_err(Failed)?;
     if let Some(to) = args.rollback_to {
         return print_rollback(&inputs, to);
     }
@@ -77,14 +79,14 @@ fn run(args: &Args) -> Result<String, Failed> {
     let mut what_if = match &args.apply {
         None => None,
         Some(file) => {
-            let text = inputs::read(file)?;
             let live = &inputs.daemon_set;
             let manifest = inputs::pick_daemon_set(
-                &text,
+                file,
                 Some(&live.metadata.name),
                 Some(&live.metadata.namespace),
-            )
-            .map_err(|e| format!("{file}: {e}"))?;
+                &load_options,
+                &mut inputs.warnings,
+            )?;
             let found =
                 whatif::what_if(file, live, &manifest, &inputs.nodes, &inputs.pods, &options)
                     .map_err(Failed)?;
@@ -184,6 +186,7 @@ fn run(args: &Args) -> Result<String, Failed> {
         history: history.as_ref(),
         rollout_status: &status,
         what_if: what_if.as_ref(),
+        warnings: &inputs.warnings,
     };
     match args.output {
         Output::Json => Ok(format!("{}\n", report.json())),

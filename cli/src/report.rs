@@ -26,6 +26,8 @@ pub struct Report<'a> {
     pub rollout_status: &'a RolloutStatus,
     /// With `--apply`: what the update changes.
     pub what_if: Option<&'a WhatIf>,
+    /// Unknown fields dropped under `--validate=warn`: reported as lints.
+    pub warnings: &'a [String],
 }
 
 pub fn conditions_json(found: &[RolloutCondition]) -> Value {
@@ -177,9 +179,7 @@ impl Report<'_> {
                     "message": collision_message(collision),
                 }],
             });
-            if let (Some(lints), Some(map)) = (self.lints, out.as_object_mut()) {
-                map.insert("lints".to_owned(), lints_json(lints));
-            }
+            self.insert_lints(&mut out);
             return out;
         };
         let rolling = match &plan.rolling_update {
@@ -223,9 +223,7 @@ impl Report<'_> {
             "rolloutStatus": status_json(self.rollout_status),
             "conditions": conditions_json(self.conditions.unwrap_or_default()),
         });
-        if let (Some(lints), Some(map)) = (self.lints, out.as_object_mut()) {
-            map.insert("lints".to_owned(), lints_json(lints));
-        }
+        self.insert_lints(&mut out);
         if let (Some(history), Some(map)) = (self.history, out.as_object_mut()) {
             map.insert("history".to_owned(), history_json(history));
         }
@@ -257,4 +255,28 @@ impl Report<'_> {
                 .any(|n| n.node == *name && n.placement.should_run)
         })
     }
+
+    /// The `"lints"` key: with `--lint`, or when `--validate=warn` dropped fields.
+    fn insert_lints(&self, out: &mut Value) {
+        if self.lints.is_none() && self.warnings.is_empty() {
+            return;
+        }
+        let mut found = lints_json(self.lints.unwrap_or_default());
+        if let Value::Array(items) = &mut found {
+            items.extend(self.warnings.iter().map(warning_json));
+        }
+        if let Some(map) = out.as_object_mut() {
+            map.insert("lints".to_owned(), found);
+        }
+    }
+}
+
+/// A field `--validate=warn` dropped, as a lint.
+pub fn warning_json(warning: &String) -> Value {
+    json!({
+        "severity": "warning",
+        "code": "unknown-field",
+        "message": warning,
+        "hint": "remove the field or fix its name: the API server refuses unknown fields under strict validation",
+    })
 }

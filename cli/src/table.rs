@@ -92,8 +92,11 @@ impl Report<'_> {
         if let Some(history) = self.history {
             out.push_str(&format!("History: {history}.\n"));
         }
-        if let Some(lints) = self.lints {
-            out.push_str(&lints_table(lints));
+        if self.lints.is_some() || !self.warnings.is_empty() {
+            out.push_str(&lints_table(self.lints.unwrap_or_default()));
+            for warning in self.warnings {
+                out.push_str(&format!("  warning[unknown-field]: {warning}\n"));
+            }
         }
         if with_status {
             if let Some(found) = self.conditions {

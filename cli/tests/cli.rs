@@ -802,3 +802,38 @@ fn what_if_a_changed_selector_is_refused_with_exit_2() {
         "spec.selector",
     );
 }
+
+#[test]
+fn validate_warn_drops_a_typo_and_reports_it_as_a_lint() {
+    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
+    let typo = temp_file(
+        "typo.yaml",
+        &text.replacen("  template:\n", "  templte: {}\n  template:\n", 1),
+    );
+    let args = |mode: &'static str| {
+        vec![
+            "-f".to_owned(),
+            typo.display().to_string(),
+            "--nodes".to_owned(),
+            data("nodes.yaml"),
+            "--now".to_owned(),
+            NOW.to_owned(),
+            "-o".to_owned(),
+            "json".to_owned(),
+            format!("--validate={mode}"),
+        ]
+    };
+    let strict: Vec<String> = args("strict");
+    let strict: Vec<&str> = strict.iter().map(String::as_str).collect();
+    fails_with(&strict, "templte");
+    let warn = args("warn");
+    let warn: Vec<&str> = warn.iter().map(String::as_str).collect();
+    let plan = json(&run(&warn));
+    let lints = plan["lints"].as_array().unwrap();
+    assert_eq!(lints.len(), 1, "{lints:?}");
+    assert_eq!(lints[0]["code"], "unknown-field");
+    assert!(lints[0]["message"].as_str().unwrap().contains("templte"));
+    let ignore = args("ignore");
+    let ignore: Vec<&str> = ignore.iter().map(String::as_str).collect();
+    assert!(json(&run(&ignore)).get("lints").is_none());
+}
