@@ -77,6 +77,7 @@
 mod conditions;
 mod explain;
 mod history;
+mod json;
 mod lints;
 pub mod model;
 mod planning;

@@ -14,6 +14,8 @@ use crate::validation::{entry_involves_nodes, selector_entries};
 /// How serious a lint is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The DaemonSet cannot work as written (a rollout that can never finish).
     Error,
@@ -43,6 +45,7 @@ impl fmt::Display for Severity {
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
 pub struct Lint {
     /// How serious.
     pub severity: Severity,

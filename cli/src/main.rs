@@ -24,7 +24,7 @@ use serde_json::json;
 
 use crate::args::{Args, Output};
 use crate::inputs::Inputs;
-use crate::report::{Report, action_json, lints_json, status_json};
+use crate::report::{Report, value};
 
 /// How a run ends badly: the lines to print on standard error.
 struct Failed(Vec<String>);
@@ -223,13 +223,13 @@ fn print_teardown(
             "daemonSetLast": planned.daemon_set_last,
             "finalizer": planned.policy.finalizer(),
         },
-        "actions": planned.actions.iter().map(action_json).collect::<Vec<_>>(),
-        "rolloutStatus": status_json(&status),
+        "actions": value(&planned.actions),
+        "rolloutStatus": value(&status),
         // A teardown plans no rollout, so it has no rollout conditions.
         "conditions": [],
     });
     if let (Some(lints), Some(map)) = (lints, json.as_object_mut()) {
-        map.insert("lints".to_owned(), lints_json(lints));
+        map.insert("lints".to_owned(), value(&lints));
     }
     match args.output {
         Output::Json => Ok(format!("{json}\n")),

@@ -3,10 +3,10 @@
 //! Keys are only ever added, never renamed or removed.
 
 use daemonset_planner::{
-    Action, BudgetUseReason, DaemonSet, DaemonSetStatus, HistoryPlan, Lint, NodeExplanation, Plan,
-    RevisionRef, RollingUpdateStep, RolloutCondition, RolloutPreview, RolloutStatus, UpdateBatch,
-    UpdateMode,
+    BudgetUse, BudgetUseReason, DaemonSet, HistoryPlan, Lint, NodeExplanation, Plan,
+    RollingUpdateStep, RolloutBatch, RolloutCondition, RolloutPreview, RolloutStatus,
 };
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::whatif::WhatIf;
@@ -30,64 +30,7 @@ pub struct Report<'a> {
     pub warnings: &'a [String],
 }
 
-pub fn conditions_json(found: &[RolloutCondition]) -> Value {
-    Value::Array(
-        found
-            .iter()
-            .map(|c| {
-                json!({
-                    "type": c.type_.as_str(),
-                    "status": c.status_str(),
-                    "reason": c.reason,
-                    "message": c.message,
-                })
-            })
-            .collect(),
-    )
-}
-
-pub fn lints_json(lints: &[Lint]) -> Value {
-    Value::Array(
-        lints
-            .iter()
-            .map(|l| {
-                json!({
-                    "severity": l.severity.as_str(),
-                    "code": l.code,
-                    "message": l.message,
-                    "hint": l.hint,
-                })
-            })
-            .collect(),
-    )
-}
-
-pub fn status_json(status: &RolloutStatus) -> Value {
-    json!({"done": status.done, "message": status.message})
-}
-
-pub fn refs_json(refs: &[RevisionRef]) -> Vec<Value> {
-    refs.iter()
-        .map(|r| json!({"name": r.name, "revision": r.revision}))
-        .collect()
-}
-
-pub fn history_json(history: &HistoryPlan) -> Value {
-    json!({
-        "current": history.current,
-        "hash": history.hash,
-        "create": refs_json(&history.create),
-        "update": refs_json(&history.update),
-        "delete": history.delete,
-        "cleanup": history.cleanup,
-        "relabel": history.relabel.iter().map(|(pod, hash)| json!({"pod": pod, "hash": hash})).collect::<Vec<_>>(),
-        "adopt": history.adopt,
-        "release": history.release,
-        "collisionCount": history.collision_count,
-    })
-}
-
-/// Why no pods are planned after a revision-name collision.
+/// The collision message, where no plan is made.
 pub fn collision_message(count: i32) -> String {
     format!(
         "a ControllerRevision of another template has the new revision's name: \
@@ -95,83 +38,125 @@ pub fn collision_message(count: i32) -> String {
     )
 }
 
-pub fn action_json(action: &Action) -> Value {
-    match action {
-        Action::Create { node, reason } => {
-            json!({"action": "create", "node": node, "reason": reason.as_str()})
-        }
-        Action::Delete { pod, node, reason } => {
-            json!({"action": "delete", "pod": pod, "node": node, "reason": reason.as_str()})
-        }
-        Action::Adopt { pod } => json!({"action": "adopt", "pod": pod}),
-        Action::Release { pod } => json!({"action": "release", "pod": pod}),
-        other => json!({"action": "other", "description": other.to_string()}),
-    }
-}
-
-pub fn batch_json(batch: &UpdateBatch) -> Value {
-    json!({
-        "mode": match batch.mode {
-            UpdateMode::MaxUnavailable => "maxUnavailable",
-            _ => "maxSurge",
-        },
-        "desired": batch.desired,
-        "budget": batch.budget,
-        "used": batch.used.iter().map(|u| json!({"node": u.node, "reason": budget_reason(&u.why)})).collect::<Vec<_>>(),
-        "deleted": batch.deleted,
-        "surged": batch.surged,
-        "waiting": batch.waiting,
-        "held": batch.held.iter().map(|h| json!({"node": h.node, "reason": h.why.to_string()})).collect::<Vec<_>>(),
-    })
-}
-
+/// Why a node uses the budget, in the words the JSON uses.
 pub fn budget_reason(why: &BudgetUseReason) -> String {
-    use BudgetUseReason::*;
-    match why {
-        NoPod => "no pod".to_owned(),
-        SeveralPods => "several pods".to_owned(),
-        OldAndNew => "old and new pod".to_owned(),
-        NotReady => "pod not ready".to_owned(),
-        Created => "new pod created now".to_owned(),
-        WithinMinReadySeconds(at) => format!("pod ready, available at {at}"),
-        OldUnavailable => "old pod unavailable, replaced now".to_owned(),
-        Surging => "surge pod starting".to_owned(),
-        _ => "other".to_owned(),
+    // The library serializes the reason as its words; a string always serializes.
+    match serde_json::to_value(BudgetUseWords(why)) {
+        Ok(Value::String(text)) => text,
+        _ => String::new(),
     }
 }
 
-pub fn status_counts_json(s: &DaemonSetStatus) -> Value {
-    json!({
-        "desiredNumberScheduled": s.desired_number_scheduled,
-        "currentNumberScheduled": s.current_number_scheduled,
-        "numberMisscheduled": s.number_misscheduled,
-        "numberReady": s.number_ready,
-        "updatedNumberScheduled": s.updated_number_scheduled,
-        "numberAvailable": s.number_available,
-        "numberUnavailable": s.number_unavailable,
-        "observedGeneration": s.observed_generation,
-    })
+/// A budget use reason alone, serialized as the library does inside a [`BudgetUse`].
+struct BudgetUseWords<'a>(&'a BudgetUseReason);
+
+impl Serialize for BudgetUseWords<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let use_ = BudgetUse {
+            node: String::new(),
+            why: self.0.clone(),
+        };
+        match serde_json::to_value(&use_) {
+            Ok(Value::Object(map)) => map
+                .get("reason")
+                .cloned()
+                .unwrap_or(Value::Null)
+                .serialize(s),
+            _ => s.serialize_none(),
+        }
+    }
+}
+
+/// Serializes a library value; the output types always serialize.
+pub fn value<T: Serialize>(found: &T) -> Value {
+    serde_json::to_value(found).unwrap_or(Value::Null)
+}
+
+/// The JSON report of a plan: the library's output types, composed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanReport<'a> {
+    daemon_set: String,
+    #[serde(flatten)]
+    plan: &'a Plan,
+    deferred: Deferred,
+    nodes: Vec<NodeRow<'a>>,
+    rollout_status: &'a RolloutStatus,
+    conditions: &'a [RolloutCondition],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<&'a HistoryPlan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    apply: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rollout: Option<RolloutReport<'a>>,
+}
+
+/// Creates and deletes left for the next plan by the burst limit.
+#[derive(Serialize)]
+struct Deferred {
+    creates: usize,
+    deletes: usize,
+}
+
+/// One node of the report: its explanation, with the decision, the reason in words and why
+/// the rolling update holds it.
+#[derive(Serialize)]
+struct NodeRow<'a> {
+    #[serde(flatten)]
+    explanation: &'a NodeExplanation,
+    decision: &'static str,
+    reason: String,
+    held: Option<String>,
+}
+
+/// The rollout preview, with its batch count and, per batch, the nodes replaced and those
+/// whose old pod is only removed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RolloutReport<'a> {
+    batches: Vec<BatchReport<'a>>,
+    batch_count: usize,
+    finishes: bool,
+    reason: &'a Option<String>,
+    duration_seconds: i64,
+}
+
+#[derive(Serialize)]
+struct BatchReport<'a> {
+    #[serde(flatten)]
+    batch: &'a RolloutBatch,
+    replaced: Vec<&'a str>,
+    removed: Vec<&'a str>,
 }
 
 impl Report<'_> {
     /// The report as one JSON object.
     pub fn json(&self) -> Value {
-        let stored = self.daemon_set.status.clone().unwrap_or_default();
         let Some(plan) = self.plan else {
+            // No plan: the stored status, in the counts a plan's status serializes to.
+            let stored_counts = value(&self.daemon_set.status.clone().unwrap_or_default())
+                .as_object()
+                .map(|all| {
+                    all.iter()
+                        .filter(|(key, _)| *key != "collisionCount" && *key != "conditions")
+                        .map(|(key, v)| (key.clone(), v.clone()))
+                        .collect::<serde_json::Map<_, _>>()
+                })
+                .unwrap_or_default();
             let collision = self.history.and_then(|h| h.collision_count).unwrap_or(0);
             let mut out = json!({
                 "daemonSet": self.daemon_set.metadata.display_name(),
                 "revision": "",
                 "actions": [],
-                "status": status_counts_json(&stored),
+                "status": stored_counts,
                 "statusChanged": false,
                 "skipped": collision_message(collision),
                 "deferred": {"creates": 0, "deletes": 0},
                 "requeueAfterSeconds": null,
                 "rollingUpdate": null,
                 "nodes": [],
-                "history": self.history.map(history_json),
-                "rolloutStatus": status_json(self.rollout_status),
+                "history": self.history.map(value),
+                "rolloutStatus": value(self.rollout_status),
                 "conditions": [{
                     "type": "Stalled",
                     "status": "True",
@@ -182,15 +167,6 @@ impl Report<'_> {
             self.insert_lints(&mut out);
             return out;
         };
-        let rolling = match &plan.rolling_update {
-            None => Value::Null,
-            Some(RollingUpdateStep::Batch(batch)) => batch_json(batch),
-            Some(RollingUpdateStep::Failed(error)) => json!({"error": error.to_string()}),
-            Some(RollingUpdateStep::Paused(reason)) => {
-                json!({"paused": true, "reason": reason.to_string()})
-            }
-            Some(_) => Value::Null,
-        };
         let held = |node: &str| match &plan.rolling_update {
             Some(RollingUpdateStep::Batch(batch)) => batch
                 .held
@@ -199,49 +175,48 @@ impl Report<'_> {
                 .map(|h| h.why.to_string()),
             _ => None,
         };
-        let mut out = json!({
-            "daemonSet": self.daemon_set.metadata.display_name(),
-            "revision": plan.revision,
-            "actions": plan.actions.iter().map(action_json).collect::<Vec<_>>(),
-            "status": status_counts_json(&plan.status),
-            "statusChanged": plan.status_changed,
-            "skipped": plan.skipped.map(|r| r.to_string()),
-            "deferred": {"creates": plan.deferred_creates, "deletes": plan.deferred_deletes},
-            "requeueAfterSeconds": plan.requeue_after.map(|d| d.as_secs()),
-            "rollingUpdate": rolling,
-            "nodes": self.nodes.iter().map(|n| json!({
-                "node": n.node,
-                "shouldRun": n.placement.should_run,
-                "shouldContinueRunning": n.placement.should_continue_running,
-                "decision": n.decision(),
-                "pods": n.pods,
-                "cause": n.cause.as_ref().map(|c| c.to_string()),
-                "outdated": n.outdated.is_some(),
-                "reason": n.to_string(),
-                "held": held(&n.node),
-            })).collect::<Vec<_>>(),
-            "rolloutStatus": status_json(self.rollout_status),
-            "conditions": conditions_json(self.conditions.unwrap_or_default()),
-        });
+        let report = PlanReport {
+            daemon_set: self.daemon_set.metadata.display_name(),
+            plan,
+            deferred: Deferred {
+                creates: plan.deferred_creates,
+                deletes: plan.deferred_deletes,
+            },
+            nodes: self
+                .nodes
+                .iter()
+                .map(|n| NodeRow {
+                    explanation: n,
+                    decision: n.decision(),
+                    reason: n.to_string(),
+                    held: held(&n.node),
+                })
+                .collect(),
+            rollout_status: self.rollout_status,
+            conditions: self.conditions.unwrap_or_default(),
+            history: self.history,
+            apply: self.what_if.map(WhatIf::json),
+            rollout: self.rollout.map(|rollout| RolloutReport {
+                batches: rollout
+                    .batches
+                    .iter()
+                    .map(|batch| {
+                        let (replaced, removed) = self.split_batch(&batch.nodes);
+                        BatchReport {
+                            batch,
+                            replaced,
+                            removed,
+                        }
+                    })
+                    .collect(),
+                batch_count: rollout.batches.len(),
+                finishes: rollout.finishes,
+                reason: &rollout.reason,
+                duration_seconds: rollout.duration_seconds,
+            }),
+        };
+        let mut out = value(&report);
         self.insert_lints(&mut out);
-        if let (Some(history), Some(map)) = (self.history, out.as_object_mut()) {
-            map.insert("history".to_owned(), history_json(history));
-        }
-        if let (Some(what_if), Some(map)) = (self.what_if, out.as_object_mut()) {
-            map.insert("apply".to_owned(), what_if.json());
-        }
-        if let (Some(rollout), Some(map)) = (self.rollout, out.as_object_mut()) {
-            map.insert("rollout".to_owned(), json!({
-                "batches": rollout.batches.iter().map(|b| {
-                    let (replaced, removed) = self.split_batch(&b.nodes);
-                    json!({"at": b.at.to_string(), "nodes": b.nodes, "replaced": replaced, "removed": removed})
-                }).collect::<Vec<_>>(),
-                "batchCount": rollout.batches.len(),
-                "finishes": rollout.finishes,
-                "reason": rollout.reason,
-                "durationSeconds": rollout.duration_seconds,
-            }));
-        }
         out
     }
 
@@ -261,7 +236,7 @@ impl Report<'_> {
         if self.lints.is_none() && self.warnings.is_empty() {
             return;
         }
-        let mut found = lints_json(self.lints.unwrap_or_default());
+        let mut found = value(&self.lints.unwrap_or_default());
         if let Value::Array(items) = &mut found {
             items.extend(self.warnings.iter().map(warning_json));
         }
