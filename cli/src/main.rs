@@ -151,8 +151,10 @@ fn run(args: &Args) -> Result<String, Failed> {
             Some((planned, nodes, rollout))
         }
     };
-    if let (Some(found), Some((planned, _, _))) = (what_if.as_mut(), &planned) {
-        found.note_plan(planned);
+    if let (Some(found), Some((planned, _, rollout))) = (what_if.as_mut(), &planned) {
+        if let Some(rollout) = rollout {
+            found.note_rollout(planned, rollout, args.pod_startup_seconds);
+        }
     }
     let mut judged = inputs.daemon_set.clone();
     if let Some((planned, _, _)) = &planned {

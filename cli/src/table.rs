@@ -90,7 +90,7 @@ impl Report<'_> {
         }
         out.push_str(&self.plan_table(explain, width));
         if let Some(history) = self.history {
-            out.push_str(&format!("History: {history}.\n"));
+            out.push_str(&format!("\nHistory: {history}.\n"));
         }
         if self.lints.is_some() || !self.warnings.is_empty() {
             out.push_str(&lints_table(self.lints.unwrap_or_default()));

@@ -4,8 +4,8 @@
 //! compares where the daemon runs before and after, and collects what holds the rollout back.
 
 use daemonset_planner::{
-    BudgetUseReason, DaemonSet, Node, NodeExplanation, Plan, PlanOptions, Pod, RollingUpdateStep,
-    Update, explain, lint, plan, update_daemon_set,
+    DaemonSet, Node, NodeExplanation, Plan, PlanOptions, Pod, RollingUpdateStep, RolloutPreview,
+    Update, UpdateMode, explain, lint, plan, update_daemon_set,
 };
 use serde_json::{Value, json};
 
@@ -21,6 +21,8 @@ pub struct WhatIf {
     pub losing: Vec<String>,
     /// What holds the rollout back, in words.
     pub blockers: Vec<String>,
+    /// The rollout in one sentence, once previewed.
+    pub summary: Option<String>,
 }
 
 /// Applies `manifest` over `live` and compares placements. The caller plans the updated
@@ -70,30 +72,35 @@ pub fn what_if(
         gaining,
         losing,
         blockers,
+        summary: None,
     })
 }
 
 impl WhatIf {
-    /// Adds what the plan of the updated DaemonSet shows holds the budget.
-    pub fn note_plan(&mut self, planned: &Plan) {
-        if let Some(RollingUpdateStep::Batch(batch)) = &planned.rolling_update {
-            let not_ready: Vec<&str> = batch
-                .used
-                .iter()
-                .filter(|u| matches!(u.why, BudgetUseReason::NotReady | BudgetUseReason::NoPod))
-                .map(|u| u.node.as_str())
-                .collect();
-            if !not_ready.is_empty() {
-                self.blockers.push(format!(
-                    "{} node(s) without an available pod hold {} of the budget of {}: {}",
-                    not_ready.len(),
-                    not_ready
-                        .len()
-                        .min(usize::try_from(batch.budget).unwrap_or(0)),
-                    batch.budget,
-                    not_ready.join(", ")
-                ));
+    /// Sums up the rollout preview of the updated DaemonSet.
+    pub fn note_rollout(&mut self, planned: &Plan, rollout: &RolloutPreview, startup: i64) {
+        let budget = match &planned.rolling_update {
+            Some(RollingUpdateStep::Batch(batch)) => {
+                let mode = match batch.mode {
+                    UpdateMode::MaxUnavailable => "maxUnavailable",
+                    _ => "maxSurge",
+                };
+                format!(" ({mode} {} of {} nodes)", batch.budget, batch.desired)
             }
+            _ => String::new(),
+        };
+        self.summary = Some(format!(
+            "{} batch(es){budget}, {} in {}s at {startup}s per pod start",
+            rollout.batches.len(),
+            if rollout.finishes {
+                "finishes"
+            } else {
+                "does not finish"
+            },
+            rollout.duration_seconds,
+        ));
+        if let Some(reason) = rollout.reason.as_ref().filter(|_| !rollout.finishes) {
+            self.blockers.push(reason.clone());
         }
     }
 
@@ -149,6 +156,9 @@ impl WhatIf {
                 self.losing.len(),
                 self.losing.join(", ")
             ));
+        }
+        if let Some(summary) = &self.summary {
+            out.push_str(&format!("  Rollout: {summary}.\n"));
         }
         for blocker in &self.blockers {
             out.push_str(&format!("  Blocked: {blocker}\n"));

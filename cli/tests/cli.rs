@@ -611,10 +611,13 @@ fn fixture(name: &str) -> String {
         .to_string()
 }
 
-/// The small cluster dump, copied to a temporary directory as a user's dump would be.
-fn cluster_dump() -> String {
+/// The small cluster dump, copied to a temporary directory as a user's dump would be (one
+/// copy per test: tests run in parallel).
+fn cluster_dump(test: &str) -> String {
     let text = std::fs::read_to_string(fixture("cluster.json")).unwrap();
-    temp_file("cluster.json", &text).display().to_string()
+    temp_file(&format!("cluster-{test}.json"), &text)
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -635,7 +638,7 @@ fn a_bundle_of_mixed_kinds_plans_with_daemonset_as_is() {
 
 #[test]
 fn a_cluster_dump_plans_from_a_file_and_from_a_pipe() {
-    let dump = cluster_dump();
+    let dump = cluster_dump("a_cluster_dump_plans_from_a_file_and_fro");
     let from_file = run(&[
         "--cluster",
         &dump,
@@ -676,7 +679,7 @@ fn a_cluster_dump_plans_from_a_file_and_from_a_pipe() {
 
 #[test]
 fn several_daemonsets_need_a_name_and_the_error_lists_them() {
-    let dump = cluster_dump();
+    let dump = cluster_dump("several_daemonsets_need_a_name_and_the_e");
     fails_with(
         &["--cluster", &dump],
         "2 DaemonSets found: pick one with --name (candidates: kube-system/kube-proxy, monitoring/node-exporter)",
@@ -704,7 +707,7 @@ fn several_daemonsets_need_a_name_and_the_error_lists_them() {
 
 #[test]
 fn what_if_a_new_image_reports_a_rolling_update() {
-    let dump = cluster_dump();
+    let dump = cluster_dump("what_if_a_new_image_reports_a_rolling_up");
     let plan = json(&run(&[
         "--cluster",
         &dump,
@@ -733,7 +736,7 @@ fn what_if_a_new_image_reports_a_rolling_update() {
 
 #[test]
 fn what_if_a_node_selector_names_the_nodes_that_lose_their_pod() {
-    let dump = cluster_dump();
+    let dump = cluster_dump("what_if_a_node_selector_names_the_nodes_");
     let plan = json(&run(&[
         "--cluster",
         &dump,
@@ -762,7 +765,7 @@ fn what_if_a_node_selector_names_the_nodes_that_lose_their_pod() {
 
 #[test]
 fn what_if_the_same_manifest_changes_nothing() {
-    let dump = cluster_dump();
+    let dump = cluster_dump("what_if_the_same_manifest_changes_nothin");
     let live = serde_json::from_str::<serde_json::Value>(
         &std::fs::read_to_string(fixture("node-exporter-v1.8.json")).unwrap(),
     )
@@ -789,7 +792,7 @@ fn what_if_the_same_manifest_changes_nothing() {
 
 #[test]
 fn what_if_a_changed_selector_is_refused_with_exit_2() {
-    let dump = cluster_dump();
+    let dump = cluster_dump("what_if_a_changed_selector_is_refused_wi");
     fails_with(
         &[
             "--cluster",

@@ -177,6 +177,10 @@ fn table_and_json_snapshots() {
                 "data/node-exporter-zone-a.json",
             ],
         ),
+        (
+            "what-if-blocked.txt",
+            with(&NODE_EXPORTER, &["--apply", "data/node-exporter-v1.9.yaml"]),
+        ),
     ];
     let failures: Vec<String> = cases
         .iter()
