@@ -1,30 +1,5 @@
-//! Choosing one DaemonSet among the many of a cluster dump or a manifest, and the objects of its
+//! Choosing one DaemonSet among many: [`select_daemon_set`], and the objects of its
 //! namespace.
-//!
-//! A dump of a cluster (`kubectl get nodes,pods,daemonsets,controllerrevisions -A -o json`)
-//! holds every DaemonSet, and the pods and ControllerRevisions of every namespace. A DaemonSet
-//! only ever owns pods and revisions of its own namespace, so those are the ones to plan with.
-//!
-//! ```
-//! use daemonset_planner::{DaemonSet, SelectError, select_daemon_set};
-//!
-//! let named = |namespace: &str, name: &str| {
-//!     let mut ds = DaemonSet::default();
-//!     ds.metadata.namespace = namespace.to_owned();
-//!     ds.metadata.name = name.to_owned();
-//!     ds
-//! };
-//! let all = vec![named("kube-system", "kube-proxy"), named("monitoring", "node-exporter")];
-//! let picked = select_daemon_set(all.clone(), Some("kube-system/kube-proxy"), None)?;
-//! assert_eq!(picked.metadata.name, "kube-proxy");
-//!
-//! let err = select_daemon_set(all, None, None).unwrap_err();
-//! assert_eq!(
-//!     err.to_string(),
-//!     "2 DaemonSets found: pick one with --name (candidates: kube-system/kube-proxy, monitoring/node-exporter)"
-//! );
-//! # Ok::<(), SelectError>(())
-//! ```
 
 use crate::model::{ControllerRevision, DaemonSet, Pod};
 
@@ -57,6 +32,32 @@ pub enum SelectError {
 /// A bare `NAME` is looked up in `namespace` when one is given, and otherwise matches a
 /// DaemonSet of that name in any namespace as long as only one has it. A DaemonSet without a
 /// namespace (a manifest that leaves it to `kubectl apply -n`) matches any namespace.
+///
+/// A dump of a cluster (`kubectl get nodes,pods,daemonsets,controllerrevisions -A -o json`)
+/// holds every DaemonSet, and the pods and ControllerRevisions of every namespace. A DaemonSet
+/// only ever owns pods and revisions of its own namespace: [`pods_of_namespace`] and
+/// [`revisions_of_namespace`] keep those.
+///
+/// ```
+/// use daemonset_planner::{DaemonSet, SelectError, select_daemon_set};
+///
+/// let named = |namespace: &str, name: &str| {
+///     let mut ds = DaemonSet::default();
+///     ds.metadata.namespace = namespace.to_owned();
+///     ds.metadata.name = name.to_owned();
+///     ds
+/// };
+/// let all = vec![named("kube-system", "kube-proxy"), named("monitoring", "node-exporter")];
+/// let picked = select_daemon_set(all.clone(), Some("kube-system/kube-proxy"), None)?;
+/// assert_eq!(picked.metadata.name, "kube-proxy");
+///
+/// let err = select_daemon_set(all, None, None).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "2 DaemonSets found: pick one with --name (candidates: kube-system/kube-proxy, monitoring/node-exporter)"
+/// );
+/// # Ok::<(), SelectError>(())
+/// ```
 pub fn select_daemon_set(
     candidates: Vec<DaemonSet>,
     wanted: Option<&str>,

@@ -1,69 +1,4 @@
-//! The API server's update of a DaemonSet: what `kubectl apply` of a new manifest over the live
-//! object stores, before the controller sees it.
-//!
-//! `kubectl apply` of a manifest that owns the spec amounts to replacing the live object's spec,
-//! labels and annotations with the manifest's. The API server then:
-//!
-//! - defaults the manifest: a field it leaves out takes its default, not the live value (the
-//!   DaemonSet defaults of [`crate::apply_defaults`], and the pod-spec defaults every stored pod
-//!   template has: `dnsPolicy`, `schedulerName`, `terminationGracePeriodSeconds`, each
-//!   container's `imagePullPolicy`, `terminationMessagePath` and port protocol, probe periods,
-//!   volume modes...), so a manifest that spells out defaults and one that leaves them out store
-//!   the same object;
-//! - keeps what the user cannot set: `metadata.uid`, `creationTimestamp`, the deletion state,
-//!   the owner references and finalizers when the manifest gives none, and `status`;
-//! - validates the result with update semantics: the object must be valid, and `spec.selector`
-//!   may not change;
-//! - adds one to `metadata.generation` when the spec changes, and one to the template
-//!   generation (annotation `deprecated.daemonset.template.generation`) when the defaulted pod
-//!   template changes, its labels and annotations included. The manifest cannot set the
-//!   template generation: its annotation is replaced by the live value, or the live value plus
-//!   one.
-//!
-//! The new template's revision hash (the `controller-revision-hash` new pods get) is computed
-//! from the defaulted template with the live collision count. A template equal to the live one
-//! once defaulted is no change: the live template is kept as stored, with its hash.
-//!
-//! ```
-//! use daemonset_planner::{load_daemonset, update_daemon_set};
-//!
-//! let live = load_daemonset(
-//!     "apiVersion: apps/v1
-//! kind: DaemonSet
-//! metadata:
-//!   name: agent
-//!   namespace: kube-system
-//!   uid: 0d9c1a52-7b3e-4f6a-9c2d-5e8f1a2b3c4d
-//!   generation: 3
-//!   annotations: {deprecated.daemonset.template.generation: '3'}
-//! spec:
-//!   selector: {matchLabels: {app: agent}}
-//!   template:
-//!     metadata: {labels: {app: agent}}
-//!     spec:
-//!       containers: [{name: agent, image: 'agent:1.0'}]
-//! ",
-//! )?;
-//! let manifest = load_daemonset(&format!(
-//!     "apiVersion: apps/v1
-//! kind: DaemonSet
-//! metadata: {{name: agent, namespace: kube-system}}
-//! spec:
-//!   selector: {{matchLabels: {{app: agent}}}}
-//!   template:
-//!     metadata: {{labels: {{app: agent}}}}
-//!     spec:
-//!       containers: [{{name: agent, image: 'agent:1.1'}}]
-//! ",
-//! ))?;
-//! let update = update_daemon_set(&live, &manifest).unwrap();
-//! assert!(update.template_changed);
-//! assert_eq!((update.old_generation, update.generation), (3, 4));
-//! assert_eq!((update.old_template_generation, update.template_generation), (3, 4));
-//! assert_eq!(update.daemon_set.metadata.uid, live.metadata.uid);
-//! assert_ne!(update.hash, update.old_hash);
-//! # Ok::<(), daemonset_planner::LoadError>(())
-//! ```
+//! The API server's update of a DaemonSet: [`update_daemon_set`].
 
 use serde_json::{Map, Value};
 
@@ -118,8 +53,73 @@ pub enum UpdateError {
     Invalid(#[from] ValidationErrors),
 }
 
-/// Replaces the live DaemonSet by `manifest` as the API server does on an update (see the
-/// [module documentation](self)): returns the object stored and what changed.
+/// Replaces the live DaemonSet by `manifest` as the API server does on an update: returns
+/// the object stored and what changed.
+///
+///
+/// `kubectl apply` of a manifest that owns the spec amounts to replacing the live object's spec,
+/// labels and annotations with the manifest's. The API server then:
+///
+/// - defaults the manifest: a field it leaves out takes its default, not the live value (the
+///   DaemonSet defaults of [`crate::apply_defaults`], and the pod-spec defaults every stored pod
+///   template has: `dnsPolicy`, `schedulerName`, `terminationGracePeriodSeconds`, each
+///   container's `imagePullPolicy`, `terminationMessagePath` and port protocol, probe periods,
+///   volume modes...), so a manifest that spells out defaults and one that leaves them out store
+///   the same object;
+/// - keeps what the user cannot set: `metadata.uid`, `creationTimestamp`, the deletion state,
+///   the owner references and finalizers when the manifest gives none, and `status`;
+/// - validates the result with update semantics: the object must be valid, and `spec.selector`
+///   may not change;
+/// - adds one to `metadata.generation` when the spec changes, and one to the template
+///   generation (annotation `deprecated.daemonset.template.generation`) when the defaulted pod
+///   template changes, its labels and annotations included. The manifest cannot set the
+///   template generation: its annotation is replaced by the live value, or the live value plus
+///   one.
+///
+/// The new template's revision hash (the `controller-revision-hash` new pods get) is computed
+/// from the defaulted template with the live collision count. A template equal to the live one
+/// once defaulted is no change: the live template is kept as stored, with its hash.
+///
+/// ```
+/// use daemonset_planner::{load_daemonset, update_daemon_set};
+///
+/// let live = load_daemonset(
+///     "apiVersion: apps/v1
+/// kind: DaemonSet
+/// metadata:
+///   name: agent
+///   namespace: kube-system
+///   uid: 0d9c1a52-7b3e-4f6a-9c2d-5e8f1a2b3c4d
+///   generation: 3
+///   annotations: {deprecated.daemonset.template.generation: '3'}
+/// spec:
+///   selector: {matchLabels: {app: agent}}
+///   template:
+///     metadata: {labels: {app: agent}}
+///     spec:
+///       containers: [{name: agent, image: 'agent:1.0'}]
+/// ",
+/// )?;
+/// let manifest = load_daemonset(&format!(
+///     "apiVersion: apps/v1
+/// kind: DaemonSet
+/// metadata: {{name: agent, namespace: kube-system}}
+/// spec:
+///   selector: {{matchLabels: {{app: agent}}}}
+///   template:
+///     metadata: {{labels: {{app: agent}}}}
+///     spec:
+///       containers: [{{name: agent, image: 'agent:1.1'}}]
+/// ",
+/// ))?;
+/// let update = update_daemon_set(&live, &manifest).unwrap();
+/// assert!(update.template_changed);
+/// assert_eq!((update.old_generation, update.generation), (3, 4));
+/// assert_eq!((update.old_template_generation, update.template_generation), (3, 4));
+/// assert_eq!(update.daemon_set.metadata.uid, live.metadata.uid);
+/// assert_ne!(update.hash, update.old_hash);
+/// # Ok::<(), daemonset_planner::LoadError>(())
+/// ```
 pub fn update_daemon_set(live: &DaemonSet, manifest: &DaemonSet) -> Result<Update, UpdateError> {
     let mut old = live.clone();
     apply_defaults(&mut old);
