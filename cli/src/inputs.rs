@@ -7,7 +7,7 @@ use daemonset_planner::load::{LoadOptions, Loadable, load, load_cluster};
 use daemonset_planner::{
     ControllerRevision, DaemonSet, Node, Pod, apply_defaults, load_daemonset, load_nodes,
     load_pods, pods_of_namespace, revisions_of_namespace, select_daemon_set, validate_daemonset,
-    validate_node, validate_pod,
+    validate_daemonset_update, validate_node, validate_pod,
 };
 
 use crate::args::Args;
@@ -141,7 +141,15 @@ pub fn load_inputs(args: &Args, options: &LoadOptions) -> Result<Inputs, Errors>
     // What the API server would refuse is no cluster to plan: the DaemonSet, every node and
     // every pod must be valid.
     let mut errors = Vec::new();
-    let invalid = validate_daemonset(&inputs.daemon_set)
+    // A DaemonSet read from a cluster (or the live one of --apply) is a stored object: checked
+    // as an update of itself, so rules that ratchet on update do not refuse what is stored.
+    let stored = !args.cluster.is_empty() || args.apply.is_some();
+    let checked = if stored {
+        validate_daemonset_update(&inputs.daemon_set, &inputs.daemon_set)
+    } else {
+        validate_daemonset(&inputs.daemon_set)
+    };
+    let invalid = checked
         .err()
         .map(|e| (&sources.daemon_set, e))
         .into_iter()
