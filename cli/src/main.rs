@@ -151,10 +151,8 @@ fn run(args: &Args) -> Result<String, Failed> {
             Some((planned, nodes, rollout))
         }
     };
-    if let (Some(found), Some((planned, _, rollout))) = (what_if.as_mut(), &planned) {
-        if let Some(rollout) = rollout {
-            found.note_rollout(planned, rollout, args.pod_startup_seconds);
-        }
+    if let (Some(found), Some((planned, _, Some(rollout)))) = (what_if.as_mut(), &planned) {
+        found.note_rollout(planned, rollout, args.pod_startup_seconds);
     }
     let mut judged = inputs.daemon_set.clone();
     if let Some((planned, _, _)) = &planned {
