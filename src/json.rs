@@ -110,7 +110,7 @@ pub(crate) fn status_counts<S: Serializer>(
     map.end()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "yaml"))]
 mod tests {
     use serde_json::json;
 

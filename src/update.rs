@@ -279,7 +279,7 @@ fn default_volume(volume: &mut Map<String, Value>) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "yaml"))]
 mod tests {
     use super::*;
     use crate::load_daemonset;
