@@ -12,6 +12,7 @@ mod report;
 mod table;
 mod whatif;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -39,8 +40,16 @@ fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args) {
         Ok(stdout) => {
-            print!("{stdout}");
-            ExitCode::SUCCESS
+            let mut out = std::io::stdout().lock();
+            match out.write_all(stdout.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                // `kubectl dsplan ... | head`: the reader has what it wanted.
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("error: standard output: {err}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Err(Failed(errors)) => {
             for error in errors {

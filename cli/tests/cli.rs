@@ -840,3 +840,19 @@ fn validate_warn_drops_a_typo_and_reports_it_as_a_lint() {
     let ignore: Vec<&str> = ignore.iter().map(String::as_str).collect();
     assert!(json(&run(&ignore)).get("lints").is_none());
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_crash() {
+    // `kubectl dsplan ... | head -1`: the pipe closes before the output is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-dsplan"))
+        .args(["--now", NOW, "--explain", "--rollout", "--status", "--lint"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
