@@ -856,3 +856,32 @@ fn a_reader_that_stops_early_is_no_crash() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn what_if_surge_with_a_host_port_says_what_blocks_it() {
+    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
+    let surge = text
+        .replace("maxUnavailable: 1", "maxUnavailable: 0")
+        .replace("maxSurge: 0", "maxSurge: 1")
+        .replace(
+            "      - name: fluentd-elasticsearch\n        image:",
+            "      - name: fluentd-elasticsearch\n        ports: [{containerPort: 24224, hostPort: 24224}]\n        image:",
+        );
+    let manifest = temp_file("what-if-surge-host-port.yaml", &surge);
+    let plan = json(&run(&[
+        "--apply",
+        manifest.to_str().unwrap(),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    let blocked = plan["apply"]["blockedBy"].as_array().unwrap();
+    assert!(
+        blocked
+            .iter()
+            .any(|b| b.as_str().unwrap().contains("24224")),
+        "{blocked:?}"
+    );
+    assert_eq!(plan["rollingUpdate"]["mode"], "maxSurge");
+}
