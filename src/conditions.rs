@@ -19,6 +19,7 @@ use crate::scheduling::taints::node_not_ready;
 /// The kind of a rollout condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
 pub enum ConditionType {
     /// Enough nodes run an available pod: at most maxUnavailable of them do not.
     Available,
@@ -51,10 +52,13 @@ impl fmt::Display for ConditionType {
 /// One rollout condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
 pub struct RolloutCondition {
     /// Which condition.
+    #[serde(rename = "type")]
     pub type_: ConditionType,
     /// Whether it holds (`"True"` or `"False"` in Kubernetes' spelling).
+    #[serde(serialize_with = "crate::json::condition_status")]
     pub status: bool,
     /// A one-word CamelCase reason, e.g. `ProgressDeadlineExceeded`.
     pub reason: &'static str,

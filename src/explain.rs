@@ -12,19 +12,25 @@ use crate::scheduling::{DaemonPlacement, Ineligibility, Placement};
 /// One node's explanation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NodeExplanation {
     /// The node name.
     pub node: String,
     /// Whether a daemon pod should run, or may keep running, there.
+    #[serde(flatten)]
     pub placement: Placement,
     /// Why the node is not fully eligible (`None` when a pod should run).
+    #[serde(serialize_with = "crate::json::display_option")]
     pub cause: Option<Ineligibility>,
     /// The daemon pods on the node, oldest first.
     pub pods: Vec<String>,
     /// The plan's actions for this node.
+    #[serde(skip)]
     pub actions: Vec<Action>,
     /// Whether the node's pod (the oldest, which status counts) is of an older revision, and
     /// how it will be replaced; `None` when the pod is current or there is none.
+    #[serde(serialize_with = "crate::json::is_some")]
     pub outdated: Option<Replacement>,
 }
 

@@ -50,7 +50,7 @@ impl HistoryOptions {
 }
 
 /// A ControllerRevision by name, with its revision number.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub struct RevisionRef {
     /// `metadata.name`.
@@ -72,6 +72,8 @@ impl fmt::Display for RevisionRef {
 /// the `cleanup` part of `delete` comes last, after the pods were managed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HistoryPlan {
     /// The name of the current revision: the one whose template is the DaemonSet's. Empty when
     /// the sync is skipped or a name collision stops it (`collision_count`).
@@ -95,6 +97,7 @@ pub struct HistoryPlan {
     pub cleanup: Vec<String>,
     /// Pods to label `controller-revision-hash: <hash>`, as `(pod, hash)`, by pod name. Only
     /// when duplicate current revisions are merged; see [`plan_history`].
+    #[serde(serialize_with = "crate::json::relabel")]
     pub relabel: Vec<(String, String)>,
     /// Orphan revisions to adopt (add the DaemonSet's controller reference), by name.
     pub adopt: Vec<String>,
@@ -106,6 +109,7 @@ pub struct HistoryPlan {
     /// the collision count is written.
     pub collision_count: Option<i32>,
     /// Why the sync touches no history at all, if it does not (as [`crate::Plan::skipped`]).
+    #[serde(skip)]
     pub skipped: Option<SkipReason>,
 }
 

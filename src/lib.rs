@@ -91,6 +91,8 @@ pub mod history;
 pub mod lints;
 pub mod rollout;
 pub mod schema;
+pub mod select;
+pub mod update;
 pub mod validation;
 
 #[cfg(feature = "yaml")]
@@ -104,6 +106,7 @@ pub mod interop;
 mod abbrev;
 mod conditions;
 mod explain;
+mod json;
 mod preview;
 mod rollout_status;
 mod simulate;
@@ -144,6 +147,12 @@ pub use lints::lint;
 #[doc(inline)]
 pub use rollout::{conditions, preview_rollout, rollout_complete, rollout_status};
 pub use teardown::{PropagationPolicy, Teardown, UnknownPropagationPolicy, teardown};
+
+// What-if: the API server's update of a DaemonSet, and one DaemonSet out of a cluster dump.
+#[doc(inline)]
+pub use select::select_daemon_set;
+#[doc(inline)]
+pub use update::update_daemon_set;
 
 // Reading manifests and converting kube-rs' types.
 #[cfg(feature = "yaml")]

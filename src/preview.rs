@@ -9,6 +9,7 @@ use crate::simulate::Simulator;
 /// One batch of a previewed rollout.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
 pub struct RolloutBatch {
     /// When the batch starts.
     pub at: Time,
@@ -19,6 +20,8 @@ pub struct RolloutBatch {
 /// A previewed rollout.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RolloutPreview {
     /// Every batch, the first being the one the current plan starts.
     pub batches: Vec<RolloutBatch>,

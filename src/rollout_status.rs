@@ -7,6 +7,7 @@ use crate::model::DaemonSet;
 /// The verdict of `kubectl rollout status` on a DaemonSet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
 pub struct RolloutStatus {
     /// Whether the rollout has finished (`kubectl rollout status` stops waiting).
     pub done: bool,

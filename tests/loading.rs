@@ -329,31 +329,48 @@ fn load_daemonset_wants_exactly_one() {
 // Kind and apiVersion
 
 #[test]
-fn a_pod_among_nodes_is_the_wrong_kind() {
+fn objects_of_other_kinds_are_skipped() {
+    // Mixed kinds are what bundled manifests and `kubectl get a,b,c` give: each loader keeps
+    // its own kind (this used to be a WrongKind error).
     let text = format!("{}---\n{}", node("a"), pod("p1"));
-    let err = load_nodes(&text).unwrap_err();
+    assert_eq!(node_names(&text), ["a"]);
+    assert_eq!(load_pods(&text).unwrap()[0].metadata.name, "p1");
+    assert_eq!(load_pods(&node("a")).unwrap(), []);
+    let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\n";
     assert_eq!(
-        err,
-        LoadError::WrongKind {
-            document: 1,
-            item: None,
-            expected: "Node".into(),
-            found: "Pod".into()
+        load_daemonset(&format!("{namespace}{FLUENTD}")).unwrap(),
+        load_daemonset(FLUENTD).unwrap()
+    );
+    // A typed list of another kind is skipped whole, unchecked.
+    assert_eq!(
+        load_daemonset("apiVersion: v1\nkind: PodList\nitems: []\n").unwrap_err(),
+        LoadError::Count {
+            kind: "DaemonSet".into(),
+            expected: 1,
+            found: 0
         }
     );
-    assert_eq!(err.to_string(), "document 1: expected kind Node, found Pod");
-    assert_eq!(err.document(), Some(1));
+    assert_eq!(
+        load_nodes("apiVersion: v9\nkind: PodList\nitems: [1]\n").unwrap(),
+        []
+    );
+}
 
-    assert_eq!(
-        load_pods(&node("a")).unwrap_err().to_string(),
-        "document 0: expected kind Pod, found Node"
+#[test]
+fn one_pass_loads_every_kind() {
+    use daemonset_planner::load::{LoadOptions, load_cluster};
+    let text = format!(
+        "{}---\n{}---\n{FLUENTD}---\n{REVISIONS}---\napiVersion: v1\nkind: Service\n",
+        node("a"),
+        pod("p1")
     );
-    assert_eq!(
-        load_daemonset("apiVersion: v1\nkind: PodList\nitems: []\n")
-            .unwrap_err()
-            .to_string(),
-        "document 0: expected kind DaemonSet, found PodList"
-    );
+    let cluster = load_cluster(text.as_bytes(), &LoadOptions::default())
+        .unwrap()
+        .objects;
+    assert_eq!(cluster.nodes.len(), 1);
+    assert_eq!(cluster.pods.len(), 1);
+    assert_eq!(cluster.daemon_sets.len(), 1);
+    assert_eq!(cluster.revisions, load_revisions(REVISIONS).unwrap());
 }
 
 #[test]
@@ -373,11 +390,13 @@ kind: List
 items:
 - {apiVersion: v1, kind: Node, metadata: {name: a}}
 - {apiVersion: v1, kind: Pod, metadata: {name: p}}
+- {apiVersion: v1, metadata: {name: q}}
 ";
+    // A v1 List may mix kinds; an item without a kind cannot be sorted.
     let err = load_nodes(text).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "document 0, items[1]: expected kind Node, found Pod"
+        "document 0, items[2]: expected kind Node, found an object without kind"
     );
     assert_eq!(
         load_nodes("apiVersion: v1\nkind: NodeList\nitems: [a]\n")
@@ -537,7 +556,7 @@ fn misspelt_fields_are_found_in_list_items_and_node_affinity() {
             document: 0,
             path: "items[1].spec".into(),
             field: "taint".into(),
-            suggestion: "taints".into()
+            suggestion: Some("taints".into())
         }
     );
     let text = FLANNEL.replace("nodeSelectorTerms", "nodeSelectorTerm");
@@ -813,10 +832,11 @@ fn readers_report_io_and_encoding_errors() {
             Err(std::io::Error::other("disk on fire"))
         }
     }
-    assert_eq!(
-        load_nodes_from_reader(Broken).unwrap_err().to_string(),
-        "cannot read the input: disk on fire"
-    );
+    let err = load_nodes_from_reader(Broken).unwrap_err();
+    assert_eq!(err.to_string(), "cannot read the input");
+    // The cause is kept as the source, not repeated in the message.
+    let source = std::error::Error::source(&err).unwrap();
+    assert_eq!(source.to_string(), "disk on fire");
     assert_eq!(
         load_pods_from_reader(&b"kind: Pod\n\xff"[..]).unwrap_err(),
         LoadError::NotUtf8 { valid_up_to: 10 }
@@ -1108,8 +1128,5 @@ fn a_misspelt_revision_field_is_reported_but_nothing_inside_data_is() {
         serde_json::json!({})
     );
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n";
-    assert!(matches!(
-        load_revisions(pod),
-        Err(LoadError::WrongKind { .. })
-    ));
+    assert_eq!(load_revisions(pod).unwrap(), []);
 }

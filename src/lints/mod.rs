@@ -16,7 +16,8 @@ use crate::scheduling::DaemonPlacement;
 pub use unknown_fields::lint_unknown_fields;
 
 /// How serious a lint is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Severity {
     /// The DaemonSet cannot work as written (a rollout that can never finish).
@@ -45,7 +46,7 @@ impl fmt::Display for Severity {
 }
 
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Lint {
     /// How serious.

@@ -94,23 +94,27 @@ pub enum LoadError {
         /// The apiVersion(s) accepted, such as `apps/v1`.
         use_instead: String,
     },
-    /// A key that looks like a misspelt field this crate reads: it would otherwise be ignored
-    /// and the field silently left at its default.
+    /// A field of a DaemonSet document that Kubernetes' schema of the object does not have
+    /// (refused under [`FieldValidation::Strict`](super::FieldValidation::Strict)), or a key
+    /// of any object that looks like a misspelt field this crate reads: it would otherwise be
+    /// ignored and the field silently left at its default.
     #[error(
-        "document {document}: unknown field `{}` at {}, did you mean `{suggestion}`?",
+        "document {document}: unknown field `{}` at {}{}",
         abbrev(.field),
-        At(.path)
+        At(.path),
+        Suggestion(.suggestion.as_deref())
     )]
     UnknownField {
         /// Index of the document in the stream.
         document: usize,
         /// Dotted path of the object holding the key, such as
-        /// `spec.template.spec.tolerations[0]`; empty at the top level.
+        /// `spec.template.spec.tolerations[0]`, after `items[N]` for an entry of a list;
+        /// empty at the top level.
         path: String,
         /// The key as written.
         field: String,
-        /// The field it probably means.
-        suggestion: String,
+        /// The field it probably means, if any.
+        suggestion: Option<String>,
     },
     /// A field whose value does not have the expected type or form.
     #[error(
@@ -140,21 +144,28 @@ pub enum LoadError {
         /// How many the input holds.
         found: usize,
     },
-    /// The input is larger than [`MAX_INPUT_BYTES`](crate::load::MAX_INPUT_BYTES).
-    #[error("input too large: more than {limit} bytes (read {size})")]
+    /// The input is larger than [`Limits::max_input_bytes`](super::Limits::max_input_bytes).
+    #[error("input too large: more than {limit} bytes (Limits::max_input_bytes)")]
     TooLarge {
         /// The limit in bytes.
-        limit: usize,
-        /// The input's length; for a reader, how many bytes were read before stopping.
-        size: usize,
+        limit: u64,
+    },
+    /// The input goes over one of the other [`Limits`](super::Limits).
+    #[error("{}: {limit}", Place(*.document, *.item))]
+    Limit {
+        /// Index of the document in the stream (the last one read, for the document count).
+        document: usize,
+        /// Index in the `List`'s `items`, when known.
+        item: Option<usize>,
+        /// Which limit, and its value.
+        limit: LimitExceeded,
     },
     /// Reading from a reader failed.
-    #[error("cannot read the input: {message}")]
+    #[error("cannot read the input")]
     Io {
-        /// The kind of I/O error.
-        kind: std::io::ErrorKind,
-        /// The I/O error's message.
-        message: String,
+        /// The I/O error.
+        #[source]
+        source: IoError,
     },
     /// The bytes read are not UTF-8.
     #[error("input is not valid UTF-8 (at byte {valid_up_to})")]
@@ -162,6 +173,82 @@ pub enum LoadError {
         /// Length of the valid UTF-8 prefix.
         valid_up_to: usize,
     },
+}
+
+/// Which of the [`Limits`](super::Limits) an input went over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LimitExceeded {
+    /// Nesting deeper than [`Limits::max_depth`](super::Limits::max_depth).
+    #[error("the YAML or JSON nests deeper than {0} levels (Limits::max_depth)")]
+    Depth(usize),
+    /// More documents than [`Limits::max_documents`](super::Limits::max_documents).
+    #[error("the stream has more than {0} documents (Limits::max_documents)")]
+    Documents(usize),
+    /// More YAML nodes than [`Limits::max_nodes`](super::Limits::max_nodes).
+    #[error("the YAML expands to more than {0} nodes (Limits::max_nodes)")]
+    Nodes(u64),
+    /// Aliases expanding to more than
+    /// [`Limits::max_expanded_bytes`](super::Limits::max_expanded_bytes).
+    #[error(
+        "YAML aliases repeat more than {0} bytes of anchored values (Limits::max_expanded_bytes)"
+    )]
+    ExpandedBytes(u64),
+}
+
+/// An I/O error, shared so that [`LoadError`] stays `Clone`; two compare equal when their
+/// kinds and messages do.
+#[derive(Debug, Clone)]
+pub struct IoError(std::sync::Arc<std::io::Error>);
+
+impl IoError {
+    /// The error's kind.
+    pub fn kind(&self) -> std::io::ErrorKind {
+        self.0.kind()
+    }
+
+    /// The error itself.
+    pub fn get_ref(&self) -> &std::io::Error {
+        &self.0
+    }
+}
+
+impl From<std::io::Error> for IoError {
+    fn from(error: std::io::Error) -> Self {
+        IoError(std::sync::Arc::new(error))
+    }
+}
+
+impl PartialEq for IoError {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for IoError {}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for IoError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// `, did you mean `x`?` or nothing.
+struct Suggestion<'a>(Option<&'a str>);
+
+impl fmt::Display for Suggestion<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(field) => write!(f, ", did you mean `{field}`?"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// `document 2` or `document 2, items[5]`.
@@ -225,7 +312,8 @@ impl LoadError {
             | LoadError::RemovedApiVersion { document, .. }
             | LoadError::UnsupportedApiVersion { document, .. }
             | LoadError::UnknownField { document, .. }
-            | LoadError::Field { document, .. } => Some(*document),
+            | LoadError::Field { document, .. }
+            | LoadError::Limit { document, .. } => Some(*document),
             LoadError::Count { .. }
             | LoadError::TooLarge { .. }
             | LoadError::Io { .. }

@@ -125,6 +125,8 @@ impl PlanOptions {
 /// The decisions of one sync of the DaemonSet controller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Plan {
     /// The current revision hash created pods are labelled with.
     pub revision: String,
@@ -132,19 +134,26 @@ pub struct Plan {
     /// the rolling update's.
     pub actions: Vec<Action>,
     /// The status to write, counted from the pods as given (before these actions).
+    #[serde(serialize_with = "crate::json::status_counts")]
     pub status: DaemonSetStatus,
     /// Whether `status` differs from the DaemonSet's stored status (upstream skips the write
     /// otherwise).
     pub status_changed: bool,
     /// Why the sync did nothing at all, if it did not.
+    #[serde(serialize_with = "crate::json::display_option")]
     pub skipped: Option<SkipReason>,
     /// Creates beyond the burst limit, left for the next plan.
     pub deferred_creates: usize,
     /// Deletes beyond the burst limit, left for the next plan.
     pub deferred_deletes: usize,
     /// Plan again after this long even if nothing changes (failed-pod backoff, minReadySeconds).
+    #[serde(
+        rename = "requeueAfterSeconds",
+        serialize_with = "crate::json::seconds"
+    )]
     pub requeue_after: Option<Duration>,
     /// The failed-pod backoff state to pass to the next plan.
+    #[serde(skip)]
     pub failed_pod_backoff: FailedPodBackoff,
     /// The rolling-update step of this plan, when the strategy is RollingUpdate.
     pub rolling_update: Option<RollingUpdateStep>,
@@ -180,6 +189,8 @@ impl Plan {
 /// One thing the controller does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(tag = "action", rename_all = "lowercase")]
 pub enum Action {
     /// Create a daemon pod for `node` (render it with [`crate::render_pod`]).
     Create {
@@ -212,6 +223,8 @@ pub enum Action {
 /// Why a pod is created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum CreateReason {
     /// The node should run a daemon pod and has none.
     Missing,
@@ -224,6 +237,8 @@ pub enum CreateReason {
 /// Why a pod is deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DeleteReason {
     /// One pod too many on the node; the oldest is kept.
     Duplicate,
@@ -335,12 +350,16 @@ impl fmt::Display for SkipReason {
 /// The rolling-update step of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(untagged)]
 pub enum RollingUpdateStep {
     /// The step ran; this is the batch it started.
     Batch(UpdateBatch),
     /// The step failed as upstream's does (manage's actions and the status still stand).
+    #[serde(serialize_with = "crate::json::rolling_update_error")]
     Failed(RollingUpdateError),
     /// The step did not run: the update is paused or frozen (manage's actions still stand).
+    #[serde(serialize_with = "crate::json::pause_reason")]
     Paused(PauseReason),
 }
 
@@ -407,6 +426,8 @@ pub enum RollingUpdateError {
 /// How the rolling update replaces pods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum UpdateMode {
     /// Delete old pods first, at most maxUnavailable nodes without an available pod.
     MaxUnavailable,
@@ -417,6 +438,8 @@ pub enum UpdateMode {
 /// The batch the rolling update starts in this plan, and how its budget is spent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UpdateBatch {
     /// Which budget applies.
     pub mode: UpdateMode,
@@ -465,11 +488,12 @@ impl UpdateBatch {
 }
 
 /// A node whose old pod the rolling update leaves alone in this plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HeldNode {
     /// The node name.
     pub node: String,
     /// Why.
+    #[serde(rename = "reason", serialize_with = "crate::json::display")]
     pub why: HoldReason,
 }
 
@@ -515,11 +539,12 @@ impl fmt::Display for HoldReason {
 }
 
 /// One node using part of the rolling-update budget.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BudgetUse {
     /// The node (or vanished node) name.
     pub node: String,
     /// Why it counts.
+    #[serde(rename = "reason", serialize_with = "crate::json::budget_use_reason")]
     pub why: BudgetUseReason,
 }
 

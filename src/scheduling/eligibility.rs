@@ -8,7 +8,8 @@ use super::taints::{daemon_tolerations, tolerated_by_any};
 use crate::model::{DaemonSet, Node, Taint, TaintEffect, Toleration};
 
 /// The two answers upstream computes for every node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Placement {
     /// A daemon pod should run here: create one if there is none.
     pub should_run: bool,

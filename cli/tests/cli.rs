@@ -1,5 +1,5 @@
-//! The `plan` example's command line and JSON output: a contract other tools rely on.
-#![cfg(feature = "yaml")]
+//! The command line and JSON output of `kubectl-dsplan` (formerly the `plan` example): a
+//! contract other tools rely on. Runs the built binary.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,13 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    Command::new(cargo)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--quiet", "--example", "plan", "--"])
+    Command::new(env!("CARGO_BIN_EXE_kubectl-dsplan"))
         .args(args)
         .output()
-        .expect("cargo run --example plan")
+        .expect("run kubectl-dsplan")
 }
 
 fn temp_file(name: &str, text: &str) -> PathBuf {
@@ -31,7 +28,7 @@ fn temp_file(name: &str, text: &str) -> PathBuf {
 
 fn data(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/data")
+        .join("../examples/data")
         .join(name)
         .display()
         .to_string()
@@ -601,4 +598,290 @@ fn lint_reports_findings_and_still_exits_0() {
         table.contains("Lints:\n  error[surge-host-port]"),
         "{table}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Real inputs: bundles of mixed kinds, combined cluster dumps, standard input, --apply
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The small cluster dump, copied to a temporary directory as a user's dump would be (one
+/// copy per test: tests run in parallel).
+fn cluster_dump(test: &str) -> String {
+    let text = std::fs::read_to_string(fixture("cluster.json")).unwrap();
+    temp_file(&format!("cluster-{test}.json"), &text)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_bundle_of_mixed_kinds_plans_with_daemonset_as_is() {
+    let plan = json(&run(&[
+        "-f",
+        &fixture("kube-flannel-bundle.yaml"),
+        "--nodes",
+        &fixture("mixed-nodes.yaml"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(plan["daemonSet"], "kube-flannel/kube-flannel-ds");
+    assert_eq!(plan["status"]["desiredNumberScheduled"], 10);
+}
+
+#[test]
+fn a_cluster_dump_plans_from_a_file_and_from_a_pipe() {
+    let dump = cluster_dump("a_cluster_dump_plans_from_a_file_and_fro");
+    let from_file = run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "monitoring/node-exporter",
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]);
+    let plan = json(&from_file);
+    assert_eq!(plan["daemonSet"], "monitoring/node-exporter");
+    assert_eq!(plan["status"]["desiredNumberScheduled"], 3);
+    assert_eq!(plan["status"]["updatedNumberScheduled"], 3);
+    // Only the DaemonSet's namespace's pods: the ReplicaSet pods of other namespaces are not
+    // its concern, and kube-proxy's namespace has none.
+    assert_eq!(
+        plan["nodes"][0]["pods"],
+        serde_json::json!(["node-exporter-00000"])
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-dsplan"))
+        .args(["--cluster", "-", "--name", "monitoring/node-exporter"])
+        .args(["--now", NOW, "-o", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text = std::fs::read(&dump).unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(&text).unwrap();
+    }
+    let from_pipe = child.wait_with_output().unwrap();
+    assert_eq!(json(&from_pipe), plan);
+}
+
+#[test]
+fn several_daemonsets_need_a_name_and_the_error_lists_them() {
+    let dump = cluster_dump("several_daemonsets_need_a_name_and_the_e");
+    fails_with(
+        &["--cluster", &dump],
+        "2 DaemonSets found: pick one with --name (candidates: kube-system/kube-proxy, monitoring/node-exporter)",
+    );
+    fails_with(
+        &["--cluster", &dump, "--name", "calico-node"],
+        "no DaemonSet calico-node (candidates: kube-system/kube-proxy, monitoring/node-exporter)",
+    );
+    let plan = json(&run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "kube-proxy",
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(plan["daemonSet"], "kube-system/kube-proxy");
+    fails_with(
+        &["--cluster", &dump, "--nodes", &data("nodes.yaml")],
+        "cannot be used with",
+    );
+}
+
+#[test]
+fn what_if_a_new_image_reports_a_rolling_update() {
+    let dump = cluster_dump("what_if_a_new_image_reports_a_rolling_up");
+    let plan = json(&run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "monitoring/node-exporter",
+        "--apply",
+        &fixture("node-exporter-v1.8.json"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    let apply = &plan["apply"];
+    assert_eq!(apply["templateChanged"], true);
+    assert_eq!(apply["generation"], serde_json::json!({"from": 1, "to": 2}));
+    assert_eq!(
+        apply["templateGeneration"],
+        serde_json::json!({"from": 1, "to": 2})
+    );
+    assert_eq!(plan["status"]["updatedNumberScheduled"], 0);
+    assert_eq!(plan["rollingUpdate"]["budget"], 1);
+    assert_eq!(plan["rollout"]["batchCount"], 3);
+    assert_eq!(plan["rollout"]["durationSeconds"], 30);
+    assert_eq!(plan["actions"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn what_if_a_node_selector_names_the_nodes_that_lose_their_pod() {
+    let dump = cluster_dump("what_if_a_node_selector_names_the_nodes_");
+    let plan = json(&run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "monitoring/node-exporter",
+        "--apply",
+        &fixture("node-exporter-zone-a.json"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(
+        plan["apply"]["nodesLosing"],
+        serde_json::json!(["ip-10-0-0-1.ec2.internal", "ip-10-0-0-2.ec2.internal"])
+    );
+    // Out of scope, deleted at once whatever the budget of 1.
+    let deletes = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["reason"] == "node-ineligible")
+        .count();
+    assert_eq!(deletes, 2);
+}
+
+#[test]
+fn what_if_the_same_manifest_changes_nothing() {
+    let dump = cluster_dump("what_if_the_same_manifest_changes_nothin");
+    let live = serde_json::from_str::<serde_json::Value>(
+        &std::fs::read_to_string(fixture("node-exporter-v1.8.json")).unwrap(),
+    )
+    .unwrap()
+    .to_string()
+    .replace("v1.8.0", "v1.7.0");
+    let same = temp_file("same.json", &live);
+    let plan = json(&run(&[
+        "--cluster",
+        &dump,
+        "--name",
+        "monitoring/node-exporter",
+        "--apply",
+        same.to_str().unwrap(),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(plan["apply"]["templateChanged"], false);
+    assert_eq!(plan["apply"]["generation"]["to"], 1);
+    assert_eq!(plan["actions"], serde_json::json!([]));
+}
+
+#[test]
+fn what_if_a_changed_selector_is_refused_with_exit_2() {
+    let dump = cluster_dump("what_if_a_changed_selector_is_refused_wi");
+    fails_with(
+        &[
+            "--cluster",
+            &dump,
+            "--name",
+            "monitoring/node-exporter",
+            "--apply",
+            &fixture("node-exporter-new-selector.json"),
+        ],
+        "spec.selector",
+    );
+}
+
+#[test]
+fn validate_warn_drops_a_typo_and_reports_it_as_a_lint() {
+    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
+    let typo = temp_file(
+        "typo.yaml",
+        &text.replacen("  template:\n", "  templte: {}\n  template:\n", 1),
+    );
+    let args = |mode: &'static str| {
+        vec![
+            "-f".to_owned(),
+            typo.display().to_string(),
+            "--nodes".to_owned(),
+            data("nodes.yaml"),
+            "--now".to_owned(),
+            NOW.to_owned(),
+            "-o".to_owned(),
+            "json".to_owned(),
+            format!("--validate={mode}"),
+        ]
+    };
+    let strict: Vec<String> = args("strict");
+    let strict: Vec<&str> = strict.iter().map(String::as_str).collect();
+    fails_with(&strict, "templte");
+    let warn = args("warn");
+    let warn: Vec<&str> = warn.iter().map(String::as_str).collect();
+    let plan = json(&run(&warn));
+    let lints = plan["lints"].as_array().unwrap();
+    assert_eq!(lints.len(), 1, "{lints:?}");
+    assert_eq!(lints[0]["code"], "unknown-field");
+    assert!(lints[0]["message"].as_str().unwrap().contains("templte"));
+    let ignore = args("ignore");
+    let ignore: Vec<&str> = ignore.iter().map(String::as_str).collect();
+    assert!(json(&run(&ignore)).get("lints").is_none());
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_crash() {
+    // `kubectl dsplan ... | head -1`: the pipe closes before the output is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-dsplan"))
+        .args(["--now", NOW, "--explain", "--rollout", "--status", "--lint"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn what_if_surge_with_a_host_port_says_what_blocks_it() {
+    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
+    let surge = text
+        .replace("maxUnavailable: 1", "maxUnavailable: 0")
+        .replace("maxSurge: 0", "maxSurge: 1")
+        .replace(
+            "      - name: fluentd-elasticsearch\n        image:",
+            "      - name: fluentd-elasticsearch\n        ports: [{containerPort: 24224, hostPort: 24224}]\n        image:",
+        );
+    let manifest = temp_file("what-if-surge-host-port.yaml", &surge);
+    let plan = json(&run(&[
+        "--apply",
+        manifest.to_str().unwrap(),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]));
+    let blocked = plan["apply"]["blockedBy"].as_array().unwrap();
+    assert!(
+        blocked
+            .iter()
+            .any(|b| b.as_str().unwrap().contains("24224")),
+        "{blocked:?}"
+    );
+    assert_eq!(plan["rollingUpdate"]["mode"], "maxSurge");
 }

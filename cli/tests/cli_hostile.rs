@@ -1,7 +1,6 @@
-//! The `plan` example on the hostile corpus (`tests/hostile/`): what the library refuses, the
+//! `kubectl-dsplan` on the hostile corpus (`tests/hostile/`): what the library refuses, the
 //! command line refuses with exit code 2, the errors on stderr and nothing on stdout; what it
 //! accepts, it plans. Never a crash, a hang or a flood of output.
-#![cfg(feature = "yaml")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,9 +9,8 @@
     clippy::arithmetic_side_effects
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_yaml::Value;
@@ -20,29 +18,14 @@ use serde_yaml::Value;
 /// The longest one run may take (a debug build, on a busy machine).
 const TIME_LIMIT: Duration = Duration::from_secs(20);
 
-/// The `plan` example, built once: running the binary directly keeps 100 runs fast.
+/// The command under test, as cargo built it for this test.
 fn plan_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "--quiet", "--example", "plan"])
-            .status()
-            .expect("cargo build --example plan");
-        assert!(status.success());
-        // This test runs from <target>/debug/deps/; examples are built in <target>/debug/examples/.
-        let exe = std::env::current_exe().unwrap();
-        let profile = exe.parent().and_then(Path::parent).unwrap();
-        let binary = profile.join("examples").join("plan");
-        assert!(binary.exists(), "{}", binary.display());
-        binary
-    })
+    Path::new(env!("CARGO_BIN_EXE_kubectl-dsplan"))
 }
 
 fn hostile(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/hostile")
+        .join("../tests/hostile")
         .join(path)
         .display()
         .to_string()
