@@ -110,7 +110,8 @@ pub(crate) fn status_counts<S: Serializer>(
     map.end()
 }
 
-#[cfg(all(test, feature = "yaml"))]
+#[cfg(test)]
+#[cfg(feature = "yaml")]
 mod tests {
     use serde_json::json;
 

@@ -279,7 +279,8 @@ fn default_volume(volume: &mut Map<String, Value>) {
     }
 }
 
-#[cfg(all(test, feature = "yaml"))]
+#[cfg(test)]
+#[cfg(feature = "yaml")]
 mod tests {
     use super::*;
     use crate::load_daemonset;
