@@ -651,11 +651,11 @@ fn batch_json(batch: &UpdateBatch) -> Value {
         },
         "desired": batch.desired,
         "budget": batch.budget,
-        "used": batch.used.iter().map(|u| json!({"node": u.node, "reason": budget_reason(&u.why)})).collect::<Vec<_>>(),
+        "used": batch.used.iter().map(|u| json!({"node": u.node, "reason": budget_reason(&u.reason)})).collect::<Vec<_>>(),
         "deleted": batch.deleted,
         "surged": batch.surged,
         "waiting": batch.waiting,
-        "held": batch.held.iter().map(|h| json!({"node": h.node, "reason": h.why.to_string()})).collect::<Vec<_>>(),
+        "held": batch.held.iter().map(|h| json!({"node": h.node, "reason": h.reason.to_string()})).collect::<Vec<_>>(),
     })
 }
 
@@ -731,7 +731,7 @@ impl Report<'_> {
                 .held
                 .iter()
                 .find(|h| h.node == node)
-                .map(|h| h.why.to_string()),
+                .map(|h| h.reason.to_string()),
             _ => None,
         };
         let mut out = json!({
@@ -925,11 +925,11 @@ impl Report<'_> {
                         out.push_str(&format!(
                             "  uses budget: {} ({})\n",
                             u.node,
-                            budget_reason(&u.why)
+                            budget_reason(&u.reason)
                         ));
                     }
                     for h in &batch.held {
-                        out.push_str(&format!("  held: {} ({})\n", h.node, h.why));
+                        out.push_str(&format!("  held: {} ({})\n", h.node, h.reason));
                     }
                 }
             }

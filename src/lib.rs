@@ -82,9 +82,9 @@ pub mod model;
 mod planning;
 mod preview;
 mod rollout_status;
+mod scheduling;
 #[allow(dead_code)] // called by the loader once it checks the full schema
 mod schema;
-mod scheduling;
 mod simulate;
 mod strings;
 mod syntax;

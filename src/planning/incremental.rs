@@ -1414,9 +1414,9 @@ fn budget_uses(engine: &Engine) -> Vec<BudgetUse> {
         .rolling
         .used
         .iter()
-        .map(|(name, why)| BudgetUse {
+        .map(|(name, reason)| BudgetUse {
             node: name.to_string(),
-            why: why.clone(),
+            reason: reason.clone(),
         })
         .collect()
 }

@@ -15,7 +15,6 @@
 //! The rest (claiming, manage, the budget loops, status) is upstream's.
 
 use super::cluster::Snapshot;
-use super::rolling;
 use super::types::RollingUpdateError;
 use crate::model::{
     DaemonSet, KRUISE_LIFECYCLE_STATE_LABEL, KRUISE_PROGRESSIVE_CREATE_ANNOTATION, Pod,
@@ -116,8 +115,13 @@ impl Kruise {
     /// Kruise's `GetNodesNeedingPods`: under a non-zero partition with progressive creation,
     /// only `desired - newPods - partition` of the nodes needing a pod get one, the first in
     /// node-name order (`newPods`: nodes with one pod of the current revision and at most one
-    /// old pod, before this plan).
-    pub(crate) fn limit_creates(&self, snapshot: &Snapshot<'_>, creates: &mut Vec<usize>) {
+    /// old pod, before this plan, counted by `new_pods` only when needed).
+    pub(crate) fn limit_creates(
+        &self,
+        snapshot: &Snapshot<'_>,
+        new_pods: impl FnOnce() -> i64,
+        creates: &mut Vec<usize>,
+    ) {
         if self.manage_partition == 0 || !self.progressive {
             return;
         }
@@ -126,7 +130,7 @@ impl Kruise {
             .count();
         let desired = i64::try_from(desired).unwrap_or(i64::MAX);
         let partition = self.manage_partition.clamp(0, desired);
-        let new_pods = rolling::nodes_with_one_new_pod(snapshot);
+        let new_pods = new_pods();
         let max_create = desired
             .saturating_sub(new_pods)
             .saturating_sub(partition)

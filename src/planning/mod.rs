@@ -9,6 +9,7 @@ mod node_join;
 mod render;
 mod revision;
 mod rolling;
+mod selection;
 mod status;
 mod strategy;
 mod types;
@@ -124,7 +125,11 @@ pub fn plan(
         None
     };
     if let Some(kruise) = &kruise {
-        kruise.limit_creates(&snapshot, &mut managed.creates);
+        kruise.limit_creates(
+            &snapshot,
+            || rolling::nodes_with_one_new_pod(&snapshot),
+            &mut managed.creates,
+        );
     }
     if paused.is_some() {
         // No update deletions while paused or frozen: manage's surge rule would otherwise
@@ -152,7 +157,7 @@ pub fn plan(
     let (deleted_pods, mut deferred_deletes) =
         push_deletes(&snapshot, managed.deletes, burst, &mut actions);
 
-    let extensions = strategy::Extensions::from_options(options);
+    let extensions = selection::Extensions::from_options(options);
     let rolling_update = if let Some(reason) = paused.filter(|_| daemon_set.is_rolling_update()) {
         Some(RollingUpdateStep::Paused(reason))
     } else if daemon_set.is_rolling_update() {

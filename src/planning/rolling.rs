@@ -3,12 +3,12 @@
 //! not Ready.
 //!
 //! For an Advanced DaemonSet the loops run over Kruise's update scope only (partition and node
-//! selector; `kruise.rs`); with options beyond upstream, `strategy.rs` picks among the old pods
+//! selector; `kruise.rs`); with options beyond upstream, `selection.rs` picks among the old pods
 //! the loops find.
 
 use super::cluster::{PodFacts, Snapshot};
 use super::kruise::KruiseScope;
-use super::strategy::{self, Collected, Extensions, Item};
+use super::selection::{self, Collected, Extensions, Item};
 use super::types::{
     BudgetUse, BudgetUseReason, CreateReason, DeleteReason, HeldNode, HoldReason,
     RollingUpdateError, UpdateBatch, UpdateMode,
@@ -234,14 +234,14 @@ fn kruise_scope(
             })
         );
         if only_old && !in_scope.get(node).copied().unwrap_or(false) {
-            let why = if not_selected.contains(&name) {
+            let reason = if not_selected.contains(&name) {
                 HoldReason::NotSelected
             } else {
                 HoldReason::Partition
             };
             held.push(HeldNode {
                 node: name.to_owned(),
-                why,
+                reason,
             });
         }
     }
@@ -427,10 +427,10 @@ fn without_surge(
         {
             states.push((node, done(snapshot, key.split)));
         }
-        let mut count = |why| {
+        let mut count = |reason| {
             used.push(BudgetUse {
                 node: key.name().to_owned(),
-                why,
+                reason,
             });
             if ext.is_some() {
                 used_nodes.push(key.node);
@@ -482,7 +482,7 @@ fn without_surge(
     })?;
     let mut outcome = RollingOutcome::default();
     if let Some(ext) = ext {
-        let picked = strategy::pick(
+        let picked = selection::pick(
             ext,
             snapshot,
             UpdateMode::MaxUnavailable,
@@ -584,7 +584,7 @@ fn with_surge(
         let Some(split) = key.split else {
             used.push(BudgetUse {
                 node: key.name().to_owned(),
-                why: BudgetUseReason::SeveralPods,
+                reason: BudgetUseReason::SeveralPods,
             });
             if ext.is_some() {
                 used_nodes.push(key.node);
@@ -644,7 +644,7 @@ fn with_surge(
                 if facts_of(snapshot, new).available() {
                     outcome.deletes.push((old, DeleteReason::Superseded));
                 } else {
-                    let why = match unavailability(snapshot, new, min_ready) {
+                    let reason = match unavailability(snapshot, new, min_ready) {
                         BudgetUseReason::NotReady | BudgetUseReason::Created => {
                             BudgetUseReason::Surging
                         }
@@ -652,7 +652,7 @@ fn with_surge(
                     };
                     used.push(BudgetUse {
                         node: key.name().to_owned(),
-                        why,
+                        reason,
                     });
                     if ext.is_some() {
                         used_nodes.push(key.node);
@@ -668,7 +668,7 @@ fn with_surge(
         outcome.deletes.push((p, DeleteReason::Sunset));
     }
     if let Some(ext) = ext {
-        let picked = strategy::pick(
+        let picked = selection::pick(
             ext,
             snapshot,
             UpdateMode::MaxSurge,

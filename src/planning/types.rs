@@ -470,7 +470,7 @@ pub struct HeldNode {
     /// The node name.
     pub node: String,
     /// Why.
-    pub why: HoldReason,
+    pub reason: HoldReason,
 }
 
 /// Why the rolling update leaves a node's old pod alone.
@@ -520,7 +520,7 @@ pub struct BudgetUse {
     /// The node (or vanished node) name.
     pub node: String,
     /// Why it counts.
-    pub why: BudgetUseReason,
+    pub reason: BudgetUseReason,
 }
 
 /// Why a node counts against the rolling-update budget.

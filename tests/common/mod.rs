@@ -530,7 +530,7 @@ fn check_rolling(want: &Value, plan: &Plan) -> Vec<String> {
                 let got: Vec<String> = batch
                     .held
                     .iter()
-                    .map(|h| format!("{} {:?}", h.node, h.why).replace('"', ""))
+                    .map(|h| format!("{} {:?}", h.node, h.reason).replace('"', ""))
                     .collect();
                 if want != got {
                     problems.push(format!("rollingUpdate.held: want {want:?}, got {got:?}"));
