@@ -20,13 +20,14 @@ mod key;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::assembly::skip_reason;
 use super::backoff::FailedPodBackoff;
 use super::cluster::Claim;
 use super::effective_namespace;
-use super::revision::{CurrentRevision, revision_hash};
+use super::revision::CurrentRevision;
 use super::rolling::allows_surge;
 use super::types::{Plan, PlanError, PlanOptions, SkipReason};
-use crate::model::{DaemonSet, LabelSelector, Node, Pod, Time};
+use crate::model::{DaemonSet, Node, Pod, Time};
 use crate::scheduling::{DaemonPlacement, LabelMatcher, Placement};
 use index::Index;
 use key::{KeyId, KeySlot, Keys, Name, NameIndex, PodSlot, Pods, Rules, Table};
@@ -109,14 +110,11 @@ pub use delta::PlanDelta;
 /// [`plan`]: crate::plan
 pub struct Planner {
     daemon_set: DaemonSet,
-    /// The revision given (`None`: computed from the template).
-    revision: Option<String>,
-    /// The revision hash plans carry.
-    hash: String,
-    now: Time,
-    burst_replicas: usize,
-    taint_comparison_operators: bool,
-    backoff: FailedPodBackoff,
+    /// The options as given, kept current by the events: the time, the revision given (`None`:
+    /// computed from the template), the failed-pod backoff as the last plan left it.
+    options: PlanOptions,
+    /// The current revision: the hash plans carry and pods are judged against.
+    revision: CurrentRevision,
     /// The DaemonSet's namespace (`default` when empty).
     namespace: String,
     state: State,
@@ -129,9 +127,6 @@ pub struct Planner {
     /// Keys whose contribution is out of the indexes, to recompute when the event ends.
     dirty: Vec<KeyId>,
     last: Option<Plan>,
-    /// The options as given, for the strategy options beyond upstream; plans for an Advanced
-    /// DaemonSet or with such options are made from scratch (see [`Planner::plan`]).
-    given: PlanOptions,
 }
 
 /// Whether plans are made, and with what.
@@ -154,7 +149,6 @@ enum Halt {
 struct Engine {
     selector: LabelMatcher,
     placement: DaemonPlacement,
-    revision: CurrentRevision,
     rules: Rules,
     index: Index,
     /// Adoptions and releases, by pod name (`Claim::Adopt` or `Claim::Release`).
@@ -182,7 +176,6 @@ impl Planner {
         // Collecting a vector gives the same vector back: the objects are not copied.
         let nodes: Vec<Node> = nodes.into_iter().collect();
         let pods: Vec<Pod> = pods.into_iter().collect();
-        let given = options.clone();
         let namespace = effective_namespace(&daemon_set.metadata.namespace).to_owned();
         // Keys as forget_grouping() leaves them, so that start() can follow directly.
         let keys = Table::from_objects(nodes, |_, _| {
@@ -210,12 +203,9 @@ impl Planner {
         }
         let mut planner = Planner {
             daemon_set,
-            revision: options.revision,
-            hash: String::new(),
-            now: options.now,
-            burst_replicas: options.burst_replicas,
-            taint_comparison_operators: options.taint_comparison_operators,
-            backoff: options.failed_pod_backoff,
+            // Worked out by start() below.
+            revision: CurrentRevision::default(),
+            options,
             namespace,
             // Worked out by start() below.
             state: State::Halted(Halt::Skip(SkipReason::BeingDeleted)),
@@ -226,7 +216,6 @@ impl Planner {
             pod_index,
             dirty: Vec::new(),
             last: None,
-            given,
         };
         // Everything is as forget_grouping() leaves it: fresh slots, no vanished keys.
         planner.start();
@@ -275,12 +264,12 @@ impl Planner {
 
     /// The planner's time.
     pub fn now(&self) -> Time {
-        self.now
+        self.options.now
     }
 
     /// The failed-pod backoff as the last plan left it (or as given, before the first plan).
     pub fn failed_pod_backoff(&self) -> &FailedPodBackoff {
-        &self.backoff
+        &self.options.failed_pod_backoff
     }
 
     /// The options [`plan`] needs to make the plan this planner makes next from the same
@@ -289,13 +278,7 @@ impl Planner {
     ///
     /// [`plan`]: crate::plan
     pub fn options(&self) -> PlanOptions {
-        let mut options = self.given.clone();
-        options.now = self.now;
-        options.revision = self.revision.clone();
-        options.burst_replicas = self.burst_replicas;
-        options.failed_pod_backoff = self.backoff.clone();
-        options.taint_comparison_operators = self.taint_comparison_operators;
-        options
+        self.options.clone()
     }
 
     /// The last plan [`Planner::plan`] or [`Planner::plan_delta`] made, if any.
@@ -313,8 +296,8 @@ impl std::fmt::Debug for Planner {
         };
         f.debug_struct("Planner")
             .field("daemon_set", &self.daemon_set.metadata.display_name())
-            .field("revision", &self.hash)
-            .field("now", &self.now)
+            .field("revision", &self.revision.hash)
+            .field("now", &self.options.now)
             .field("state", &state)
             .field("keys", &self.keys.len())
             .field("pods", &self.pods.len())
@@ -337,23 +320,17 @@ fn named_node(name: &str) -> Node {
 
 /// Why no plan is made for this DaemonSet, before its selector is compiled.
 fn halt(ds: &DaemonSet) -> Option<Halt> {
-    // Upstream checks the empty selector before the deletion timestamp.
-    if ds.spec.selector.as_ref() == Some(&LabelSelector::default()) {
-        Some(Halt::Skip(SkipReason::SelectsAllPods))
-    } else if ds.metadata.deletion_timestamp.is_some() {
-        Some(Halt::Skip(SkipReason::BeingDeleted))
-    } else {
-        None
-    }
+    skip_reason(ds).map(Halt::Skip)
 }
 
-fn revision_text(ds: &DaemonSet, given: Option<&String>) -> String {
-    match given {
-        Some(given) => given.clone(),
-        None => revision_hash(
-            &ds.spec.template,
-            ds.status.as_ref().and_then(|s| s.collision_count),
-        ),
+impl Planner {
+    /// Makes `hash` (with the DaemonSet's template generation) the current revision; whether
+    /// it changed.
+    fn update_revision(&mut self, hash: String) -> bool {
+        let next = CurrentRevision::new(&self.daemon_set, hash);
+        let changed = next != self.revision;
+        self.revision = next;
+        changed
     }
 }
 

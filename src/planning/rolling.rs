@@ -377,18 +377,38 @@ impl<T> Named for (&str, T) {
     }
 }
 
-impl Named for Item<'_> {
-    fn key_name(&self) -> &str {
-        self.name
-    }
-}
-
 /// Keeps the first `count` items by key name: upstream picks in random map order; this crate
 /// picks in node-name order.
 fn first_by_name<T: Named>(mut items: Vec<T>, count: usize) -> Vec<T> {
     items.sort_by(|a, b| a.key_name().cmp(b.key_name()));
     items.truncate(count);
     items
+}
+
+/// The budget loops' last step, however the keys were found (a walk over the objects, or the
+/// incremental planner's indexes): the nodes in `used` (by name) already count against
+/// `budget`; the first `candidates` in name order fill what is left, the rest wait. Returns the
+/// batch (its actions not filled in yet) and the chosen candidates.
+pub(crate) fn fill_budget<C: ExactSizeIterator>(
+    mode: UpdateMode,
+    desired: i64,
+    budget: i64,
+    used: Vec<BudgetUse>,
+    held: Vec<HeldNode>,
+    candidates: C,
+) -> (UpdateBatch, std::iter::Take<C>) {
+    let room = clamp_budget(budget, used.len(), candidates.len());
+    let waiting = candidates.len().saturating_sub(room);
+    let batch = UpdateBatch::started(mode, desired, budget, used, waiting, held);
+    (batch, candidates.take(room))
+}
+
+/// maxSurge mode: how many of `sunset` available old pods on nodes that should no longer run
+/// are deleted (as many as there are available pods beyond the `desired` count).
+pub(crate) fn sunset_room(available: i64, desired: i64, sunset: usize) -> usize {
+    usize::try_from(available.saturating_sub(desired).max(0))
+        .unwrap_or(usize::MAX)
+        .min(sunset)
 }
 
 pub(crate) fn clamp_budget(budget: i64, used: usize, available: usize) -> usize {
@@ -520,28 +540,24 @@ fn without_surge(
     }
     // Candidates never raise the running count, so when the final count is under the budget
     // every available old pod was a candidate, and otherwise none is deleted.
-    let budget = clamp_budget(max_unavailable, used.len(), candidates.len());
-    let waiting = candidates.len().saturating_sub(budget);
-    let chosen = first_by_name(candidates, budget);
     outcome.deletes.extend(
         replace
             .iter()
             .map(|item| (item.target, DeleteReason::OutdatedUnavailable)),
     );
-    outcome.deletes.extend(
-        chosen
-            .iter()
-            .map(|item| (item.target, DeleteReason::Outdated)),
-    );
     used.sort_by(|a, b| a.node.cmp(&b.node));
-    let batch = UpdateBatch::started(
+    candidates.sort_by(|a, b| a.name.cmp(b.name));
+    let (batch, chosen) = fill_budget(
         UpdateMode::MaxUnavailable,
         desired,
         max_unavailable,
         used,
-        waiting,
         held,
+        candidates.into_iter(),
     );
+    outcome
+        .deletes
+        .extend(chosen.map(|item| (item.target, DeleteReason::Outdated)));
     Ok((batch, outcome))
 }
 
@@ -662,8 +678,7 @@ fn with_surge(
         }
         Ok(())
     })?;
-    let deletable = number_available.saturating_sub(desired).max(0);
-    let sunset_count = usize::try_from(deletable).unwrap_or(usize::MAX);
+    let sunset_count = sunset_room(number_available, desired, sunset.len());
     for (_, p) in first_by_name(sunset, sunset_count) {
         outcome.deletes.push((p, DeleteReason::Sunset));
     }
@@ -704,19 +719,18 @@ fn with_surge(
         );
         return Ok((batch, outcome));
     }
-    let budget = clamp_budget(max_surge, used.len(), candidates.len());
-    let waiting = candidates.len().saturating_sub(budget);
-    for item in first_by_name(candidates, budget) {
-        outcome.creates.push((item.target, CreateReason::Surge));
-    }
     used.sort_by(|a, b| a.node.cmp(&b.node));
-    let batch = UpdateBatch::started(
+    candidates.sort_by(|a, b| a.name.cmp(b.name));
+    let (batch, chosen) = fill_budget(
         UpdateMode::MaxSurge,
         desired,
         max_surge,
         used,
-        waiting,
         held,
+        candidates.into_iter(),
     );
+    outcome
+        .creates
+        .extend(chosen.map(|item| (item.target, CreateReason::Surge)));
     Ok((batch, outcome))
 }

@@ -1,20 +1,19 @@
 //! Plan assembly: reads the indexes into a plan (claims, manage's first actions within the
 //! burst limit, the rolling update, status, requeue) and keeps the failed-pod backoff.
 
-use std::time::Duration;
-
 use super::delta::PlanDelta;
 use super::index;
 use super::key::{self, KeyId, Keys, Name, PodId, Pods, RollingKey};
 use super::{Engine, Halt, Planner, State};
 use crate::model::{DaemonSet, Node, Pod};
+use crate::planning::assembly;
 use crate::planning::backoff::FailedPodBackoff;
 use crate::planning::cluster::Claim;
-use crate::planning::rolling::{budgets, clamp_budget};
-use crate::planning::status::{status_changed, status_from_counts};
+use crate::planning::rolling::{budgets, fill_budget, sunset_room};
+use crate::planning::status::status_from_counts;
 use crate::planning::types::{
     Action, BudgetUse, CreateReason, DeleteReason, Plan, PlanError, RollingUpdateError,
-    RollingUpdateStep, UpdateBatch, UpdateMode,
+    RollingUpdateStep, UpdateMode,
 };
 
 impl Planner {
@@ -50,36 +49,30 @@ impl Planner {
     /// apps/v1 semantics only, so an Advanced DaemonSet or an option beyond upstream (update
     /// order, topology budget, strict budget, freeze) is planned from scratch on every call.
     pub(super) fn plans_from_scratch(&self) -> bool {
-        self.daemon_set.is_kruise() || self.given.goes_beyond_upstream()
+        self.daemon_set.is_kruise() || self.options.goes_beyond_upstream()
     }
 
     pub(super) fn make_plan(&mut self) -> Result<Plan, PlanError> {
         if self.plans_from_scratch() {
             let nodes: Vec<Node> = self.nodes().cloned().collect();
             let pods: Vec<Pod> = self.pods().cloned().collect();
-            let plan = crate::planning::plan(&self.daemon_set, &nodes, &pods, &self.options())?;
-            self.backoff = plan.failed_pod_backoff.clone();
+            let plan = crate::planning::plan(&self.daemon_set, &nodes, &pods, &self.options)?;
+            self.options.failed_pod_backoff = plan.failed_pod_backoff.clone();
             return Ok(plan);
         }
         let engine = match &mut self.state {
             State::Halted(Halt::Error(error)) => return Err(error.clone()),
             State::Halted(Halt::Skip(reason)) => {
-                return Ok(Plan {
-                    revision: self.hash.clone(),
-                    actions: Vec::new(),
-                    status: self.daemon_set.status.clone().unwrap_or_default(),
-                    status_changed: false,
-                    skipped: Some(*reason),
-                    deferred_creates: 0,
-                    deferred_deletes: 0,
-                    requeue_after: None,
-                    failed_pod_backoff: self.backoff.clone(),
-                    rolling_update: None,
-                });
+                return Ok(assembly::skipped_plan(
+                    &self.daemon_set,
+                    self.revision.hash.clone(),
+                    *reason,
+                    self.options.failed_pod_backoff.clone(),
+                ));
             }
             State::Active(engine) => engine,
         };
-        let burst = self.burst_replicas;
+        let burst = self.options.burst_replicas;
         let pods = &self.pods;
         let mut actions = Vec::new();
         for (name, kind) in &engine.claims {
@@ -92,27 +85,22 @@ impl Planner {
 
         // Manage: the first `burst` creates by node name, deletes by node then pod name.
         let index = &engine.index;
-        let mut create_cut: Option<Name> = None;
-        for (i, name) in index.creates.keys().enumerate() {
-            if i == burst {
-                create_cut = Some(name.clone());
-                break;
-            }
-            actions.push(Action::Create {
-                node: name.to_string(),
-                reason: CreateReason::Missing,
-            });
-        }
-        let mut delete_cut: Option<(Name, Name)> = None;
-        for (i, (entry, &(p, reason))) in index.deletes.iter().enumerate() {
-            if i == burst {
-                delete_cut = Some(entry.clone());
-                break;
-            }
-            actions.push(delete_action(pods, p, reason));
-        }
-        let mut deferred_creates = index.creates.len().saturating_sub(burst);
-        let mut deferred_deletes = index.deletes.len().saturating_sub(burst);
+        let (run, mut deferred_creates) = assembly::burst_split(index.creates.len(), burst);
+        let mut creates = index.creates.keys();
+        actions.extend(creates.by_ref().take(run).map(|name| Action::Create {
+            node: name.to_string(),
+            reason: CreateReason::Missing,
+        }));
+        let create_cut: Option<Name> = creates.next().cloned();
+        let (run, mut deferred_deletes) = assembly::burst_split(index.deletes.len(), burst);
+        let mut deletes = index.deletes.iter();
+        actions.extend(
+            deletes
+                .by_ref()
+                .take(run)
+                .filter_map(|(_, &(p, reason))| delete_action(pods, p, reason)),
+        );
+        let delete_cut: Option<(Name, Name)> = deletes.next().map(|(entry, _)| entry.clone());
 
         let rolling_update = if engine.rules.rolling {
             let step = rolling_step(
@@ -138,18 +126,13 @@ impl Planner {
 
         let index = &engine.index;
         let status = status_from_counts(&self.daemon_set, &index.counts);
-        let status_changed = status_changed(&self.daemon_set, &status);
-        let min_ready = self.daemon_set.spec.min_ready_seconds;
-        let mut requeue_after = index.requeue.keys().next().copied();
-        if min_ready > 0 && status.number_ready != status.number_available {
-            let wait = Duration::from_secs(u64::try_from(min_ready).unwrap_or(0));
-            requeue_after = Some(requeue_after.map_or(wait, |d| d.min(wait)));
-        }
+        let backoff_requeue = index.requeue.keys().next().copied();
 
         // Manage recorded the failed pods it deleted (all of them, deferred or not).
         let failed: Vec<(KeyId, u32)> = index.failed.iter().map(|(&k, &n)| (k, n)).collect();
-        let now = self.now;
+        let now = self.options.now;
         let generation = engine.rules.observed_generation;
+        let backoff = &mut self.options.failed_pod_backoff;
         for &(id, count) in &failed {
             if self.keys.get(id).is_none() {
                 continue;
@@ -158,38 +141,31 @@ impl Planner {
             let backoff_key =
                 FailedPodBackoff::key(&self.daemon_set.metadata.uid, generation, name);
             for _ in 0..count {
-                self.backoff.record(backoff_key.clone(), now);
+                backoff.record(backoff_key.clone(), now);
             }
         }
-        self.backoff.collect_garbage(now);
+        backoff.collect_garbage(now);
         for &(id, _) in &failed {
             self.touch(id);
         }
         self.finish();
 
-        Ok(Plan {
-            revision: self.hash.clone(),
+        Ok(assembly::Parts {
+            revision: self.revision.hash.clone(),
             actions,
             status,
-            status_changed,
-            skipped: None,
             deferred_creates,
             deferred_deletes,
-            requeue_after,
-            failed_pod_backoff: self.backoff.clone(),
+            backoff_requeue,
+            failed_pod_backoff: self.options.failed_pod_backoff.clone(),
             rolling_update,
-        })
+        }
+        .finish(&self.daemon_set))
     }
 }
 
-fn delete_action(pods: &Pods, p: PodId, reason: DeleteReason) -> Action {
-    let pod = pods.name(p).to_owned();
-    let node = pods
-        .object(p)
-        .map(|pod| &pod.spec.node_name)
-        .filter(|node| !node.is_empty())
-        .cloned();
-    Action::Delete { pod, node, reason }
+fn delete_action(pods: &Pods, p: PodId, reason: DeleteReason) -> Option<Action> {
+    Some(assembly::delete_action(pods.object(p)?, reason))
 }
 
 /// Where the burst limit cut manage's creates and deletes: the first deferred item of each.
@@ -243,9 +219,9 @@ fn rolling_step(
     }
     let fixes = deferred_views(engine, keys, pods, cuts, surge);
     let step = if surge {
-        with_surge(engine, pods, desired, max_surge, burst, actions)
+        surge_batch(engine, pods, desired, max_surge, burst, actions)
     } else {
-        without_surge(engine, pods, desired, max_unavailable, burst, actions)
+        unavailable_batch(engine, pods, desired, max_unavailable, burst, actions)
     };
     for (id, view) in fixes {
         if let Some(key) = keys.get(id) {
@@ -361,7 +337,9 @@ fn budget_uses(engine: &Engine) -> Vec<BudgetUse> {
         .collect()
 }
 
-fn without_surge(
+/// maxUnavailable mode: the rolling index's budget uses and candidates through the rolling
+/// update's rule ([`fill_budget`]), the deletes within the burst limit.
+fn unavailable_batch(
     engine: &Engine,
     pods: &Pods,
     desired: i64,
@@ -370,41 +348,32 @@ fn without_surge(
     actions: &mut Vec<Action>,
 ) -> Step {
     let rolling = &engine.index.rolling;
-    let budget = clamp_budget(
+    let (mut batch, chosen) = fill_budget(
+        UpdateMode::MaxUnavailable,
+        desired,
         max_unavailable,
-        rolling.used.len(),
-        rolling.candidates.len(),
+        budget_uses(engine),
+        Vec::new(),
+        rolling.candidates.iter(),
     );
-    let waiting = rolling.candidates.len().saturating_sub(budget);
+    let total = rolling.deletes.len().saturating_add(chosen.len());
     let name_of = |p: PodId| pods.name(p);
     let always = rolling
         .deletes
         .iter()
         .map(|((k, n), &(p, reason))| ((k.as_ref(), n.as_ref()), (p, reason)));
-    let chosen = rolling
-        .candidates
-        .iter()
-        .take(budget)
-        .map(|(k, &(_, p))| ((k.as_ref(), name_of(p)), (p, DeleteReason::Outdated)));
+    let chosen = chosen.map(|(k, &(_, p))| ((k.as_ref(), name_of(p)), (p, DeleteReason::Outdated)));
     let deletes = merge_first(always, chosen, burst);
-    let total = rolling.deletes.len().saturating_add(budget);
-    let deleted = push_deletes(pods, &deletes, actions);
+    batch.deleted = push_deletes(pods, &deletes, actions);
     Step {
-        step: RollingUpdateStep::Batch(UpdateBatch {
-            held: Vec::new(),
-            mode: UpdateMode::MaxUnavailable,
-            desired,
-            budget: max_unavailable,
-            used: budget_uses(engine),
-            deleted,
-            surged: Vec::new(),
-            waiting,
-        }),
+        step: RollingUpdateStep::Batch(batch),
         deferred: Some((0, total.saturating_sub(burst))),
     }
 }
 
-fn with_surge(
+/// maxSurge mode: the rolling index's budget uses and candidates through the rolling update's
+/// rules ([`fill_budget`], [`sunset_room`]), the creates and deletes within the burst limit.
+fn surge_batch(
     engine: &Engine,
     pods: &Pods,
     desired: i64,
@@ -423,27 +392,24 @@ fn with_surge(
         };
     }
     let available = i64::try_from(rolling.available).unwrap_or(i64::MAX);
-    let deletable = available.saturating_sub(desired).max(0);
-    let sunset_count = usize::try_from(deletable)
-        .unwrap_or(usize::MAX)
-        .min(rolling.sunset.len());
-    let budget = clamp_budget(max_surge, rolling.used.len(), rolling.candidates.len());
-    let waiting = rolling.candidates.len().saturating_sub(budget);
-
+    let sunset_count = sunset_room(available, desired, rolling.sunset.len());
+    let (mut batch, chosen) = fill_budget(
+        UpdateMode::MaxSurge,
+        desired,
+        max_surge,
+        budget_uses(engine),
+        Vec::new(),
+        rolling.candidates.keys(),
+    );
+    let total_creates = rolling.creates.len().saturating_add(chosen.len());
     let always = rolling
         .creates
         .keys()
         .map(|k| (k.as_ref(), (k, CreateReason::SurgeForUnavailable)));
-    let chosen = rolling
-        .candidates
-        .keys()
-        .take(budget)
-        .map(|k| (k.as_ref(), (k, CreateReason::Surge)));
+    let chosen = chosen.map(|k| (k.as_ref(), (k, CreateReason::Surge)));
     let creates = merge_first(always, chosen, burst);
-    let total_creates = rolling.creates.len().saturating_add(budget);
-    let mut surged = Vec::with_capacity(creates.len());
     for (node, reason) in creates {
-        surged.push(node.to_string());
+        batch.surged.push(node.to_string());
         actions.push(Action::Create {
             node: node.to_string(),
             reason,
@@ -462,18 +428,9 @@ fn with_surge(
         .map(|(k, &p)| ((k.as_ref(), name_of(p)), (p, DeleteReason::Sunset)));
     let deletes = merge_first(always, sunset, burst);
     let total_deletes = rolling.deletes.len().saturating_add(sunset_count);
-    let deleted = push_deletes(pods, &deletes, actions);
+    batch.deleted = push_deletes(pods, &deletes, actions);
     Step {
-        step: RollingUpdateStep::Batch(UpdateBatch {
-            held: Vec::new(),
-            mode: UpdateMode::MaxSurge,
-            desired,
-            budget: max_surge,
-            used: budget_uses(engine),
-            deleted,
-            surged,
-            waiting,
-        }),
+        step: RollingUpdateStep::Batch(batch),
         deferred: Some((
             total_creates.saturating_sub(burst),
             total_deletes.saturating_sub(burst),
@@ -489,11 +446,10 @@ fn push_deletes(
 ) -> Vec<String> {
     let mut names = Vec::with_capacity(deletes.len());
     for &(p, reason) in deletes {
-        let action = delete_action(pods, p, reason);
-        if let Action::Delete { pod, .. } = &action {
-            names.push(pod.clone());
+        if let Some(action) = delete_action(pods, p, reason) {
+            names.push(pods.name(p).to_owned());
+            actions.push(action);
         }
-        actions.push(action);
     }
     names
 }

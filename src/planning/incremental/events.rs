@@ -4,8 +4,9 @@
 use std::ops::Bound;
 
 use super::key::{KeyId, KeySlot, PodSlot, Table};
-use super::{Halt, Planner, State, UNPLACED, halt, named_node, revision_text};
+use super::{Halt, Planner, State, UNPLACED, halt, named_node};
 use crate::model::{DaemonSet, Node, Pod, Time};
+use crate::planning::assembly::revision_text;
 use crate::planning::effective_namespace;
 
 impl Planner {
@@ -123,7 +124,8 @@ impl Planner {
             // Nothing is grouped while halted: staying halted costs nothing.
             let still_invalid = matches!(current, Halt::Error(_)) && same_claims;
             if next_halt.is_some() || still_invalid {
-                self.hash = revision_text(ds, self.revision.as_ref());
+                let hash = revision_text(ds, self.options.revision.as_deref());
+                self.update_revision(hash);
                 if let Some(next_halt) = next_halt {
                     self.state = State::Halted(next_halt);
                 }
@@ -137,14 +139,17 @@ impl Planner {
             return;
         }
         let collision_count = |ds: &DaemonSet| ds.status.as_ref().and_then(|s| s.collision_count);
-        if self.revision.is_none()
+        let hash = if self.options.revision.is_none()
             && (previous.spec.template != ds.spec.template
                 || collision_count(&previous) != collision_count(ds))
         {
-            self.hash = revision_text(ds, None);
-        }
+            revision_text(ds, None)
+        } else {
+            self.revision.hash.clone()
+        };
         let placement_changed = previous.spec.template.spec != ds.spec.template.spec;
-        self.refresh(placement_changed);
+        let revision_changed = self.update_revision(hash);
+        self.refresh(placement_changed, revision_changed);
     }
 
     /// The current revision hash changed (for example after [`crate::plan_history`] made a
@@ -152,19 +157,18 @@ impl Planner {
     ///
     /// [`plan`]: crate::plan
     pub fn set_revision(&mut self, revision: Option<String>) {
-        self.revision = revision;
-        self.hash = revision_text(&self.daemon_set, self.revision.as_ref());
-        if matches!(self.state, State::Active(_)) {
-            self.refresh(false);
-        }
+        let hash = revision_text(&self.daemon_set, revision.as_deref());
+        self.options.revision = revision;
+        let revision_changed = self.update_revision(hash);
+        self.refresh(false, revision_changed);
     }
 
     /// The time is now `now` (forward or back). Only the keys whose pods change availability
     /// (minReadySeconds) or whose failed-pod backoff runs out between the old and the new time
     /// are recomputed.
     pub fn set_now(&mut self, now: Time) {
-        let before = self.now.unix_seconds();
-        self.now = now;
+        let before = self.options.now.unix_seconds();
+        self.options.now = now;
         let after = now.unix_seconds();
         let State::Active(engine) = &self.state else {
             return;

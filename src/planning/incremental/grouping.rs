@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::index::Index;
 use super::key::{self, KeyId, KeySlot, Keys, Name, NameIndex, Named, PodId, PodSlot, Pods};
-use super::{Engine, Halt, Planner, State, halt, named_node, revision_text, rules};
+use super::{Engine, Halt, Planner, State, halt, named_node, rules};
+use crate::planning::assembly::revision_text;
 use crate::planning::cluster::{Claim, FactsContext, PodFacts, claim, compare_pods, target_node};
 use crate::planning::node_join::{self, widen};
-use crate::planning::revision::CurrentRevision;
 use crate::planning::types::PlanError;
 use crate::scheduling::{DaemonPlacement, LabelMatcher};
 
@@ -48,8 +48,8 @@ impl Planner {
                     let env = key::Env {
                         pods: &self.pods,
                         rules: &engine.rules,
-                        now: self.now,
-                        backoff: &self.backoff,
+                        now: self.options.now,
+                        backoff: &self.options.failed_pod_backoff,
                     };
                     let name = self.keys.name(id);
                     let c = key::contribution(key, name, &env);
@@ -133,9 +133,9 @@ impl Planner {
             return false;
         }
         let context = FactsContext {
-            revision: &engine.revision,
+            revision: &self.revision,
             min_ready_seconds: engine.rules.min_ready_seconds,
-            now: self.now,
+            now: self.options.now,
         };
         slot.facts = PodFacts::of(pod, &context);
         slot.available_at = key::available_at(pod, engine.rules.min_ready_seconds);
@@ -239,9 +239,9 @@ impl Planner {
             return;
         };
         let context = FactsContext {
-            revision: &engine.revision,
+            revision: &self.revision,
             min_ready_seconds: engine.rules.min_ready_seconds,
-            now: self.now,
+            now: self.options.now,
         };
         for &p in &key.pods {
             if let Some((slot, pod)) = self.pods.pair_mut(p) {
@@ -251,26 +251,24 @@ impl Planner {
     }
 
     /// After a DaemonSet or revision change that keeps the claims: recomputes placements (when
-    /// `placement_changed`), pod facts (when the revision or minReadySeconds changed) and every
-    /// contribution (when anything they read changed).
-    pub(super) fn refresh(&mut self, placement_changed: bool) {
+    /// `placement_changed`), pod facts (when `revision_changed` or minReadySeconds changed) and
+    /// every contribution (when anything they read changed).
+    pub(super) fn refresh(&mut self, placement_changed: bool, revision_changed: bool) {
         let State::Active(engine) = &mut self.state else {
             return;
         };
         let ds = &self.daemon_set;
-        let revision = CurrentRevision::new(ds, self.hash.clone());
         let rules = rules(ds);
-        let facts_changed = revision != engine.revision
-            || rules.min_ready_seconds != engine.rules.min_ready_seconds;
+        let facts_changed =
+            revision_changed || rules.min_ready_seconds != engine.rules.min_ready_seconds;
         if !placement_changed && !facts_changed && rules == engine.rules {
             return;
         }
-        engine.revision = revision;
         engine.rules = rules;
         engine.index = Index::new(engine.index.rolling.surge);
         engine.breakpoints.clear();
         if placement_changed {
-            engine.placement = DaemonPlacement::new(ds, self.taint_comparison_operators);
+            engine.placement = DaemonPlacement::new(ds, self.options.taint_comparison_operators);
             for id in self.keys.ids() {
                 if let Some((key, node)) = self.keys.pair_mut(id)
                     && key.node.is_some()
@@ -281,9 +279,9 @@ impl Planner {
         }
         if facts_changed {
             let context = FactsContext {
-                revision: &engine.revision,
+                revision: &self.revision,
                 min_ready_seconds: engine.rules.min_ready_seconds,
-                now: self.now,
+                now: self.options.now,
             };
             for id in self.pods.ids() {
                 if let Some((slot, pod)) = self.pods.pair_mut(id)
@@ -346,7 +344,8 @@ impl Planner {
     /// Works out the revision, whether plans are made, placements, claims and grouping, and
     /// every contribution, from a forgotten grouping.
     pub(super) fn start(&mut self) {
-        self.hash = revision_text(&self.daemon_set, self.revision.as_ref());
+        let hash = revision_text(&self.daemon_set, self.options.revision.as_deref());
+        self.update_revision(hash);
         let ds = &self.daemon_set;
         if let Some(halt) = halt(ds) {
             self.state = State::Halted(halt);
@@ -362,7 +361,7 @@ impl Planner {
                 return;
             }
         };
-        let placement = DaemonPlacement::new(ds, self.taint_comparison_operators);
+        let placement = DaemonPlacement::new(ds, self.options.taint_comparison_operators);
         // Walks over places, not `ids()`: a list of a million ids is fresh memory to fault in.
         for id in 0..self.keys.slots() {
             if let Some((key, node)) = self.keys.pair_mut(id)
@@ -374,7 +373,6 @@ impl Planner {
         self.state = State::Active(Box::new(Engine {
             selector,
             placement,
-            revision: CurrentRevision::new(ds, self.hash.clone()),
             rules: rules(ds),
             index: Index::new(false),
             claims: BTreeMap::new(),
