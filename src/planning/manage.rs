@@ -135,3 +135,129 @@ pub(crate) fn manage(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::model::{IntOrString, PodPhase, Taint, TaintEffect};
+    use crate::planning::fixture::{self, NEW, OLD};
+
+    /// Manage's decisions as `create NODE` and `delete POD REASON`, and the backoff after.
+    fn run(
+        ds: &DaemonSet,
+        nodes: &[crate::model::Node],
+        pods: &[crate::model::Pod],
+        backoff: &mut FailedPodBackoff,
+    ) -> (Vec<String>, Option<Duration>) {
+        let ctx = ManageContext {
+            daemon_set: ds,
+            allows_surge: crate::planning::allows_surge(ds),
+            now: fixture::now(),
+            kruise: ds.is_kruise(),
+        };
+        fixture::with_snapshot(ds, nodes, pods, |snapshot| {
+            let out = manage(&ctx, snapshot, backoff);
+            let mut decisions: Vec<String> = out
+                .creates
+                .iter()
+                .map(|&n| format!("create {}", snapshot.node_name(n)))
+                .collect();
+            decisions.extend(
+                out.deletes
+                    .iter()
+                    .map(|&(p, reason)| format!("delete {} {reason:?}", pods[p].metadata.name)),
+            );
+            (decisions, out.requeue_after)
+        })
+    }
+
+    #[test]
+    fn a_node_without_a_pod_gets_one() {
+        let ds = fixture::daemon_set();
+        let nodes = fixture::nodes(2);
+        let pods = vec![fixture::pod(&ds, "p1", "n1", NEW)];
+        let (decisions, _) = run(&ds, &nodes, &pods, &mut FailedPodBackoff::default());
+        assert_eq!(decisions, ["create n2"]);
+    }
+
+    #[test]
+    fn a_pod_on_a_node_tainted_no_execute_is_deleted() {
+        let ds = fixture::daemon_set();
+        let mut nodes = fixture::nodes(2);
+        nodes[1]
+            .spec
+            .taints
+            .push(Taint::new("example.com/drain", TaintEffect::NoExecute));
+        let pods = fixture::pods(&ds, &nodes, &[]);
+        let (decisions, _) = run(&ds, &nodes, &pods, &mut FailedPodBackoff::default());
+        assert_eq!(decisions, ["delete p2 NodeIneligible"]);
+    }
+
+    #[test]
+    fn without_surge_the_oldest_running_pod_stays_and_the_rest_are_duplicates() {
+        let ds = fixture::daemon_set();
+        let nodes = fixture::nodes(1);
+        let older = fixture::pod(&ds, "p-older", "n1", NEW);
+        let mut younger = fixture::pod(&ds, "p-younger", "n1", NEW);
+        younger.metadata.creation_timestamp = fixture::now().checked_add_seconds(-60);
+        let pods = vec![younger, older];
+        let (decisions, _) = run(&ds, &nodes, &pods, &mut FailedPodBackoff::default());
+        assert_eq!(decisions, ["delete p-younger Duplicate"]);
+    }
+
+    #[test]
+    fn a_failed_pod_is_deleted_once_then_backs_off() {
+        let ds = fixture::daemon_set();
+        let nodes = fixture::nodes(1);
+        let mut failed = fixture::pod(&ds, "p1", "n1", NEW);
+        failed.status.phase = Some(PodPhase::Failed);
+        let pods = vec![failed];
+        let mut backoff = FailedPodBackoff::default();
+        let (decisions, requeue) = run(&ds, &nodes, &pods, &mut backoff);
+        assert_eq!(decisions, ["delete p1 Failed"]);
+        assert_eq!(requeue, None);
+        // The same failed pod seen again at the same time: in backoff, nothing is deleted.
+        let (decisions, requeue) = run(&ds, &nodes, &pods, &mut backoff);
+        assert!(decisions.is_empty(), "{decisions:?}");
+        assert!(requeue.is_some_and(|d| d > Duration::ZERO));
+    }
+
+    #[test]
+    fn with_surge_an_available_new_pod_supersedes_the_old_one() {
+        let mut ds = fixture::daemon_set();
+        let rolling = fixture::rolling(&mut ds);
+        rolling.max_surge = Some(IntOrString::Int(1));
+        rolling.max_unavailable = Some(IntOrString::Int(0));
+        let nodes = fixture::nodes(2);
+        let pods = vec![
+            fixture::pod(&ds, "p1-old", "n1", OLD),
+            fixture::pod(&ds, "p1-new", "n1", NEW),
+            fixture::unready(fixture::pod(&ds, "p2-old", "n2", OLD)),
+            fixture::pod(&ds, "p2-new", "n2", NEW),
+        ];
+        let (decisions, _) = run(&ds, &nodes, &pods, &mut FailedPodBackoff::default());
+        assert_eq!(
+            decisions,
+            ["delete p1-old Superseded", "delete p2-old OldNotReady"]
+        );
+    }
+
+    #[test]
+    fn an_advanced_daemon_set_deletes_pods_preparing_delete() {
+        let ds = fixture::kruise_daemon_set();
+        let nodes = fixture::nodes(2);
+        let mut pods = fixture::pods(&ds, &nodes, &[]);
+        pods[0].metadata.labels.insert(
+            crate::model::KRUISE_LIFECYCLE_STATE_LABEL.into(),
+            "PreparingDelete".into(),
+        );
+        let (decisions, _) = run(&ds, &nodes, &pods, &mut FailedPodBackoff::default());
+        assert_eq!(decisions, ["delete p1 PreparingDelete"]);
+        // The same label on an apps/v1 DaemonSet's pod means nothing.
+        let ds = fixture::daemon_set();
+        let (decisions, _) = run(&ds, &nodes, &pods, &mut FailedPodBackoff::default());
+        assert!(decisions.is_empty(), "{decisions:?}");
+    }
+}

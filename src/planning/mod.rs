@@ -3,6 +3,8 @@
 mod assembly;
 mod backoff;
 mod cluster;
+#[cfg(test)]
+mod fixture;
 mod incremental;
 mod kruise;
 mod manage;

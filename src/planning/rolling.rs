@@ -734,3 +734,190 @@ fn with_surge(
         .extend(chosen.map(|item| (item.target, CreateReason::Surge)));
     Ok((batch, outcome))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::model::{IntOrString, LabelSelector};
+    use crate::planning::PlanOptions;
+    use crate::planning::fixture::{self, NEW};
+
+    fn options() -> PlanOptions {
+        PlanOptions::new(fixture::now())
+    }
+
+    #[test]
+    fn budgets_scale_percentages_up_and_never_leave_both_at_zero() {
+        let mut ds = fixture::daemon_set();
+        fixture::rolling(&mut ds).max_unavailable = Some(IntOrString::from("25%"));
+        assert_eq!(budgets(&ds, 10), Ok((3, 0)));
+        fixture::rolling(&mut ds).max_unavailable = Some(IntOrString::Int(0));
+        assert_eq!(budgets(&ds, 10), Ok((1, 0)));
+        assert_eq!(budgets(&ds, 0), Ok((0, 0)));
+        fixture::rolling(&mut ds).max_unavailable = None;
+        assert!(matches!(
+            budgets(&ds, 10),
+            Err(RollingUpdateError::Budget {
+                field: "maxUnavailable",
+                ..
+            })
+        ));
+        // Kruise reads an unset maxUnavailable as 0.
+        let mut ds = fixture::kruise_daemon_set();
+        let rolling = fixture::rolling(&mut ds);
+        rolling.max_unavailable = None;
+        rolling.max_surge = Some(IntOrString::Int(2));
+        assert_eq!(budgets(&ds, 10), Ok((0, 2)));
+    }
+
+    #[test]
+    fn fill_budget_takes_the_first_candidates_into_what_is_left() {
+        let used = vec![BudgetUse {
+            node: "n0".into(),
+            reason: BudgetUseReason::NoPod,
+        }];
+        let (batch, chosen) = fill_budget(
+            UpdateMode::MaxUnavailable,
+            4,
+            2,
+            used,
+            Vec::new(),
+            ["n1", "n2", "n3"].into_iter(),
+        );
+        assert_eq!(chosen.collect::<Vec<_>>(), ["n1"]);
+        assert_eq!(batch.waiting, 2);
+        assert_eq!(batch.budget, 2);
+        // A budget already used up takes nothing.
+        let (batch, chosen) = fill_budget(
+            UpdateMode::MaxSurge,
+            4,
+            0,
+            Vec::new(),
+            Vec::new(),
+            ["n1"].into_iter(),
+        );
+        assert_eq!(chosen.count(), 0);
+        assert_eq!(batch.waiting, 1);
+    }
+
+    #[test]
+    fn sunset_deletes_only_available_pods_beyond_the_desired_count() {
+        assert_eq!(sunset_room(5, 3, 10), 2);
+        assert_eq!(sunset_room(5, 3, 1), 1);
+        assert_eq!(sunset_room(2, 3, 4), 0);
+    }
+
+    #[test]
+    fn max_unavailable_replaces_the_first_old_pods_by_node_name() {
+        let ds = fixture::daemon_set();
+        let nodes = fixture::nodes(3);
+        let pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3"]);
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["delete p1 Outdated"]);
+        assert_eq!(batch.mode, UpdateMode::MaxUnavailable);
+        assert_eq!(batch.waiting, 2);
+        assert!(batch.used.is_empty());
+    }
+
+    #[test]
+    fn an_unavailable_old_pod_is_replaced_and_uses_the_budget() {
+        let ds = fixture::daemon_set();
+        let nodes = fixture::nodes(3);
+        let mut pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3"]);
+        pods[1] = fixture::unready(pods[1].clone());
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["delete p2 OutdatedUnavailable"]);
+        assert_eq!(
+            batch.used,
+            [BudgetUse {
+                node: "n2".into(),
+                reason: BudgetUseReason::OldUnavailable
+            }]
+        );
+        assert_eq!(batch.waiting, 2);
+    }
+
+    #[test]
+    fn max_surge_creates_beside_the_first_old_pods_and_counts_surging_nodes() {
+        let mut ds = fixture::daemon_set();
+        let rolling = fixture::rolling(&mut ds);
+        rolling.max_surge = Some(IntOrString::Int(2));
+        rolling.max_unavailable = Some(IntOrString::Int(0));
+        let nodes = fixture::nodes(4);
+        let mut pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3", "n4"]);
+        // n1 is already surging: its new pod is not ready yet.
+        pods.push(fixture::unready(fixture::pod(&ds, "p1-new", "n1", NEW)));
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["create n2 Surge"]);
+        assert_eq!(batch.mode, UpdateMode::MaxSurge);
+        assert_eq!(batch.used.len(), 1);
+        assert_eq!(batch.used[0].reason, BudgetUseReason::Surging);
+        assert_eq!(batch.waiting, 2);
+    }
+
+    #[test]
+    fn kruise_partition_keeps_the_lowest_names_on_the_old_revision() {
+        let mut ds = fixture::kruise_daemon_set();
+        fixture::rolling(&mut ds).partition = Some(IntOrString::Int(2));
+        let nodes = fixture::nodes(4);
+        let pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3", "n4"]);
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        // Scope: the highest names first (n4, n3); the budget of 1 picks n3 by name.
+        assert_eq!(decisions, ["delete p3 Outdated"]);
+        let held: Vec<(&str, &HoldReason)> = batch
+            .held
+            .iter()
+            .map(|h| (h.node.as_str(), &h.reason))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                ("n1", &HoldReason::Partition),
+                ("n2", &HoldReason::Partition)
+            ]
+        );
+    }
+
+    #[test]
+    fn kruise_scope_counts_updated_nodes_first() {
+        // n4 is updated already: with a partition of 2 only one old node (n3) is in scope.
+        let mut ds = fixture::kruise_daemon_set();
+        let rolling = fixture::rolling(&mut ds);
+        rolling.partition = Some(IntOrString::Int(2));
+        rolling.max_unavailable = Some(IntOrString::Int(3));
+        let nodes = fixture::nodes(4);
+        let pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3"]);
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["delete p3 Outdated"]);
+        assert_eq!(batch.held.len(), 2);
+    }
+
+    #[test]
+    fn kruise_selector_holds_unmatched_nodes() {
+        let mut ds = fixture::kruise_daemon_set();
+        let rolling = fixture::rolling(&mut ds);
+        rolling.max_unavailable = Some(IntOrString::Int(3));
+        rolling.selector = Some(LabelSelector {
+            match_labels: [("canary".to_string(), "true".to_string())].into(),
+            ..Default::default()
+        });
+        let mut nodes = fixture::nodes(3);
+        nodes[1]
+            .metadata
+            .labels
+            .insert("canary".into(), "true".into());
+        let pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3"]);
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["delete p2 Outdated"]);
+        let held: Vec<&str> = batch.held.iter().map(|h| h.node.as_str()).collect();
+        assert_eq!(held, ["n1", "n3"]);
+        assert!(
+            batch
+                .held
+                .iter()
+                .all(|h| h.reason == HoldReason::NotSelected)
+        );
+    }
+}

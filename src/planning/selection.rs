@@ -426,3 +426,110 @@ pub(crate) fn pick<'a>(
         waiting,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::model::IntOrString;
+    use crate::planning::fixture;
+
+    /// Four nodes running old pods, n1 and n2 in zone `a`, n3 and n4 in zone `b`, with
+    /// maxUnavailable `budget`.
+    fn cluster(budget: i32) -> (crate::model::DaemonSet, Vec<Node>, Vec<crate::model::Pod>) {
+        let mut ds = fixture::daemon_set();
+        fixture::rolling(&mut ds).max_unavailable = Some(IntOrString::Int(budget));
+        let mut nodes = fixture::nodes(4);
+        for (i, node) in nodes.iter_mut().enumerate() {
+            let zone = if i < 2 { "a" } else { "b" };
+            node.metadata.labels.insert(ZONE.into(), zone.into());
+        }
+        let pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3", "n4"]);
+        (ds, nodes, pods)
+    }
+
+    const ZONE: &str = "topology.kubernetes.io/zone";
+
+    fn options() -> PlanOptions {
+        PlanOptions::new(fixture::now())
+    }
+
+    fn held(batch: &crate::planning::UpdateBatch) -> Vec<(String, HoldReason)> {
+        batch
+            .held
+            .iter()
+            .map(|h| (h.node.clone(), h.reason.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn canaries_go_first_and_hold_the_other_nodes() {
+        let (ds, nodes, pods) = cluster(2);
+        let options = options().with_update_order(UpdateOrder::Canary {
+            nodes: vec!["n3".into()],
+        });
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options).unwrap();
+        assert_eq!(decisions, ["delete p3 Outdated"]);
+        let others = ["n1", "n2", "n4"].map(|n| (n.to_owned(), HoldReason::Canary));
+        assert_eq!(held(&batch), others);
+    }
+
+    #[test]
+    fn label_priority_replaces_the_highest_value_first() {
+        let (ds, mut nodes, pods) = cluster(2);
+        nodes[1].metadata.labels.insert("prio".into(), "10".into());
+        nodes[3].metadata.labels.insert("prio".into(), "5".into());
+        let options =
+            options().with_update_order(UpdateOrder::LabelPriority { key: "prio".into() });
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options).unwrap();
+        assert_eq!(decisions, ["delete p2 Outdated", "delete p4 Outdated"]);
+        assert_eq!(batch.waiting, 2);
+    }
+
+    #[test]
+    fn a_topology_budget_caps_each_zone() {
+        let (ds, nodes, pods) = cluster(3);
+        let options =
+            options().with_topology_budget(TopologyBudget::new(ZONE, IntOrString::Int(1)));
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options).unwrap();
+        assert_eq!(decisions, ["delete p1 Outdated", "delete p3 Outdated"]);
+        assert_eq!(batch.waiting, 2);
+    }
+
+    #[test]
+    fn topology_domains_update_one_zone_at_a_time() {
+        let (ds, nodes, pods) = cluster(4);
+        let options =
+            options().with_update_order(UpdateOrder::TopologyDomains { key: ZONE.into() });
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options).unwrap();
+        assert_eq!(decisions, ["delete p1 Outdated", "delete p2 Outdated"]);
+        let waiting = HoldReason::TopologyDomain("a".into());
+        assert_eq!(
+            held(&batch),
+            [
+                ("n3".to_owned(), waiting.clone()),
+                ("n4".to_owned(), waiting)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_strict_budget_replaces_unavailable_old_pods_within_the_budget_only() {
+        let (ds, nodes, mut pods) = cluster(1);
+        pods[0] = fixture::unready(pods[0].clone());
+        pods[2] = fixture::unready(pods[2].clone());
+        let (_, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(
+            decisions,
+            [
+                "delete p1 OutdatedUnavailable",
+                "delete p3 OutdatedUnavailable"
+            ]
+        );
+        let strict = options().with_strict_budget(true);
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &strict).unwrap();
+        assert_eq!(decisions, ["delete p1 OutdatedUnavailable"]);
+        assert_eq!(batch.waiting, 3);
+    }
+}

@@ -197,3 +197,42 @@ impl fmt::Display for TopologyBudget {
         write!(f, "{}={}", self.key, self.max_unavailable)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn every_order_reads_back_what_it_writes() {
+        for text in [
+            "name",
+            "unavailable-first",
+            "label:example.com/priority",
+            "canary:worker-1,worker-7",
+            "zones:topology.kubernetes.io/zone",
+        ] {
+            let order: UpdateOrder = text.parse().unwrap();
+            assert_eq!(order.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn an_order_without_its_argument_is_refused() {
+        for text in ["label:", "canary:", "zones:", "random"] {
+            let error = text.parse::<UpdateOrder>().unwrap_err();
+            assert_eq!(error.input, text);
+        }
+    }
+
+    #[test]
+    fn a_topology_budget_reads_a_count_or_a_percentage() {
+        let budget: TopologyBudget = "zone=2".parse().unwrap();
+        assert_eq!(budget, TopologyBudget::new("zone", IntOrString::Int(2)));
+        let budget: TopologyBudget = "zone=25%".parse().unwrap();
+        assert_eq!(budget.max_unavailable, IntOrString::from("25%"));
+        assert!("zone".parse::<TopologyBudget>().is_err());
+        assert!("=2".parse::<TopologyBudget>().is_err());
+    }
+}
