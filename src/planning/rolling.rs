@@ -502,40 +502,24 @@ fn without_surge(
     })?;
     let mut outcome = RollingOutcome::default();
     if let Some(ext) = ext {
-        let picked = selection::pick(
+        let collected = Collected {
+            used,
+            used_nodes,
+            forced: replace,
+            candidates,
+            states,
+        };
+        let (batch, deletes) = pick_beyond(
             ext,
             snapshot,
-            UpdateMode::MaxUnavailable,
-            max_unavailable,
-            Collected {
-                used,
-                used_nodes,
-                forced: replace,
-                candidates,
-                states,
-            },
-            |p| unavailability(snapshot, View::Existing(p), min_ready),
+            (UpdateMode::MaxUnavailable, desired, max_unavailable),
+            collected,
+            held,
+            min_ready,
+            |target| (target, DeleteReason::OutdatedUnavailable),
+            |target| (target, DeleteReason::Outdated),
         )?;
-        outcome.deletes.extend(
-            picked
-                .forced
-                .iter()
-                .map(|item| (item.target, DeleteReason::OutdatedUnavailable)),
-        );
-        outcome.deletes.extend(
-            picked
-                .chosen
-                .iter()
-                .map(|item| (item.target, DeleteReason::Outdated)),
-        );
-        let batch = UpdateBatch::started(
-            UpdateMode::MaxUnavailable,
-            desired,
-            max_unavailable,
-            picked.used,
-            picked.waiting,
-            merge_held(held, picked.held),
-        );
+        outcome.deletes.extend(deletes);
         return Ok((batch, outcome));
     }
     // Candidates never raise the running count, so when the final count is under the budget
@@ -559,6 +543,34 @@ fn without_surge(
         .deletes
         .extend(chosen.map(|item| (item.target, DeleteReason::Outdated)));
     Ok((batch, outcome))
+}
+
+/// With options beyond upstream: the selection engine picks among the old pods the loops
+/// collected; returns the batch and the decisions, `forced` for the unavailable old pods it
+/// replaces and `chosen` for the available ones (by their pod or node, as the mode acts).
+#[allow(clippy::too_many_arguments)]
+fn pick_beyond<'a, T>(
+    ext: &Extensions<'_>,
+    snapshot: &Snapshot<'a>,
+    (mode, desired, budget): (UpdateMode, i64, i64),
+    collected: Collected<'a>,
+    held: Vec<HeldNode>,
+    min_ready: i32,
+    forced: impl Fn(usize) -> T,
+    chosen: impl Fn(usize) -> T,
+) -> Result<(UpdateBatch, Vec<T>), RollingUpdateError> {
+    let picked = selection::pick(ext, snapshot, mode, budget, collected, |p| {
+        unavailability(snapshot, View::Existing(p), min_ready)
+    })?;
+    let decisions = picked
+        .forced
+        .iter()
+        .map(|item| forced(item.target))
+        .chain(picked.chosen.iter().map(|item| chosen(item.target)))
+        .collect();
+    let held = merge_held(held, picked.held);
+    let batch = UpdateBatch::started(mode, desired, budget, picked.used, picked.waiting, held);
+    Ok((batch, decisions))
 }
 
 /// The scope's held nodes and the order's, by node name.
@@ -683,40 +695,24 @@ fn with_surge(
         outcome.deletes.push((p, DeleteReason::Sunset));
     }
     if let Some(ext) = ext {
-        let picked = selection::pick(
+        let collected = Collected {
+            used,
+            used_nodes,
+            forced,
+            candidates,
+            states,
+        };
+        let (batch, creates) = pick_beyond(
             ext,
             snapshot,
-            UpdateMode::MaxSurge,
-            max_surge,
-            Collected {
-                used,
-                used_nodes,
-                forced,
-                candidates,
-                states,
-            },
-            |p| unavailability(snapshot, View::Existing(p), min_ready),
+            (UpdateMode::MaxSurge, desired, max_surge),
+            collected,
+            held,
+            min_ready,
+            |target| (target, CreateReason::SurgeForUnavailable),
+            |target| (target, CreateReason::Surge),
         )?;
-        outcome.creates.extend(
-            picked
-                .forced
-                .iter()
-                .map(|item| (item.target, CreateReason::SurgeForUnavailable)),
-        );
-        outcome.creates.extend(
-            picked
-                .chosen
-                .iter()
-                .map(|item| (item.target, CreateReason::Surge)),
-        );
-        let batch = UpdateBatch::started(
-            UpdateMode::MaxSurge,
-            desired,
-            max_surge,
-            picked.used,
-            picked.waiting,
-            merge_held(held, picked.held),
-        );
+        outcome.creates.extend(creates);
         return Ok((batch, outcome));
     }
     used.sort_by(|a, b| a.node.cmp(&b.node));
