@@ -339,6 +339,7 @@ fn rules(ds: &DaemonSet) -> Rules {
         allows_surge: allows_surge(ds),
         rolling: ds.is_rolling_update(),
         min_ready_seconds: ds.spec.min_ready_seconds,
+        kruise: ds.is_kruise(),
         uid: ds.metadata.uid.clone(),
         observed_generation: ds
             .status

@@ -1,13 +1,17 @@
 //! `manage`: per-node creates and deletes (upstream's `podsShouldBeOnNode` and the sweep of
 //! unscheduled pods aimed at vanished nodes).
+//!
+//! [`node_rule`] decides at one node; [`manage`] runs it over a snapshot, and the incremental
+//! planner runs it over one key when an event touches it.
 
 use std::time::Duration;
 
 use super::backoff::FailedPodBackoff;
-use super::cluster::Snapshot;
+use super::cluster::{PodFacts, Snapshot};
 use super::kruise;
 use super::types::DeleteReason;
 use crate::model::{DaemonSet, Time};
+use crate::scheduling::Placement;
 
 /// Manage's decisions before the burst cap.
 #[derive(Debug, Default)]
@@ -28,6 +32,124 @@ pub(crate) struct ManageContext<'a> {
     pub(crate) kruise: bool,
 }
 
+/// What [`node_rule`] reads of a node's pods, however they are held.
+pub(crate) trait NodePods<P: Copy> {
+    /// The pod's facts.
+    fn facts(&self, pod: P) -> PodFacts;
+    /// Whether an Advanced DaemonSet's pod has finished its pre-delete hook.
+    fn preparing_delete(&self, pod: P) -> bool;
+    /// A failed pod: whether it is deleted now (and the backoff records it), or left while
+    /// its node's failed-pod backoff runs (the backoff keeps the delay for the requeue).
+    fn delete_failed(&mut self, pod: P) -> bool;
+}
+
+/// Upstream's `podsShouldBeOnNode` for one node of the list whose pods (claimed, with a
+/// target, oldest first) are `pods`: whether it gets a pod, and which pods are deleted.
+/// `running` is scratch space (so that a walk over many nodes allocates it once).
+pub(crate) fn node_rule<P: Copy>(
+    (allows_surge, kruise): (bool, bool),
+    placement: Placement,
+    pods: &[P],
+    view: &mut impl NodePods<P>,
+    deletes: &mut Vec<(P, DeleteReason)>,
+    running: &mut Vec<P>,
+) -> bool {
+    if placement.should_run && pods.is_empty() {
+        return true;
+    }
+    if !placement.should_continue_running {
+        for &p in pods {
+            if !view.facts(p).terminating() {
+                deletes.push((p, DeleteReason::NodeIneligible));
+            }
+        }
+        return false;
+    }
+    running.clear();
+    for &p in pods {
+        let facts = view.facts(p);
+        if facts.terminating() {
+            continue;
+        }
+        if facts.failed() {
+            if view.delete_failed(p) {
+                deletes.push((p, DeleteReason::Failed));
+            }
+        } else if kruise && view.preparing_delete(p) {
+            deletes.push((p, DeleteReason::PreparingDelete));
+        } else if facts.succeeded() {
+            deletes.push((p, DeleteReason::Succeeded));
+        } else {
+            running.push(p);
+        }
+    }
+    if !allows_surge {
+        // `running` is already oldest first: keep the first, delete the rest.
+        for &p in running.iter().skip(1) {
+            deletes.push((p, DeleteReason::Duplicate));
+        }
+        return false;
+    }
+    if running.is_empty() {
+        return placement.should_run;
+    }
+    let mut oldest_new = None;
+    let mut oldest_old = None;
+    for &p in running.iter() {
+        let slot = if view.facts(p).current_hash() {
+            &mut oldest_new
+        } else {
+            &mut oldest_old
+        };
+        if slot.is_none() {
+            *slot = Some(p);
+        } else {
+            deletes.push((p, DeleteReason::Duplicate));
+        }
+    }
+    if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
+        if !view.facts(old).ready() {
+            deletes.push((old, DeleteReason::OldNotReady));
+        } else if view.facts(new).available() {
+            deletes.push((old, DeleteReason::Superseded));
+        }
+    }
+    false
+}
+
+/// A node's pods in a snapshot, with the backoff manage records into.
+struct SnapshotPods<'s, 'a> {
+    snapshot: &'s Snapshot<'a>,
+    backoff: &'s mut FailedPodBackoff,
+    /// The node's backoff key.
+    key: String,
+    now: Time,
+    requeue_after: &'s mut Option<Duration>,
+}
+
+impl NodePods<usize> for SnapshotPods<'_, '_> {
+    fn facts(&self, pod: usize) -> PodFacts {
+        self.snapshot.facts(pod)
+    }
+
+    fn preparing_delete(&self, pod: usize) -> bool {
+        self.snapshot.pod(pod).is_some_and(kruise::preparing_delete)
+    }
+
+    fn delete_failed(&mut self, _: usize) -> bool {
+        match self.backoff.in_backoff(&self.key, self.now) {
+            Some(delay) => {
+                *self.requeue_after = Some(self.requeue_after.map_or(delay, |d| d.min(delay)));
+                false
+            }
+            None => {
+                self.backoff.record(self.key.clone(), self.now);
+                true
+            }
+        }
+    }
+}
+
 pub(crate) fn manage(
     ctx: &ManageContext<'_>,
     snapshot: &Snapshot<'_>,
@@ -40,84 +162,36 @@ pub(crate) fn manage(
         .as_ref()
         .and_then(|s| s.observed_generation)
         .unwrap_or(0);
+    let mut pods: Vec<usize> = Vec::new();
     let mut running: Vec<usize> = Vec::new();
     for node in 0..snapshot.nodes.len() {
+        pods.clear();
+        pods.extend(snapshot.pods_of(node).iter());
+        let mut view = SnapshotPods {
+            snapshot,
+            backoff: &mut *backoff,
+            key: String::new(),
+            now: ctx.now,
+            requeue_after: &mut out.requeue_after,
+        };
+        if pods.iter().any(|&p| snapshot.facts(p).failed()) {
+            view.key = FailedPodBackoff::key(
+                &ctx.daemon_set.metadata.uid,
+                observed_generation,
+                snapshot.node_name(node),
+            );
+        }
         let placement = snapshot.placement(node);
-        let pods = snapshot.pods_of(node);
-        if placement.should_run && pods.is_empty() {
+        let create = node_rule(
+            (ctx.allows_surge, ctx.kruise),
+            placement,
+            &pods,
+            &mut view,
+            &mut out.deletes,
+            &mut running,
+        );
+        if create {
             out.creates.push(node);
-            continue;
-        }
-        if !placement.should_continue_running {
-            for p in pods.iter() {
-                if !snapshot.facts(p).terminating() {
-                    out.deletes.push((p, DeleteReason::NodeIneligible));
-                }
-            }
-            continue;
-        }
-        running.clear();
-        for p in pods.iter() {
-            let facts = snapshot.facts(p);
-            if facts.terminating() {
-                continue;
-            }
-            if facts.failed() {
-                let key = FailedPodBackoff::key(
-                    &ctx.daemon_set.metadata.uid,
-                    observed_generation,
-                    snapshot.node_name(node),
-                );
-                match backoff.in_backoff(&key, ctx.now) {
-                    Some(delay) => {
-                        out.requeue_after = Some(out.requeue_after.map_or(delay, |d| d.min(delay)));
-                    }
-                    None => {
-                        backoff.record(key, ctx.now);
-                        out.deletes.push((p, DeleteReason::Failed));
-                    }
-                }
-            } else if ctx.kruise && snapshot.pod(p).is_some_and(kruise::preparing_delete) {
-                out.deletes.push((p, DeleteReason::PreparingDelete));
-            } else if facts.succeeded() {
-                out.deletes.push((p, DeleteReason::Succeeded));
-            } else {
-                running.push(p);
-            }
-        }
-        if !ctx.allows_surge {
-            // `running` is already oldest first: keep the first, delete the rest.
-            for &p in running.iter().skip(1) {
-                out.deletes.push((p, DeleteReason::Duplicate));
-            }
-            continue;
-        }
-        if running.is_empty() {
-            if placement.should_run {
-                out.creates.push(node);
-            }
-            continue;
-        }
-        let mut oldest_new = None;
-        let mut oldest_old = None;
-        for &p in &running {
-            let slot = if snapshot.facts(p).current_hash() {
-                &mut oldest_new
-            } else {
-                &mut oldest_old
-            };
-            if slot.is_none() {
-                *slot = Some(p);
-            } else {
-                out.deletes.push((p, DeleteReason::Duplicate));
-            }
-        }
-        if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
-            if !snapshot.facts(old).ready() {
-                out.deletes.push((old, DeleteReason::OldNotReady));
-            } else if snapshot.facts(new).available() {
-                out.deletes.push((old, DeleteReason::Superseded));
-            }
         }
     }
     for pods in snapshot.vanished.values() {

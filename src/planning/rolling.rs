@@ -13,7 +13,7 @@ use super::types::{
     BudgetUse, BudgetUseReason, CreateReason, DeleteReason, HeldNode, HoldReason,
     RollingUpdateError, UpdateBatch, UpdateMode,
 };
-use crate::model::{DaemonSet, IntOrPercentError, Node};
+use crate::model::{DaemonSet, IntOrPercentError, Node, Pod};
 
 /// The rolling update's decisions before the burst cap.
 #[derive(Debug, Default)]
@@ -351,15 +351,21 @@ fn facts_of(snapshot: &Snapshot<'_>, view: View) -> PodFacts {
 
 /// Why a new pod is not available yet.
 fn unavailability(snapshot: &Snapshot<'_>, view: View, min_ready: i32) -> BudgetUseReason {
-    let View::Existing(p) = view else {
-        return BudgetUseReason::Created;
-    };
-    let Some(pod) = snapshot.pod(p).filter(|pod| pod.is_ready()) else {
+    match view {
+        View::Existing(p) => unavailable_reason(snapshot.pod(p), min_ready),
+        View::Created => BudgetUseReason::Created,
+    }
+}
+
+/// Why an existing new pod is not available yet: not Ready, or Ready for less than
+/// minReadySeconds (until when).
+pub(crate) fn unavailable_reason(pod: Option<&Pod>, min_ready_seconds: i32) -> BudgetUseReason {
+    let Some(pod) = pod.filter(|pod| pod.is_ready()) else {
         return BudgetUseReason::NotReady;
     };
     pod.ready_condition()
         .and_then(|c| c.last_transition_time)
-        .and_then(|t| t.checked_add_seconds(i64::from(min_ready)))
+        .and_then(|t| t.checked_add_seconds(i64::from(min_ready_seconds)))
         .map_or(
             BudgetUseReason::NotReady,
             BudgetUseReason::WithinMinReadySeconds,
