@@ -67,6 +67,16 @@ pub use delta::PlanDelta;
 /// without those actions); and when the rolling update switches between surge and no-surge (a
 /// percentage maxSurge while the desired count goes to or from zero), its sets are rebuilt.
 ///
+/// Two modes are not incremental yet: an OpenKruise Advanced DaemonSet
+/// ([`DaemonSet::is_kruise`]) and options beyond upstream
+/// ([`PlanOptions::goes_beyond_upstream`]: an update order, a topology budget, a strict budget,
+/// a freeze). Events are taken as always, but each plan is then made by [`plan`] over the held
+/// objects, at the cost of copying them and a full plan. The invariant above holds in every
+/// mode. Why: Kruise's update scope ranks every key by class and name against the partition,
+/// and the strategies sort every candidate by their order and per-domain budgets; the per-key
+/// sums and name-ordered sets the planner keeps do not answer those yet (an order-statistics
+/// index over the scope classes, and per-domain candidate sets, would).
+///
 /// ```
 /// use daemonset_planner::{
 ///     apply_defaults, plan, Action, DaemonSet, LabelSelector, Node, PlanOptions, Planner, Time,

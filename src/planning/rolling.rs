@@ -318,28 +318,32 @@ fn for_each_key<'a>(
 
 /// Upstream's `findUpdatedPodsOnNode`, ignoring terminating pods.
 fn split(snapshot: &Snapshot<'_>, views: impl Iterator<Item = View>) -> Option<Split> {
-    let mut out = Split {
-        new: None,
-        old: None,
+    let (new, old) = find_updated(views.map(|view| (view, facts_of(snapshot, view))))?;
+    let old = match old {
+        Some(View::Existing(p)) => Some(p),
+        // A pod manage creates is of the current revision.
+        Some(View::Created) | None => None,
     };
-    for view in views {
-        let facts = facts_of(snapshot, view);
+    Some(Split { new, old })
+}
+
+/// Upstream's `findUpdatedPodsOnNode` over one key's pods (however they are held), ignoring
+/// terminating ones: its pod of the current revision and its old pod, or `None` when it has
+/// several of either.
+pub(crate) fn find_updated<P>(
+    pods: impl Iterator<Item = (P, PodFacts)>,
+) -> Option<(Option<P>, Option<P>)> {
+    let (mut new, mut old) = (None, None);
+    for (pod, facts) in pods {
         if facts.terminating() {
             continue;
         }
-        let replaced = if facts.updated() {
-            out.new.replace(view).is_some()
-        } else {
-            match view {
-                View::Existing(p) => out.old.replace(p).is_some(),
-                View::Created => false,
-            }
-        };
-        if replaced {
+        let slot = if facts.updated() { &mut new } else { &mut old };
+        if slot.replace(pod).is_some() {
             return None;
         }
     }
-    Some(out)
+    Some((new, old))
 }
 
 fn facts_of(snapshot: &Snapshot<'_>, view: View) -> PodFacts {

@@ -6,7 +6,7 @@ use foldhash::fast::RandomState;
 
 use crate::planning::types::{Action, Plan};
 
-/// What changed between two consecutive plans of a [`Planner`].
+/// What changed between two consecutive plans of a [`Planner`](super::Planner).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PlanDelta {

@@ -101,7 +101,7 @@ impl Planner {
     /// claims for a new selector (or uid or name), and then every key's contribution; a change
     /// of status counters or generation alone costs nothing more.
     ///
-    /// With the revision computed by the planner (no [`PlanOptions::revision`]), a template
+    /// With the revision computed by the planner (no [`PlanOptions::revision`](crate::planning::PlanOptions::revision)), a template
     /// change is a new revision; otherwise give the new revision with
     /// [`Planner::set_revision`]. The namespace of a DaemonSet never changes; given another
     /// one, the planner drops its pods.

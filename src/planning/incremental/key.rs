@@ -14,7 +14,7 @@ use super::super::backoff::{BackoffEntry, FailedPodBackoff};
 use super::super::cluster::{Claim, PodFacts};
 use super::super::kruise::preparing_delete;
 use super::super::manage::{NodePods, node_rule};
-use super::super::rolling::unavailable_reason;
+use super::super::rolling::{find_updated, unavailable_reason};
 use super::super::types::{BudgetUseReason, DeleteReason};
 use crate::model::{Node, Pod, Time};
 use crate::scheduling::Placement;
@@ -650,26 +650,18 @@ pub(super) fn rolling_key(
     if !visited {
         return RollingKey::Skip;
     }
-    // `Some(None)` is the pod manage creates.
-    let mut new: Option<Option<PodId>> = None;
-    let mut old: Option<PodId> = None;
-    for &p in key.pods.iter().filter(|p| live(p)) {
-        let facts = facts_of(pods, p);
-        if facts.terminating() {
-            continue;
-        }
-        let replaced = if facts.updated() {
-            new.replace(Some(p)).is_some()
-        } else {
-            old.replace(p).is_some()
-        };
-        if replaced {
-            return RollingKey::Several;
-        }
-    }
-    if created && new.replace(None).is_some() {
+    // `None` is the pod manage creates.
+    let views = key
+        .pods
+        .iter()
+        .filter(|p| live(p))
+        .map(|&p| (Some(p), facts_of(pods, p)))
+        .chain(created.then_some((None, PodFacts::CREATED)));
+    let Some((new, old)) = find_updated(views) else {
         return RollingKey::Several;
-    }
+    };
+    // An old pod is always an existing one.
+    let old = old.flatten();
     let new_state = |view: Option<PodId>| match view {
         Some(p) if facts_of(pods, p).available() => NewState::Available,
         Some(p) => NewState::Unavailable(unavailable_reason(pods.object(p), min_ready_seconds)),
