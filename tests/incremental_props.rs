@@ -642,24 +642,15 @@ proptest! {
     }
 
     /// Advanced DaemonSets (partition, paused, update selector, progressive creation, burst)
-    /// and the options beyond upstream (update orders, topology budget, strict budget, freeze).
+    /// and the options beyond upstream (update orders, topology budget, strict budget, freeze),
+    /// on any cluster and on mid-rollout ones with and without surge.
     #[test]
     fn incremental_kruise_and_beyond_upstream_plans_equal_full_plans(
-        c in cluster(StrategyMode::Any),
-        kruise in kruise_gen(),
-        beyond in options_gen(),
-        burst in burst(),
-        backoff in backoff_gen(),
-        events in prop::collection::vec(event_gen(), 100..=200),
-    ) {
-        check_beyond(c, (kruise, beyond), burst, backoff, &events, &[])?;
-    }
-
-    /// Mid-rollout Advanced DaemonSets and rollouts with options beyond upstream, with and
-    /// without surge.
-    #[test]
-    fn incremental_kruise_and_beyond_upstream_rollouts_equal_full_plans(
-        c in prop_oneof![cluster(StrategyMode::RollingSurge), cluster(StrategyMode::RollingNoSurge)],
+        c in prop_oneof![
+            cluster(StrategyMode::Any),
+            cluster(StrategyMode::RollingSurge),
+            cluster(StrategyMode::RollingNoSurge),
+        ],
         kruise in kruise_gen(),
         beyond in options_gen(),
         burst in burst(),

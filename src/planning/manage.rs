@@ -49,16 +49,16 @@ pub(crate) trait NodePods<P: Copy> {
 pub(crate) fn node_rule<P: Copy>(
     (allows_surge, kruise): (bool, bool),
     placement: Placement,
-    pods: &[P],
+    pods: impl Iterator<Item = P> + Clone,
     view: &mut impl NodePods<P>,
     deletes: &mut Vec<(P, DeleteReason)>,
     running: &mut Vec<P>,
 ) -> bool {
-    if placement.should_run && pods.is_empty() {
+    if placement.should_run && pods.clone().next().is_none() {
         return true;
     }
     if !placement.should_continue_running {
-        for &p in pods {
+        for p in pods {
             if !view.facts(p).terminating() {
                 deletes.push((p, DeleteReason::NodeIneligible));
             }
@@ -66,7 +66,7 @@ pub(crate) fn node_rule<P: Copy>(
         return false;
     }
     running.clear();
-    for &p in pods {
+    for p in pods {
         let facts = view.facts(p);
         if facts.terminating() {
             continue;
@@ -120,10 +120,10 @@ pub(crate) fn node_rule<P: Copy>(
 /// A node's pods in a snapshot, with the backoff manage records into.
 struct SnapshotPods<'s, 'a> {
     snapshot: &'s Snapshot<'a>,
+    ctx: &'s ManageContext<'s>,
+    observed_generation: i64,
+    node: usize,
     backoff: &'s mut FailedPodBackoff,
-    /// The node's backoff key.
-    key: String,
-    now: Time,
     requeue_after: &'s mut Option<Duration>,
 }
 
@@ -137,13 +137,18 @@ impl NodePods<usize> for SnapshotPods<'_, '_> {
     }
 
     fn delete_failed(&mut self, _: usize) -> bool {
-        match self.backoff.in_backoff(&self.key, self.now) {
+        let key = FailedPodBackoff::key(
+            &self.ctx.daemon_set.metadata.uid,
+            self.observed_generation,
+            self.snapshot.node_name(self.node),
+        );
+        match self.backoff.in_backoff(&key, self.ctx.now) {
             Some(delay) => {
                 *self.requeue_after = Some(self.requeue_after.map_or(delay, |d| d.min(delay)));
                 false
             }
             None => {
-                self.backoff.record(self.key.clone(), self.now);
+                self.backoff.record(key, self.ctx.now);
                 true
             }
         }
@@ -162,30 +167,21 @@ pub(crate) fn manage(
         .as_ref()
         .and_then(|s| s.observed_generation)
         .unwrap_or(0);
-    let mut pods: Vec<usize> = Vec::new();
     let mut running: Vec<usize> = Vec::new();
     for node in 0..snapshot.nodes.len() {
-        pods.clear();
-        pods.extend(snapshot.pods_of(node).iter());
         let mut view = SnapshotPods {
             snapshot,
+            ctx,
+            observed_generation,
+            node,
             backoff: &mut *backoff,
-            key: String::new(),
-            now: ctx.now,
             requeue_after: &mut out.requeue_after,
         };
-        if pods.iter().any(|&p| snapshot.facts(p).failed()) {
-            view.key = FailedPodBackoff::key(
-                &ctx.daemon_set.metadata.uid,
-                observed_generation,
-                snapshot.node_name(node),
-            );
-        }
         let placement = snapshot.placement(node);
         let create = node_rule(
             (ctx.allows_surge, ctx.kruise),
             placement,
-            &pods,
+            snapshot.pods_of(node).iter(),
             &mut view,
             &mut out.deletes,
             &mut running,

@@ -358,10 +358,7 @@ fn unavailable_batch(
     );
     let total = rolling.deletes.len().saturating_add(chosen.len());
     let name_of = |p: PodId| pods.name(p);
-    let always = rolling
-        .deletes
-        .iter()
-        .map(|((k, n), &(p, reason))| ((k.as_ref(), n.as_ref()), (p, reason)));
+    let always = always_deletes(rolling);
     let chosen = chosen.map(|(k, &(_, p))| ((k.as_ref(), name_of(p)), (p, DeleteReason::Outdated)));
     let deletes = merge_first(always, chosen, burst);
     batch.deleted = push_deletes(pods, &deletes, actions);
@@ -417,10 +414,7 @@ fn surge_batch(
     }
 
     let name_of = |p: PodId| pods.name(p);
-    let always = rolling
-        .deletes
-        .iter()
-        .map(|((k, n), &(p, reason))| ((k.as_ref(), n.as_ref()), (p, reason)));
+    let always = always_deletes(rolling);
     let sunset = rolling
         .sunset
         .iter()
@@ -436,6 +430,16 @@ fn surge_batch(
             total_deletes.saturating_sub(burst),
         )),
     }
+}
+
+/// The rolling update's deletes that take no budget, by (node, pod) name.
+fn always_deletes(
+    rolling: &index::RollingIndex,
+) -> impl Iterator<Item = ((&str, &str), (PodId, DeleteReason))> {
+    rolling
+        .deletes
+        .iter()
+        .map(|((k, n), &(p, reason))| ((k.as_ref(), n.as_ref()), (p, reason)))
 }
 
 /// Appends the deletes; returns the deleted pods' names.

@@ -565,7 +565,7 @@ fn manage_node(
     c.create = node_rule(
         (rules.allows_surge, rules.kruise),
         placement,
-        &key.pods,
+        key.pods.iter().copied(),
         &mut view,
         &mut m.deletes,
         &mut Vec::new(),
