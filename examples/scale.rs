@@ -5,6 +5,11 @@
 //! `nodes=N plan_ns_per_node=X floor_ns_per_node=Y ratio=X/Y allocs_per_node=Z`
 //! `nodes=N event_ns=X full_plan_ns=Y`
 //!
+//! and, per size, one line per mode beyond the plain DaemonSet, both mid-rollout (half the
+//! pods of the previous revision):
+//! `nodes=N mode=kruise-partition event_ns=X` (an Advanced DaemonSet with a partition of 100)
+//! `nodes=N mode=zone-budget event_ns=X` (a zone budget of 2% on an apps/v1 DaemonSet)
+//!
 //! `event_ns` is the median cost of one node or pod event (a pod turning unready or ready, a
 //! node tainted or untainted, a pod or node deleted or added back) plus
 //! [`Planner::plan_delta`]; `full_plan_ns` is the median cost of one [`plan`] of the same
@@ -29,7 +34,10 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use daemonset_planner::model::PodCondition;
-use daemonset_planner::{IntOrString, Node, PlanOptions, Planner, Pod, Taint, TaintEffect, plan};
+use daemonset_planner::{
+    DaemonSet, IntOrString, Node, PlanOptions, Planner, Pod, Taint, TaintEffect, TopologyBudget,
+    plan,
+};
 
 #[global_allocator]
 static GLOBAL: support::CountingAllocator = support::CountingAllocator;
@@ -83,9 +91,39 @@ fn main() {
             "nodes={size} build_ns={build_ns:.0} cold_full_plan_ns={cold_plan_ns:.0} build_over_full_plan={:.2}",
             build_ns / cold_plan_ns
         );
-        let event_ns = events(planner, size);
+        let event_ns = events(planner, size, 2_000);
         println!("nodes={size} event_ns={event_ns:.0} full_plan_ns={full_plan_ns:.0}");
+
+        for (mode, ds, options) in modes(&options) {
+            let nodes = support::nodes(size);
+            let pods = support::pods(&ds, &nodes, support::Scenario::MidRollout);
+            let planner = Planner::new(ds, nodes, pods, options).unwrap();
+            // Fewer rounds where events may cost as much as a plan.
+            let rounds = (2_000_000 / size).clamp(2, 2_000);
+            let event_ns = events(planner, size, rounds);
+            println!("nodes={size} mode={mode} event_ns={event_ns:.0}");
+        }
     }
+}
+
+/// The modes beyond the plain DaemonSet, mid-rollout: an Advanced DaemonSet with a partition,
+/// and a zone budget on an apps/v1 DaemonSet.
+fn modes(options: &PlanOptions) -> Vec<(&'static str, DaemonSet, PlanOptions)> {
+    let mut kruise = support::daemon_set(true, IntOrString::from("10%"));
+    kruise.api_version = "apps.kruise.io/v1beta1".into();
+    if let Some(rolling) = kruise.spec.update_strategy.rolling_update.as_mut() {
+        rolling.partition = Some(IntOrString::Int(100));
+    }
+    let zoned = support::daemon_set(true, IntOrString::from("10%"));
+    let budget = TopologyBudget::new("topology.kubernetes.io/zone", IntOrString::from("2%"));
+    vec![
+        ("kruise-partition", kruise, options.clone()),
+        (
+            "zone-budget",
+            zoned,
+            options.clone().with_topology_budget(budget),
+        ),
+    ]
 }
 
 /// Builds the planner from a fresh copy of the cluster, and makes one full plan from another
@@ -123,7 +161,7 @@ fn build(
 
 /// The median cost of one event plus the plan delta, over a mix of node and pod events spread
 /// over the cluster, each undone by the next event of its kind.
-fn events(mut planner: Planner, size: usize) -> f64 {
+fn events(mut planner: Planner, size: usize, rounds: usize) -> f64 {
     let mut first = planner.plan_delta().unwrap();
     assert!(first.changed);
     first = planner.plan_delta().unwrap();
@@ -135,7 +173,6 @@ fn events(mut planner: Planner, size: usize) -> f64 {
         state ^= state << 17;
         (state % size as u64) as usize
     };
-    let rounds = 2_000;
     let mut samples = Vec::with_capacity(rounds * 8);
     let mut time = |planner: &mut Planner, event: &mut dyn FnMut(&mut Planner)| {
         let start = Instant::now();

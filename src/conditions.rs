@@ -233,7 +233,7 @@ fn incomplete(daemon_set: &DaemonSet, plan: &Plan) -> Option<(&'static str, Stri
 fn kept_old(plan: &Plan) -> i64 {
     match &plan.rolling_update {
         Some(RollingUpdateStep::Batch(batch)) => {
-            let kept = batch.held.iter().filter(|h| h.why.is_final()).count();
+            let kept = batch.held.iter().filter(|h| h.reason.is_final()).count();
             i64::try_from(kept).unwrap_or(i64::MAX)
         }
         _ => 0,
@@ -303,7 +303,7 @@ fn stall(
     let Some(RollingUpdateStep::Batch(batch)) = &plan.rolling_update else {
         return None;
     };
-    let held_back = batch.held.iter().filter(|h| !h.why.is_final()).count();
+    let held_back = batch.held.iter().filter(|h| !h.reason.is_final()).count();
     let moving = plan.actions.iter().any(is_update_action);
     if moving || (batch.waiting == 0 && held_back == 0) || batch.used.is_empty() {
         return None;

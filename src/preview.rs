@@ -102,7 +102,7 @@ pub fn preview_rollout(
         // Old pods an Advanced DaemonSet's partition or node selector keeps for good.
         let kept = match &plan.rolling_update {
             Some(RollingUpdateStep::Batch(batch)) => {
-                batch.held.iter().filter(|h| h.why.is_final()).count()
+                batch.held.iter().filter(|h| h.reason.is_final()).count()
             }
             _ => 0,
         };
@@ -156,7 +156,7 @@ fn stall_reason(batch: Option<&UpdateBatch>, daemon_set: &DaemonSet) -> String {
         .iter()
         .filter(|u| {
             matches!(
-                u.why,
+                u.reason,
                 BudgetUseReason::NotReady | BudgetUseReason::Surging | BudgetUseReason::NoPod
             )
         })
@@ -175,13 +175,13 @@ fn stall_reason(batch: Option<&UpdateBatch>, daemon_set: &DaemonSet) -> String {
             batch.budget,
             stuck.join(", ")
         )
-    } else if !stuck.is_empty() && batch.held.iter().any(|h| !h.why.is_final()) {
-        let held = batch.held.iter().filter(|h| !h.why.is_final()).count();
+    } else if !stuck.is_empty() && batch.held.iter().any(|h| !h.reason.is_final()) {
+        let held = batch.held.iter().filter(|h| !h.reason.is_final()).count();
         let why = batch
             .held
             .iter()
-            .find(|h| !h.why.is_final())
-            .map(|h| h.why.to_string())
+            .find(|h| !h.reason.is_final())
+            .map(|h| h.reason.to_string())
             .unwrap_or_default();
         format!(
             "{held} old pod(s) are held back ({why}), but pods never become available on {} \

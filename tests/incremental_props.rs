@@ -16,14 +16,15 @@
 use std::collections::BTreeMap;
 
 use daemonset_planner::model::{
-    Affinity, LabelSelectorOperator, LabelSelectorRequirement, NodeAffinity, NodeSelector,
-    NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, OwnerReference, PodCondition,
-    PodPhase, RollingUpdateDaemonSet, TolerationOperator, UpdateStrategyType,
+    Affinity, DaemonSetScaleStrategy, LabelSelectorOperator, LabelSelectorRequirement,
+    NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm,
+    OwnerReference, PodCondition, PodPhase, RollingUpdateDaemonSet, TolerationOperator,
+    UpdateStrategyType,
 };
 use daemonset_planner::{
     DaemonSet, DaemonSetStatus, FailedPodBackoff, IntOrString, LabelSelector, Node, Plan,
     PlanDelta, PlanError, PlanOptions, Planner, Pod, Taint, TaintEffect, Time, Toleration,
-    apply_defaults, plan,
+    TopologyBudget, UpdateOrder, apply_defaults, plan,
 };
 use proptest::prelude::*;
 // Random clusters: the generators and builders shared with tests/properties.rs.
@@ -95,6 +96,120 @@ enum EventGen {
     },
     Revision(Option<&'static str>),
     Advance(i64),
+    /// The Advanced DaemonSet settings change (or the object turns apps/v1 or Kruise).
+    Kruise(KruiseGen),
+}
+
+/// How the DaemonSet is an OpenKruise Advanced DaemonSet, if it is; applied on top of every
+/// spec the events make.
+#[derive(Debug, Clone, Default)]
+struct KruiseGen {
+    /// `None`: apps/v1.
+    api: Option<&'static str>,
+    partition: Option<IntOrString>,
+    paused: bool,
+    /// `rollingUpdate.selector`: `zone In (zone-a, zone-b)`.
+    selector: bool,
+    progressive: bool,
+    burst: Option<IntOrString>,
+}
+
+fn kruise_gen() -> impl Strategy<Value = KruiseGen> {
+    let partition = prop_oneof![
+        2 => Just(None),
+        4 => (0..6i32).prop_map(|n| Some(IntOrString::Int(n))),
+        1 => Just(Some(IntOrString::from("40%"))),
+        1 => Just(Some(IntOrString::from("x%"))),
+    ];
+    let burst = prop_oneof![
+        4 => Just(None),
+        1 => (0..4i32).prop_map(|n| Some(IntOrString::Int(n))),
+        1 => Just(Some(IntOrString::from("50%"))),
+    ];
+    (
+        prop::sample::select(vec![
+            None,
+            Some("apps.kruise.io/v1alpha1"),
+            Some("apps.kruise.io/v1beta1"),
+            Some("apps.kruise.io/v1beta1"),
+        ]),
+        partition,
+        prop::bool::weighted(0.15),
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.4),
+        burst,
+    )
+        .prop_map(
+            |(api, partition, paused, selector, progressive, burst)| KruiseGen {
+                api,
+                partition,
+                paused,
+                selector,
+                progressive,
+                burst,
+            },
+        )
+}
+
+/// Makes `ds` the Advanced DaemonSet `g` says (or leaves it apps/v1).
+fn flavor(ds: &mut DaemonSet, g: &KruiseGen) {
+    let Some(api) = g.api else {
+        ds.api_version = "apps/v1".into();
+        return;
+    };
+    ds.api_version = api.into();
+    if let Some(rolling) = ds.spec.update_strategy.rolling_update.as_mut() {
+        rolling.partition = g.partition.clone();
+        rolling.paused = Some(g.paused);
+        rolling.selector = g.selector.then(|| LabelSelector {
+            match_expressions: vec![LabelSelectorRequirement {
+                key: ZONE_LABEL.into(),
+                operator: LabelSelectorOperator::In,
+                values: vec!["zone-a".into(), "zone-b".into()],
+            }],
+            ..Default::default()
+        });
+    }
+    if g.progressive {
+        ds.metadata.annotations.insert(
+            "daemonset.kruise.io/progressive-create-pod".into(),
+            "true".into(),
+        );
+        ds.spec.scale_strategy = Some(DaemonSetScaleStrategy {
+            partitioned_scaling: Some(true),
+        });
+    }
+    ds.spec.burst_replicas = g.burst.clone();
+}
+
+/// The options beyond upstream a test case plans with.
+fn options_gen() -> impl Strategy<Value = PlanOptions> {
+    let order = prop_oneof![
+        3 => Just(UpdateOrder::NodeName),
+        1 => Just(UpdateOrder::UnavailableFirst),
+        1 => Just(UpdateOrder::LabelPriority { key: "disk".into() }),
+        1 => Just(UpdateOrder::Canary { nodes: vec!["node-1".into(), "node-3".into()] }),
+        1 => Just(UpdateOrder::TopologyDomains { key: ZONE_LABEL.into() }),
+    ];
+    let budget = prop_oneof![
+        2 => Just(None),
+        1 => Just(Some(TopologyBudget::new(ZONE_LABEL, IntOrString::Int(1)))),
+        1 => Just(Some(TopologyBudget::new(ZONE_LABEL, IntOrString::from("50%")))),
+    ];
+    (
+        order,
+        budget,
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.1),
+    )
+        .prop_map(|(order, budget, strict, freeze)| {
+            let mut options = PlanOptions::new(now())
+                .with_update_order(order)
+                .with_strict_budget(strict)
+                .with_freeze(freeze);
+            options.topology_budget = budget;
+            options
+        })
 }
 
 fn target_gen() -> impl Strategy<Value = TargetGen> {
@@ -155,6 +270,7 @@ fn event_gen() -> impl Strategy<Value = EventGen> {
             1 => -60..0i64,
         ]
         .prop_map(EventGen::Advance),
+        1 => kruise_gen().prop_map(EventGen::Kruise),
     ]
 }
 
@@ -168,11 +284,15 @@ struct Model {
     revision: Option<String>,
     burst: usize,
     backoff: FailedPodBackoff,
+    /// The options beyond upstream (the time, revision, burst and backoff are the fields above).
+    beyond: PlanOptions,
+    kruise: KruiseGen,
 }
 
 impl Model {
     fn options(&self) -> PlanOptions {
-        let mut options = PlanOptions::new(self.now);
+        let mut options = self.beyond.clone();
+        options.now = self.now;
         options.revision = self.revision.clone();
         options.burst_replicas = self.burst;
         options.failed_pod_backoff = self.backoff.clone();
@@ -332,6 +452,7 @@ fn apply(event: &EventGen, model: &mut Model, planner: &mut Planner) {
             if *deleting {
                 ds.metadata.deletion_timestamp = Some(model.now);
             }
+            flavor(&mut ds, &model.kruise);
             model.ds = ds.clone();
             planner.set_daemon_set(ds);
         }
@@ -355,6 +476,13 @@ fn apply(event: &EventGen, model: &mut Model, planner: &mut Planner) {
             model.now = Time::from_unix_seconds(model.now.unix_seconds() + seconds).unwrap();
             planner.set_now(model.now);
         }
+        EventGen::Kruise(g) => {
+            let mut ds = model.ds.clone();
+            flavor(&mut ds, g);
+            model.kruise = g.clone();
+            model.ds = ds.clone();
+            planner.set_daemon_set(ds);
+        }
     }
 }
 
@@ -367,7 +495,29 @@ fn check(
     events: &[EventGen],
     quiet: &[bool],
 ) -> Result<(), TestCaseError> {
-    let mut options = PlanOptions::new(now())
+    check_beyond(
+        cluster,
+        (KruiseGen::default(), PlanOptions::new(now())),
+        burst,
+        backoff,
+        events,
+        quiet,
+    )
+}
+
+/// [`check`] for an Advanced DaemonSet (as `kruise` says) planned with the options beyond
+/// upstream of `beyond`.
+fn check_beyond(
+    mut cluster: Cluster,
+    (kruise, beyond): (KruiseGen, PlanOptions),
+    burst: usize,
+    backoff: FailedPodBackoff,
+    events: &[EventGen],
+    quiet: &[bool],
+) -> Result<(), TestCaseError> {
+    flavor(&mut cluster.ds, &kruise);
+    let mut options = beyond
+        .clone()
         .with_revision("new")
         .with_failed_pod_backoff(backoff.clone());
     options.burst_replicas = burst;
@@ -392,6 +542,8 @@ fn check(
         revision: Some("new".into()),
         burst,
         backoff,
+        beyond,
+        kruise,
     };
     let mut planner = Planner::new(cluster.ds, cluster.nodes, cluster.pods, options)
         .expect("the planner is built");
@@ -490,6 +642,25 @@ proptest! {
         events in prop::collection::vec(event_gen(), 100..=200),
     ) {
         check(c, burst, backoff, &events, &[])?;
+    }
+
+    /// Advanced DaemonSets (partition, paused, update selector, progressive creation, burst)
+    /// and the options beyond upstream (update orders, topology budget, strict budget, freeze),
+    /// on any cluster and on mid-rollout ones with and without surge.
+    #[test]
+    fn incremental_kruise_and_beyond_upstream_plans_equal_full_plans(
+        c in prop_oneof![
+            cluster(StrategyMode::Any),
+            cluster(StrategyMode::RollingSurge),
+            cluster(StrategyMode::RollingNoSurge),
+        ],
+        kruise in kruise_gen(),
+        beyond in options_gen(),
+        burst in burst(),
+        backoff in backoff_gen(),
+        events in prop::collection::vec(event_gen(), 100..=200),
+    ) {
+        check_beyond(c, (kruise, beyond), burst, backoff, &events, &[])?;
     }
 
     /// Mid-rollout clusters without surge.
@@ -680,4 +851,36 @@ fn a_delta_shows_added_and_removed_actions() {
     );
     planner.set_now(at(5));
     assert_eq!(planner.plan_delta().unwrap().to_string(), "unchanged");
+}
+
+/// Regression: plans of an Advanced DaemonSet (made from scratch) record failed-pod backoffs;
+/// when the DaemonSet turns apps/v1 the planner's indexes must see them (they once deleted the
+/// failed pods again).
+#[test]
+fn backoffs_recorded_for_an_advanced_daemon_set_hold_after_it_turns_apps_v1() {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 16,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&cluster(StrategyMode::Any), |mut c| {
+            for pod in &mut c.pods {
+                pod.status.phase = Some(PodPhase::Failed);
+            }
+            let kruise = KruiseGen {
+                api: Some("apps.kruise.io/v1beta1"),
+                ..KruiseGen::default()
+            };
+            let mut ds = c.ds.clone();
+            flavor(&mut ds, &kruise);
+            let options = PlanOptions::new(now()).with_revision("new");
+            let mut planner = Planner::new(ds, c.nodes.clone(), c.pods.clone(), options).unwrap();
+            let first = planner.plan();
+            prop_assume!(first.is_ok());
+            planner.set_daemon_set(c.ds.clone());
+            let expected = plan(&c.ds, &c.nodes, &c.pods, &planner.options());
+            prop_assert_eq!(planner.plan(), expected);
+            Ok(())
+        })
+        .unwrap();
 }

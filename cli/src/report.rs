@@ -55,7 +55,7 @@ impl Serialize for BudgetUseWords<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let use_ = BudgetUse {
             node: String::new(),
-            why: self.0.clone(),
+            reason: self.0.clone(),
         };
         match serde_json::to_value(&use_) {
             Ok(Value::Object(map)) => map
@@ -173,7 +173,7 @@ impl Report<'_> {
                 .held
                 .iter()
                 .find(|h| h.node == node)
-                .map(|h| h.why.to_string()),
+                .map(|h| h.reason.to_string()),
             _ => None,
         };
         let report = PlanReport {

@@ -242,7 +242,7 @@ impl Report<'_> {
                 let replaced_anyway = batch
                     .used
                     .iter()
-                    .filter(|u| matches!(u.why, BudgetUseReason::OldUnavailable))
+                    .filter(|u| matches!(u.reason, BudgetUseReason::OldUnavailable))
                     .count();
                 let taken = batch
                     .deleted
@@ -268,11 +268,11 @@ impl Report<'_> {
                         out.push_str(&format!(
                             "  uses budget: {} ({})\n",
                             u.node,
-                            budget_reason(&u.why)
+                            budget_reason(&u.reason)
                         ));
                     }
                     for h in &batch.held {
-                        out.push_str(&format!("  held: {} ({})\n", h.node, h.why));
+                        out.push_str(&format!("  held: {} ({})\n", h.node, h.reason));
                     }
                 }
             }

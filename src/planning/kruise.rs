@@ -15,7 +15,6 @@
 //! The rest (claiming, manage, the budget loops, status) is upstream's.
 
 use super::cluster::Snapshot;
-use super::rolling;
 use super::types::RollingUpdateError;
 use crate::model::{
     DaemonSet, KRUISE_LIFECYCLE_STATE_LABEL, KRUISE_PROGRESSIVE_CREATE_ANNOTATION, Pod,
@@ -116,8 +115,13 @@ impl Kruise {
     /// Kruise's `GetNodesNeedingPods`: under a non-zero partition with progressive creation,
     /// only `desired - newPods - partition` of the nodes needing a pod get one, the first in
     /// node-name order (`newPods`: nodes with one pod of the current revision and at most one
-    /// old pod, before this plan).
-    pub(crate) fn limit_creates(&self, snapshot: &Snapshot<'_>, creates: &mut Vec<usize>) {
+    /// old pod, before this plan, counted by `new_pods` only when needed).
+    pub(crate) fn limit_creates(
+        &self,
+        snapshot: &Snapshot<'_>,
+        new_pods: impl FnOnce() -> i64,
+        creates: &mut Vec<usize>,
+    ) {
         if self.manage_partition == 0 || !self.progressive {
             return;
         }
@@ -126,7 +130,7 @@ impl Kruise {
             .count();
         let desired = i64::try_from(desired).unwrap_or(i64::MAX);
         let partition = self.manage_partition.clamp(0, desired);
-        let new_pods = rolling::nodes_with_one_new_pod(snapshot);
+        let new_pods = new_pods();
         let max_create = desired
             .saturating_sub(new_pods)
             .saturating_sub(partition)
@@ -143,4 +147,104 @@ pub(crate) fn preparing_delete(pod: &Pod) -> bool {
         .labels
         .get(KRUISE_LIFECYCLE_STATE_LABEL)
         .is_some_and(|state| state == PREPARING_DELETE)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::model::{DaemonSetScaleStrategy, DaemonSetStatus, IntOrString};
+    use crate::planning::fixture;
+
+    #[test]
+    fn an_apps_v1_daemon_set_has_no_kruise_settings() {
+        assert!(Kruise::new(&fixture::daemon_set()).is_none());
+    }
+
+    #[test]
+    fn partition_percentages_scale_against_the_stored_desired_count_rounding_down() {
+        let mut ds = fixture::kruise_daemon_set();
+        fixture::rolling(&mut ds).partition = Some(IntOrString::from("50%"));
+        ds.status = Some(DaemonSetStatus {
+            desired_number_scheduled: 5,
+            ..Default::default()
+        });
+        let kruise = Kruise::new(&ds).unwrap();
+        assert_eq!(kruise.scope.as_ref().unwrap().partition, 2);
+        assert!(!kruise.paused);
+        assert_eq!(kruise.burst, None);
+    }
+
+    #[test]
+    fn a_malformed_partition_fails_the_rolling_update_only() {
+        let mut ds = fixture::kruise_daemon_set();
+        fixture::rolling(&mut ds).partition = Some(IntOrString::from("half"));
+        let kruise = Kruise::new(&ds).unwrap();
+        assert!(matches!(
+            kruise.scope,
+            Err(RollingUpdateError::Budget {
+                field: "partition",
+                ..
+            })
+        ));
+        assert_eq!(kruise.manage_partition, 0);
+    }
+
+    #[test]
+    fn paused_and_burst_replicas_are_read() {
+        let mut ds = fixture::kruise_daemon_set();
+        fixture::rolling(&mut ds).paused = Some(true);
+        ds.spec.burst_replicas = Some(IntOrString::Int(7));
+        let kruise = Kruise::new(&ds).unwrap();
+        assert!(kruise.paused);
+        assert_eq!(kruise.burst, Some(7));
+    }
+
+    #[test]
+    fn progressive_creation_leaves_partition_nodes_without_a_new_pod() {
+        let mut ds = fixture::kruise_daemon_set();
+        fixture::rolling(&mut ds).partition = Some(IntOrString::Int(2));
+        ds.spec.scale_strategy = Some(DaemonSetScaleStrategy {
+            partitioned_scaling: Some(true),
+        });
+        let nodes = fixture::nodes(5);
+        // n1 runs a new pod; n2..n5 need one: 5 desired - 1 new - 2 partition = 2 creates.
+        let pods = fixture::pods(&ds, &nodes[..1], &[]);
+        let kruise = Kruise::new(&ds).unwrap();
+        let created = fixture::with_snapshot(&ds, &nodes, &pods, |snapshot| {
+            let mut creates = vec![4, 2, 1, 3];
+            kruise.limit_creates(snapshot, || 1, &mut creates);
+            creates
+                .iter()
+                .map(|&n| snapshot.node_name(n).to_owned())
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(created, ["n2", "n3"]);
+    }
+
+    #[test]
+    fn creation_is_not_limited_without_progressive_creation() {
+        let mut ds = fixture::kruise_daemon_set();
+        fixture::rolling(&mut ds).partition = Some(IntOrString::Int(2));
+        let nodes = fixture::nodes(3);
+        let kruise = Kruise::new(&ds).unwrap();
+        let count = fixture::with_snapshot(&ds, &nodes, &[], |snapshot| {
+            let mut creates = vec![0, 1, 2];
+            kruise.limit_creates(snapshot, || 0, &mut creates);
+            creates.len()
+        });
+        assert_eq!(count, 3);
+    }
+
+    #[test]
+    fn preparing_delete_reads_the_lifecycle_label() {
+        let ds = fixture::kruise_daemon_set();
+        let mut pod = fixture::pod(&ds, "p1", "n1", fixture::NEW);
+        assert!(!preparing_delete(&pod));
+        pod.metadata
+            .labels
+            .insert(KRUISE_LIFECYCLE_STATE_LABEL.into(), PREPARING_DELETE.into());
+        assert!(preparing_delete(&pod));
+    }
 }

@@ -1,7 +1,10 @@
 //! Planning: one sync of the DaemonSet controller as a pure function.
 
+mod assembly;
 mod backoff;
 mod cluster;
+#[cfg(test)]
+mod fixture;
 mod incremental;
 mod kruise;
 mod manage;
@@ -9,11 +12,10 @@ mod node_join;
 mod render;
 mod revision;
 mod rolling;
+mod selection;
 mod status;
 mod strategy;
 mod types;
-
-use std::time::Duration;
 
 pub use backoff::{BackoffEntry, FailedPodBackoff};
 pub use incremental::{PlanDelta, Planner};
@@ -32,7 +34,7 @@ pub(crate) use cluster::{
 pub(crate) use revision::CurrentRevision;
 pub(crate) use rolling::{allows_surge, budgets};
 
-use crate::model::{DaemonSet, LabelSelector, Node, Pod};
+use crate::model::{DaemonSet, Node, Pod};
 use crate::scheduling::DaemonPlacement;
 
 /// Plans one sync of the DaemonSet controller: what upstream's controller would create, delete,
@@ -60,34 +62,14 @@ pub fn plan(
     pods: &[Pod],
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
-    let revision_text = match &options.revision {
-        Some(given) => given.clone(),
-        None => revision_hash(
-            &daemon_set.spec.template,
-            daemon_set.status.as_ref().and_then(|s| s.collision_count),
-        ),
-    };
-    // Upstream checks the empty selector before the deletion timestamp.
-    let skipped = if daemon_set.spec.selector.as_ref() == Some(&LabelSelector::default()) {
-        Some(SkipReason::SelectsAllPods)
-    } else if daemon_set.metadata.deletion_timestamp.is_some() {
-        Some(SkipReason::BeingDeleted)
-    } else {
-        None
-    };
-    if let Some(reason) = skipped {
-        return Ok(Plan {
-            revision: revision_text,
-            actions: Vec::new(),
-            status: daemon_set.status.clone().unwrap_or_default(),
-            status_changed: false,
-            skipped: Some(reason),
-            deferred_creates: 0,
-            deferred_deletes: 0,
-            requeue_after: None,
-            failed_pod_backoff: options.failed_pod_backoff.clone(),
-            rolling_update: None,
-        });
+    let revision_text = assembly::revision_text(daemon_set, options.revision.as_deref());
+    if let Some(reason) = assembly::skip_reason(daemon_set) {
+        return Ok(assembly::skipped_plan(
+            daemon_set,
+            revision_text,
+            reason,
+            options.failed_pod_backoff.clone(),
+        ));
     }
     let selector = compile_selector(daemon_set)?;
     let placement = DaemonPlacement::new(daemon_set, options.taint_comparison_operators);
@@ -124,7 +106,11 @@ pub fn plan(
         None
     };
     if let Some(kruise) = &kruise {
-        kruise.limit_creates(&snapshot, &mut managed.creates);
+        kruise.limit_creates(
+            &snapshot,
+            || rolling::nodes_with_one_new_pod(&snapshot),
+            &mut managed.creates,
+        );
     }
     if paused.is_some() {
         // No update deletions while paused or frozen: manage's surge rule would otherwise
@@ -152,7 +138,7 @@ pub fn plan(
     let (deleted_pods, mut deferred_deletes) =
         push_deletes(&snapshot, managed.deletes, burst, &mut actions);
 
-    let extensions = strategy::Extensions::from_options(options);
+    let extensions = selection::Extensions::from_options(options);
     let rolling_update = if let Some(reason) = paused.filter(|_| daemon_set.is_rolling_update()) {
         Some(RollingUpdateStep::Paused(reason))
     } else if daemon_set.is_rolling_update() {
@@ -200,26 +186,17 @@ pub fn plan(
     };
 
     snapshot.check_action_names(daemon_set, &selector, &actions)?;
-    let status = status::compute_status(daemon_set, &snapshot);
-    let status_changed = status::status_changed(daemon_set, &status);
-    let min_ready = daemon_set.spec.min_ready_seconds;
-    let mut requeue_after = managed.requeue_after;
-    if min_ready > 0 && status.number_ready != status.number_available {
-        let wait = Duration::from_secs(u64::try_from(min_ready).unwrap_or(0));
-        requeue_after = Some(requeue_after.map_or(wait, |d| d.min(wait)));
-    }
-    Ok(Plan {
+    Ok(assembly::Parts {
         revision: revision.hash,
         actions,
-        status,
-        status_changed,
-        skipped: None,
+        status: status::compute_status(daemon_set, &snapshot),
         deferred_creates,
         deferred_deletes,
-        requeue_after,
+        backoff_requeue: managed.requeue_after,
         failed_pod_backoff: backoff,
         rolling_update,
-    })
+    }
+    .finish(daemon_set))
 }
 
 /// Sorts creates by node name, keeps the first `burst`, appends them; returns the executed node
@@ -231,8 +208,8 @@ fn push_creates(
     actions: &mut Vec<Action>,
 ) -> (Vec<usize>, usize) {
     creates.sort_by(|a, b| snapshot.node_name(a.0).cmp(snapshot.node_name(b.0)));
-    let deferred = creates.len().saturating_sub(burst);
-    creates.truncate(burst);
+    let (run, deferred) = assembly::burst_split(creates.len(), burst);
+    creates.truncate(run);
     actions.extend(creates.iter().map(|&(n, reason)| Action::Create {
         node: snapshot.node_name(n).to_owned(),
         reason,
@@ -254,15 +231,12 @@ fn push_deletes(
         })
     };
     deletes.sort_by(|a, b| key(a.0).cmp(&key(b.0)));
-    let deferred = deletes.len().saturating_sub(burst);
-    deletes.truncate(burst);
-    actions.extend(deletes.iter().filter_map(|&(p, reason)| {
-        let pod = snapshot.pod(p)?;
-        Some(Action::Delete {
-            pod: pod.metadata.name.clone(),
-            node: (!pod.spec.node_name.is_empty()).then(|| pod.spec.node_name.clone()),
-            reason,
-        })
-    }));
+    let (run, deferred) = assembly::burst_split(deletes.len(), burst);
+    deletes.truncate(run);
+    actions.extend(
+        deletes
+            .iter()
+            .filter_map(|&(p, reason)| Some(assembly::delete_action(snapshot.pod(p)?, reason))),
+    );
     (deletes.into_iter().map(|(p, _)| p).collect(), deferred)
 }

@@ -97,7 +97,7 @@ fn write_canonical(value: &serde_json::Value, out: &mut String) {
 }
 
 /// What makes a pod "of the current revision".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct CurrentRevision {
     pub(crate) hash: String,
     pub(crate) generation: Option<String>,

@@ -3,17 +3,17 @@
 //! not Ready.
 //!
 //! For an Advanced DaemonSet the loops run over Kruise's update scope only (partition and node
-//! selector; `kruise.rs`); with options beyond upstream, `strategy.rs` picks among the old pods
+//! selector; `kruise.rs`); with options beyond upstream, `selection.rs` picks among the old pods
 //! the loops find.
 
 use super::cluster::{PodFacts, Snapshot};
 use super::kruise::KruiseScope;
-use super::strategy::{self, Collected, Extensions, Item};
+use super::selection::{self, Collected, Extensions, Item};
 use super::types::{
     BudgetUse, BudgetUseReason, CreateReason, DeleteReason, HeldNode, HoldReason,
     RollingUpdateError, UpdateBatch, UpdateMode,
 };
-use crate::model::{DaemonSet, IntOrPercentError, Node};
+use crate::model::{DaemonSet, IntOrPercentError, Node, Pod};
 
 /// The rolling update's decisions before the burst cap.
 #[derive(Debug, Default)]
@@ -234,14 +234,14 @@ fn kruise_scope(
             })
         );
         if only_old && !in_scope.get(node).copied().unwrap_or(false) {
-            let why = if not_selected.contains(&name) {
+            let reason = if not_selected.contains(&name) {
                 HoldReason::NotSelected
             } else {
                 HoldReason::Partition
             };
             held.push(HeldNode {
                 node: name.to_owned(),
-                why,
+                reason,
             });
         }
     }
@@ -318,28 +318,32 @@ fn for_each_key<'a>(
 
 /// Upstream's `findUpdatedPodsOnNode`, ignoring terminating pods.
 fn split(snapshot: &Snapshot<'_>, views: impl Iterator<Item = View>) -> Option<Split> {
-    let mut out = Split {
-        new: None,
-        old: None,
+    let (new, old) = find_updated(views.map(|view| (view, facts_of(snapshot, view))))?;
+    let old = match old {
+        Some(View::Existing(p)) => Some(p),
+        // A pod manage creates is of the current revision.
+        Some(View::Created) | None => None,
     };
-    for view in views {
-        let facts = facts_of(snapshot, view);
+    Some(Split { new, old })
+}
+
+/// Upstream's `findUpdatedPodsOnNode` over one key's pods (however they are held), ignoring
+/// terminating ones: its pod of the current revision and its old pod, or `None` when it has
+/// several of either.
+pub(crate) fn find_updated<P>(
+    pods: impl Iterator<Item = (P, PodFacts)>,
+) -> Option<(Option<P>, Option<P>)> {
+    let (mut new, mut old) = (None, None);
+    for (pod, facts) in pods {
         if facts.terminating() {
             continue;
         }
-        let replaced = if facts.updated() {
-            out.new.replace(view).is_some()
-        } else {
-            match view {
-                View::Existing(p) => out.old.replace(p).is_some(),
-                View::Created => false,
-            }
-        };
-        if replaced {
+        let slot = if facts.updated() { &mut new } else { &mut old };
+        if slot.replace(pod).is_some() {
             return None;
         }
     }
-    Some(out)
+    Some((new, old))
 }
 
 fn facts_of(snapshot: &Snapshot<'_>, view: View) -> PodFacts {
@@ -351,15 +355,21 @@ fn facts_of(snapshot: &Snapshot<'_>, view: View) -> PodFacts {
 
 /// Why a new pod is not available yet.
 fn unavailability(snapshot: &Snapshot<'_>, view: View, min_ready: i32) -> BudgetUseReason {
-    let View::Existing(p) = view else {
-        return BudgetUseReason::Created;
-    };
-    let Some(pod) = snapshot.pod(p).filter(|pod| pod.is_ready()) else {
+    match view {
+        View::Existing(p) => unavailable_reason(snapshot.pod(p), min_ready),
+        View::Created => BudgetUseReason::Created,
+    }
+}
+
+/// Why an existing new pod is not available yet: not Ready, or Ready for less than
+/// minReadySeconds (until when).
+pub(crate) fn unavailable_reason(pod: Option<&Pod>, min_ready_seconds: i32) -> BudgetUseReason {
+    let Some(pod) = pod.filter(|pod| pod.is_ready()) else {
         return BudgetUseReason::NotReady;
     };
     pod.ready_condition()
         .and_then(|c| c.last_transition_time)
-        .and_then(|t| t.checked_add_seconds(i64::from(min_ready)))
+        .and_then(|t| t.checked_add_seconds(i64::from(min_ready_seconds)))
         .map_or(
             BudgetUseReason::NotReady,
             BudgetUseReason::WithinMinReadySeconds,
@@ -377,18 +387,38 @@ impl<T> Named for (&str, T) {
     }
 }
 
-impl Named for Item<'_> {
-    fn key_name(&self) -> &str {
-        self.name
-    }
-}
-
 /// Keeps the first `count` items by key name: upstream picks in random map order; this crate
 /// picks in node-name order.
 fn first_by_name<T: Named>(mut items: Vec<T>, count: usize) -> Vec<T> {
     items.sort_by(|a, b| a.key_name().cmp(b.key_name()));
     items.truncate(count);
     items
+}
+
+/// The budget loops' last step, however the keys were found (a walk over the objects, or the
+/// incremental planner's indexes): the nodes in `used` (by name) already count against
+/// `budget`; the first `candidates` in name order fill what is left, the rest wait. Returns the
+/// batch (its actions not filled in yet) and the chosen candidates.
+pub(crate) fn fill_budget<C: ExactSizeIterator>(
+    mode: UpdateMode,
+    desired: i64,
+    budget: i64,
+    used: Vec<BudgetUse>,
+    held: Vec<HeldNode>,
+    candidates: C,
+) -> (UpdateBatch, std::iter::Take<C>) {
+    let room = clamp_budget(budget, used.len(), candidates.len());
+    let waiting = candidates.len().saturating_sub(room);
+    let batch = UpdateBatch::started(mode, desired, budget, used, waiting, held);
+    (batch, candidates.take(room))
+}
+
+/// maxSurge mode: how many of `sunset` available old pods on nodes that should no longer run
+/// are deleted (as many as there are available pods beyond the `desired` count).
+pub(crate) fn sunset_room(available: i64, desired: i64, sunset: usize) -> usize {
+    usize::try_from(available.saturating_sub(desired).max(0))
+        .unwrap_or(usize::MAX)
+        .min(sunset)
 }
 
 pub(crate) fn clamp_budget(budget: i64, used: usize, available: usize) -> usize {
@@ -427,10 +457,10 @@ fn without_surge(
         {
             states.push((node, done(snapshot, key.split)));
         }
-        let mut count = |why| {
+        let mut count = |reason| {
             used.push(BudgetUse {
                 node: key.name().to_owned(),
-                why,
+                reason,
             });
             if ext.is_some() {
                 used_nodes.push(key.node);
@@ -482,67 +512,75 @@ fn without_surge(
     })?;
     let mut outcome = RollingOutcome::default();
     if let Some(ext) = ext {
-        let picked = strategy::pick(
+        let collected = Collected {
+            used,
+            used_nodes,
+            forced: replace,
+            candidates,
+            states,
+        };
+        let (batch, deletes) = pick_beyond(
             ext,
             snapshot,
-            UpdateMode::MaxUnavailable,
-            max_unavailable,
-            Collected {
-                used,
-                used_nodes,
-                forced: replace,
-                candidates,
-                states,
-            },
-            |p| unavailability(snapshot, View::Existing(p), min_ready),
+            (UpdateMode::MaxUnavailable, desired, max_unavailable),
+            collected,
+            held,
+            min_ready,
+            |target| (target, DeleteReason::OutdatedUnavailable),
+            |target| (target, DeleteReason::Outdated),
         )?;
-        outcome.deletes.extend(
-            picked
-                .forced
-                .iter()
-                .map(|item| (item.target, DeleteReason::OutdatedUnavailable)),
-        );
-        outcome.deletes.extend(
-            picked
-                .chosen
-                .iter()
-                .map(|item| (item.target, DeleteReason::Outdated)),
-        );
-        let batch = UpdateBatch::started(
-            UpdateMode::MaxUnavailable,
-            desired,
-            max_unavailable,
-            picked.used,
-            picked.waiting,
-            merge_held(held, picked.held),
-        );
+        outcome.deletes.extend(deletes);
         return Ok((batch, outcome));
     }
     // Candidates never raise the running count, so when the final count is under the budget
     // every available old pod was a candidate, and otherwise none is deleted.
-    let budget = clamp_budget(max_unavailable, used.len(), candidates.len());
-    let waiting = candidates.len().saturating_sub(budget);
-    let chosen = first_by_name(candidates, budget);
     outcome.deletes.extend(
         replace
             .iter()
             .map(|item| (item.target, DeleteReason::OutdatedUnavailable)),
     );
-    outcome.deletes.extend(
-        chosen
-            .iter()
-            .map(|item| (item.target, DeleteReason::Outdated)),
-    );
     used.sort_by(|a, b| a.node.cmp(&b.node));
-    let batch = UpdateBatch::started(
+    candidates.sort_by(|a, b| a.name.cmp(b.name));
+    let (batch, chosen) = fill_budget(
         UpdateMode::MaxUnavailable,
         desired,
         max_unavailable,
         used,
-        waiting,
         held,
+        candidates.into_iter(),
     );
+    outcome
+        .deletes
+        .extend(chosen.map(|item| (item.target, DeleteReason::Outdated)));
     Ok((batch, outcome))
+}
+
+/// With options beyond upstream: the selection engine picks among the old pods the loops
+/// collected; returns the batch and the decisions, `forced` for the unavailable old pods it
+/// replaces and `chosen` for the available ones (by their pod or node, as the mode acts).
+#[allow(clippy::too_many_arguments)]
+fn pick_beyond<'a, T>(
+    ext: &Extensions<'_>,
+    snapshot: &Snapshot<'a>,
+    (mode, desired, budget): (UpdateMode, i64, i64),
+    collected: Collected<'a>,
+    held: Vec<HeldNode>,
+    min_ready: i32,
+    forced: impl Fn(usize) -> T,
+    chosen: impl Fn(usize) -> T,
+) -> Result<(UpdateBatch, Vec<T>), RollingUpdateError> {
+    let picked = selection::pick(ext, snapshot, mode, budget, collected, |p| {
+        unavailability(snapshot, View::Existing(p), min_ready)
+    })?;
+    let decisions = picked
+        .forced
+        .iter()
+        .map(|item| forced(item.target))
+        .chain(picked.chosen.iter().map(|item| chosen(item.target)))
+        .collect();
+    let held = merge_held(held, picked.held);
+    let batch = UpdateBatch::started(mode, desired, budget, picked.used, picked.waiting, held);
+    Ok((batch, decisions))
 }
 
 /// The scope's held nodes and the order's, by node name.
@@ -584,7 +622,7 @@ fn with_surge(
         let Some(split) = key.split else {
             used.push(BudgetUse {
                 node: key.name().to_owned(),
-                why: BudgetUseReason::SeveralPods,
+                reason: BudgetUseReason::SeveralPods,
             });
             if ext.is_some() {
                 used_nodes.push(key.node);
@@ -644,7 +682,7 @@ fn with_surge(
                 if facts_of(snapshot, new).available() {
                     outcome.deletes.push((old, DeleteReason::Superseded));
                 } else {
-                    let why = match unavailability(snapshot, new, min_ready) {
+                    let reason = match unavailability(snapshot, new, min_ready) {
                         BudgetUseReason::NotReady | BudgetUseReason::Created => {
                             BudgetUseReason::Surging
                         }
@@ -652,7 +690,7 @@ fn with_surge(
                     };
                     used.push(BudgetUse {
                         node: key.name().to_owned(),
-                        why,
+                        reason,
                     });
                     if ext.is_some() {
                         used_nodes.push(key.node);
@@ -662,61 +700,230 @@ fn with_surge(
         }
         Ok(())
     })?;
-    let deletable = number_available.saturating_sub(desired).max(0);
-    let sunset_count = usize::try_from(deletable).unwrap_or(usize::MAX);
+    let sunset_count = sunset_room(number_available, desired, sunset.len());
     for (_, p) in first_by_name(sunset, sunset_count) {
         outcome.deletes.push((p, DeleteReason::Sunset));
     }
     if let Some(ext) = ext {
-        let picked = strategy::pick(
+        let collected = Collected {
+            used,
+            used_nodes,
+            forced,
+            candidates,
+            states,
+        };
+        let (batch, creates) = pick_beyond(
             ext,
             snapshot,
-            UpdateMode::MaxSurge,
-            max_surge,
-            Collected {
-                used,
-                used_nodes,
-                forced,
-                candidates,
-                states,
-            },
-            |p| unavailability(snapshot, View::Existing(p), min_ready),
+            (UpdateMode::MaxSurge, desired, max_surge),
+            collected,
+            held,
+            min_ready,
+            |target| (target, CreateReason::SurgeForUnavailable),
+            |target| (target, CreateReason::Surge),
         )?;
-        outcome.creates.extend(
-            picked
-                .forced
-                .iter()
-                .map(|item| (item.target, CreateReason::SurgeForUnavailable)),
-        );
-        outcome.creates.extend(
-            picked
-                .chosen
-                .iter()
-                .map(|item| (item.target, CreateReason::Surge)),
-        );
-        let batch = UpdateBatch::started(
-            UpdateMode::MaxSurge,
-            desired,
-            max_surge,
-            picked.used,
-            picked.waiting,
-            merge_held(held, picked.held),
-        );
+        outcome.creates.extend(creates);
         return Ok((batch, outcome));
     }
-    let budget = clamp_budget(max_surge, used.len(), candidates.len());
-    let waiting = candidates.len().saturating_sub(budget);
-    for item in first_by_name(candidates, budget) {
-        outcome.creates.push((item.target, CreateReason::Surge));
-    }
     used.sort_by(|a, b| a.node.cmp(&b.node));
-    let batch = UpdateBatch::started(
+    candidates.sort_by(|a, b| a.name.cmp(b.name));
+    let (batch, chosen) = fill_budget(
         UpdateMode::MaxSurge,
         desired,
         max_surge,
         used,
-        waiting,
         held,
+        candidates.into_iter(),
     );
+    outcome
+        .creates
+        .extend(chosen.map(|item| (item.target, CreateReason::Surge)));
     Ok((batch, outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::model::{IntOrString, LabelSelector};
+    use crate::planning::PlanOptions;
+    use crate::planning::fixture::{self, NEW};
+
+    fn options() -> PlanOptions {
+        PlanOptions::new(fixture::now())
+    }
+
+    #[test]
+    fn budgets_scale_percentages_up_and_never_leave_both_at_zero() {
+        let mut ds = fixture::daemon_set();
+        fixture::rolling(&mut ds).max_unavailable = Some(IntOrString::from("25%"));
+        assert_eq!(budgets(&ds, 10), Ok((3, 0)));
+        fixture::rolling(&mut ds).max_unavailable = Some(IntOrString::Int(0));
+        assert_eq!(budgets(&ds, 10), Ok((1, 0)));
+        assert_eq!(budgets(&ds, 0), Ok((0, 0)));
+        fixture::rolling(&mut ds).max_unavailable = None;
+        assert!(matches!(
+            budgets(&ds, 10),
+            Err(RollingUpdateError::Budget {
+                field: "maxUnavailable",
+                ..
+            })
+        ));
+        // Kruise reads an unset maxUnavailable as 0.
+        let mut ds = fixture::kruise_daemon_set();
+        let rolling = fixture::rolling(&mut ds);
+        rolling.max_unavailable = None;
+        rolling.max_surge = Some(IntOrString::Int(2));
+        assert_eq!(budgets(&ds, 10), Ok((0, 2)));
+    }
+
+    #[test]
+    fn fill_budget_takes_the_first_candidates_into_what_is_left() {
+        let used = vec![BudgetUse {
+            node: "n0".into(),
+            reason: BudgetUseReason::NoPod,
+        }];
+        let (batch, chosen) = fill_budget(
+            UpdateMode::MaxUnavailable,
+            4,
+            2,
+            used,
+            Vec::new(),
+            ["n1", "n2", "n3"].into_iter(),
+        );
+        assert_eq!(chosen.collect::<Vec<_>>(), ["n1"]);
+        assert_eq!(batch.waiting, 2);
+        assert_eq!(batch.budget, 2);
+        // A budget already used up takes nothing.
+        let (batch, chosen) = fill_budget(
+            UpdateMode::MaxSurge,
+            4,
+            0,
+            Vec::new(),
+            Vec::new(),
+            ["n1"].into_iter(),
+        );
+        assert_eq!(chosen.count(), 0);
+        assert_eq!(batch.waiting, 1);
+    }
+
+    #[test]
+    fn sunset_deletes_only_available_pods_beyond_the_desired_count() {
+        assert_eq!(sunset_room(5, 3, 10), 2);
+        assert_eq!(sunset_room(5, 3, 1), 1);
+        assert_eq!(sunset_room(2, 3, 4), 0);
+    }
+
+    #[test]
+    fn max_unavailable_replaces_the_first_old_pods_by_node_name() {
+        let ds = fixture::daemon_set();
+        let nodes = fixture::nodes(3);
+        let pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3"]);
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["delete p1 Outdated"]);
+        assert_eq!(batch.mode, UpdateMode::MaxUnavailable);
+        assert_eq!(batch.waiting, 2);
+        assert!(batch.used.is_empty());
+    }
+
+    #[test]
+    fn an_unavailable_old_pod_is_replaced_and_uses_the_budget() {
+        let ds = fixture::daemon_set();
+        let nodes = fixture::nodes(3);
+        let mut pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3"]);
+        pods[1] = fixture::unready(pods[1].clone());
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["delete p2 OutdatedUnavailable"]);
+        assert_eq!(
+            batch.used,
+            [BudgetUse {
+                node: "n2".into(),
+                reason: BudgetUseReason::OldUnavailable
+            }]
+        );
+        assert_eq!(batch.waiting, 2);
+    }
+
+    #[test]
+    fn max_surge_creates_beside_the_first_old_pods_and_counts_surging_nodes() {
+        let mut ds = fixture::daemon_set();
+        let rolling = fixture::rolling(&mut ds);
+        rolling.max_surge = Some(IntOrString::Int(2));
+        rolling.max_unavailable = Some(IntOrString::Int(0));
+        let nodes = fixture::nodes(4);
+        let mut pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3", "n4"]);
+        // n1 is already surging: its new pod is not ready yet.
+        pods.push(fixture::unready(fixture::pod(&ds, "p1-new", "n1", NEW)));
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["create n2 Surge"]);
+        assert_eq!(batch.mode, UpdateMode::MaxSurge);
+        assert_eq!(batch.used.len(), 1);
+        assert_eq!(batch.used[0].reason, BudgetUseReason::Surging);
+        assert_eq!(batch.waiting, 2);
+    }
+
+    #[test]
+    fn kruise_partition_keeps_the_lowest_names_on_the_old_revision() {
+        let mut ds = fixture::kruise_daemon_set();
+        fixture::rolling(&mut ds).partition = Some(IntOrString::Int(2));
+        let nodes = fixture::nodes(4);
+        let pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3", "n4"]);
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        // Scope: the highest names first (n4, n3); the budget of 1 picks n3 by name.
+        assert_eq!(decisions, ["delete p3 Outdated"]);
+        let held: Vec<(&str, &HoldReason)> = batch
+            .held
+            .iter()
+            .map(|h| (h.node.as_str(), &h.reason))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                ("n1", &HoldReason::Partition),
+                ("n2", &HoldReason::Partition)
+            ]
+        );
+    }
+
+    #[test]
+    fn kruise_scope_counts_updated_nodes_first() {
+        // n4 is updated already: with a partition of 2 only one old node (n3) is in scope.
+        let mut ds = fixture::kruise_daemon_set();
+        let rolling = fixture::rolling(&mut ds);
+        rolling.partition = Some(IntOrString::Int(2));
+        rolling.max_unavailable = Some(IntOrString::Int(3));
+        let nodes = fixture::nodes(4);
+        let pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3"]);
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["delete p3 Outdated"]);
+        assert_eq!(batch.held.len(), 2);
+    }
+
+    #[test]
+    fn kruise_selector_holds_unmatched_nodes() {
+        let mut ds = fixture::kruise_daemon_set();
+        let rolling = fixture::rolling(&mut ds);
+        rolling.max_unavailable = Some(IntOrString::Int(3));
+        rolling.selector = Some(LabelSelector {
+            match_labels: [("canary".to_string(), "true".to_string())].into(),
+            ..Default::default()
+        });
+        let mut nodes = fixture::nodes(3);
+        nodes[1]
+            .metadata
+            .labels
+            .insert("canary".into(), "true".into());
+        let pods = fixture::pods(&ds, &nodes, &["n1", "n2", "n3"]);
+        let (batch, decisions) = fixture::rolling_update(&ds, &nodes, &pods, &options()).unwrap();
+        assert_eq!(decisions, ["delete p2 Outdated"]);
+        let held: Vec<&str> = batch.held.iter().map(|h| h.node.as_str()).collect();
+        assert_eq!(held, ["n1", "n3"]);
+        assert!(
+            batch
+                .held
+                .iter()
+                .all(|h| h.reason == HoldReason::NotSelected)
+        );
+    }
 }

@@ -493,8 +493,8 @@ pub struct HeldNode {
     /// The node name.
     pub node: String,
     /// Why.
-    #[serde(rename = "reason", serialize_with = "crate::json::display")]
-    pub why: HoldReason,
+    #[serde(serialize_with = "crate::json::display")]
+    pub reason: HoldReason,
 }
 
 /// Why the rolling update leaves a node's old pod alone.
@@ -544,8 +544,8 @@ pub struct BudgetUse {
     /// The node (or vanished node) name.
     pub node: String,
     /// Why it counts.
-    #[serde(rename = "reason", serialize_with = "crate::json::budget_use_reason")]
-    pub why: BudgetUseReason,
+    #[serde(serialize_with = "crate::json::budget_use_reason")]
+    pub reason: BudgetUseReason,
 }
 
 /// Why a node counts against the rolling-update budget.

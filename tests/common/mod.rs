@@ -476,7 +476,7 @@ fn check_rolling(want: Option<&RollingExpect>, plan: &Plan) -> Vec<String> {
                 let got: Vec<String> = batch
                     .held
                     .iter()
-                    .map(|h| format!("{} {:?}", h.node, h.why).replace('"', ""))
+                    .map(|h| format!("{} {:?}", h.node, h.reason).replace('"', ""))
                     .collect();
                 if *want != got {
                     problems.push(format!("rollingUpdate.held: want {want:?}, got {got:?}"));

@@ -12,6 +12,9 @@ use hashbrown::HashTable;
 
 use super::super::backoff::{BackoffEntry, FailedPodBackoff};
 use super::super::cluster::{Claim, PodFacts};
+use super::super::kruise::preparing_delete;
+use super::super::manage::{NodePods, node_rule};
+use super::super::rolling::{find_updated, unavailable_reason};
 use super::super::types::{BudgetUseReason, DeleteReason};
 use crate::model::{Node, Pod, Time};
 use crate::scheduling::Placement;
@@ -368,6 +371,8 @@ pub(super) struct Rules {
     /// The strategy is RollingUpdate: the rolling update runs.
     pub(super) rolling: bool,
     pub(super) min_ready_seconds: i32,
+    /// An Advanced DaemonSet (manage deletes pods in the `PreparingDelete` state).
+    pub(super) kruise: bool,
     /// The DaemonSet's uid and observed generation: the failed-pod backoff key.
     pub(super) uid: String,
     pub(super) observed_generation: i64,
@@ -538,7 +543,8 @@ pub(super) fn contribution(key: &KeySlot, name: &str, env: &Env<'_>) -> Contribu
     c
 }
 
-/// Upstream's `podsShouldBeOnNode` for one node of the list.
+/// Upstream's `podsShouldBeOnNode` for one node of the list: manage's rule
+/// ([`node_rule`]) over the key's pods, with the failed-pod backoff read from the last plan's.
 fn manage_node(
     c: &mut Contribution,
     m: &mut Manage,
@@ -547,100 +553,82 @@ fn manage_node(
     placement: Placement,
     env: &Env<'_>,
 ) {
-    let Env {
-        pods,
-        rules,
-        now,
-        backoff,
-    } = *env;
-    if placement.should_run && key.pods.is_empty() {
-        c.create = true;
-        return;
+    let mut view = KeyPods {
+        env,
+        name,
+        entry: None,
+        breakpoints: &mut c.breakpoints,
+        requeue: &mut m.requeue,
+        failed_deletes: &mut m.failed_deletes,
+    };
+    let rules = env.rules;
+    c.create = node_rule(
+        (rules.allows_surge, rules.kruise),
+        placement,
+        key.pods.iter().copied(),
+        &mut view,
+        &mut m.deletes,
+        &mut Vec::new(),
+    );
+}
+
+/// A key's pods as manage's rule reads them.
+struct KeyPods<'a, 'e> {
+    env: &'a Env<'e>,
+    /// The key's node name.
+    name: &'a str,
+    /// The node's backoff entry, read once and then updated as manage's own records would.
+    entry: Option<Option<BackoffEntry>>,
+    breakpoints: &'a mut Vec<i64>,
+    requeue: &'a mut Option<Duration>,
+    failed_deletes: &'a mut u32,
+}
+
+impl NodePods<PodId> for KeyPods<'_, '_> {
+    fn facts(&self, pod: PodId) -> PodFacts {
+        facts_of(self.env.pods, pod)
     }
-    if !placement.should_continue_running {
-        for &p in &key.pods {
-            if !facts_of(pods, p).terminating() {
-                m.deletes.push((p, DeleteReason::NodeIneligible));
+
+    fn preparing_delete(&self, pod: PodId) -> bool {
+        self.env.pods.object(pod).is_some_and(preparing_delete)
+    }
+
+    fn delete_failed(&mut self, _: PodId) -> bool {
+        let Env {
+            rules,
+            now,
+            backoff,
+            ..
+        } = *self.env;
+        let (name, breakpoints) = (self.name, &mut *self.breakpoints);
+        let local = self.entry.get_or_insert_with(|| {
+            let stored = backoff
+                .entries()
+                .get(&FailedPodBackoff::key(
+                    &rules.uid,
+                    rules.observed_generation,
+                    name,
+                ))
+                .copied();
+            if let Some(stored) = stored {
+                // In backoff until lastUpdate + delay; expired after 30 minutes.
+                let since = stored.last_update.unix_seconds();
+                let delay = i64::try_from(stored.delay_seconds).unwrap_or(i64::MAX);
+                breakpoints.push(since.saturating_add(delay));
+                breakpoints.push(since.saturating_add(30 * 60 + 1));
             }
-        }
-        return;
-    }
-    // The backoff entry, read once and then updated as manage's own records would.
-    let mut entry: Option<Option<BackoffEntry>> = None;
-    for &p in &key.pods {
-        let facts = facts_of(pods, p);
-        if facts.terminating() {
-            continue;
-        }
-        if facts.failed() {
-            let local = entry.get_or_insert_with(|| {
-                let stored = backoff
-                    .entries()
-                    .get(&FailedPodBackoff::key(
-                        &rules.uid,
-                        rules.observed_generation,
-                        name,
-                    ))
-                    .copied();
-                if let Some(stored) = stored {
-                    // In backoff until lastUpdate + delay; expired after 30 minutes.
-                    let since = stored.last_update.unix_seconds();
-                    let delay = i64::try_from(stored.delay_seconds).unwrap_or(i64::MAX);
-                    c.breakpoints.push(since.saturating_add(delay));
-                    c.breakpoints.push(since.saturating_add(30 * 60 + 1));
-                }
-                stored
-            });
-            match local.and_then(|e| e.in_backoff(now)) {
-                Some(delay) => m.requeue = Some(m.requeue.map_or(delay, |d| d.min(delay))),
-                None => {
-                    *local = Some(BackoffEntry::next(local.as_ref(), now));
-                    m.failed_deletes = m.failed_deletes.saturating_add(1);
-                    m.deletes.push((p, DeleteReason::Failed));
-                }
+            stored
+        });
+        match local.and_then(|e| e.in_backoff(now)) {
+            Some(delay) => {
+                *self.requeue = Some(self.requeue.map_or(delay, |d| d.min(delay)));
+                false
             }
-        } else if facts.succeeded() {
-            m.deletes.push((p, DeleteReason::Succeeded));
-        }
-    }
-    let running = key.pods.iter().copied().filter(|&p| {
-        let facts = facts_of(pods, p);
-        !facts.terminating() && !facts.failed() && !facts.succeeded()
-    });
-    if !rules.allows_surge {
-        // Oldest first: keep the first, delete the rest.
-        for p in running.skip(1) {
-            m.deletes.push((p, DeleteReason::Duplicate));
-        }
-        return;
-    }
-    let mut oldest_new = None;
-    let mut oldest_old = None;
-    let mut any = false;
-    for p in running {
-        any = true;
-        let slot = if facts_of(pods, p).current_hash() {
-            &mut oldest_new
-        } else {
-            &mut oldest_old
-        };
-        if slot.is_none() {
-            *slot = Some(p);
-        } else {
-            m.deletes.push((p, DeleteReason::Duplicate));
-        }
-    }
-    if !any {
-        if placement.should_run {
-            c.create = true;
-        }
-        return;
-    }
-    if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
-        if !facts_of(pods, old).ready() {
-            m.deletes.push((old, DeleteReason::OldNotReady));
-        } else if facts_of(pods, new).available() {
-            m.deletes.push((old, DeleteReason::Superseded));
+            None => {
+                *local = Some(BackoffEntry::next(local.as_ref(), now));
+                *self.failed_deletes = self.failed_deletes.saturating_add(1);
+                true
+            }
         }
     }
 }
@@ -662,29 +650,21 @@ pub(super) fn rolling_key(
     if !visited {
         return RollingKey::Skip;
     }
-    // `Some(None)` is the pod manage creates.
-    let mut new: Option<Option<PodId>> = None;
-    let mut old: Option<PodId> = None;
-    for &p in key.pods.iter().filter(|p| live(p)) {
-        let facts = facts_of(pods, p);
-        if facts.terminating() {
-            continue;
-        }
-        let replaced = if facts.updated() {
-            new.replace(Some(p)).is_some()
-        } else {
-            old.replace(p).is_some()
-        };
-        if replaced {
-            return RollingKey::Several;
-        }
-    }
-    if created && new.replace(None).is_some() {
+    // `None` is the pod manage creates.
+    let views = key
+        .pods
+        .iter()
+        .filter(|p| live(p))
+        .map(|&p| (Some(p), facts_of(pods, p)))
+        .chain(created.then_some((None, PodFacts::CREATED)));
+    let Some((new, old)) = find_updated(views) else {
         return RollingKey::Several;
-    }
+    };
+    // An old pod is always an existing one.
+    let old = old.flatten();
     let new_state = |view: Option<PodId>| match view {
         Some(p) if facts_of(pods, p).available() => NewState::Available,
-        Some(p) => NewState::Unavailable(unavailability(pods.object(p), min_ready_seconds)),
+        Some(p) => NewState::Unavailable(unavailable_reason(pods.object(p), min_ready_seconds)),
         None => NewState::Unavailable(BudgetUseReason::Created),
     };
     match (new, old) {
@@ -700,20 +680,6 @@ pub(super) fn rolling_key(
             new: new_state(view),
         },
     }
-}
-
-/// Why an existing new pod is not available yet.
-fn unavailability(pod: Option<&Pod>, min_ready_seconds: i32) -> BudgetUseReason {
-    let Some(pod) = pod.filter(|pod| pod.is_ready()) else {
-        return BudgetUseReason::NotReady;
-    };
-    pod.ready_condition()
-        .and_then(|c| c.last_transition_time)
-        .and_then(|t| t.checked_add_seconds(i64::from(min_ready_seconds)))
-        .map_or(
-            BudgetUseReason::NotReady,
-            BudgetUseReason::WithinMinReadySeconds,
-        )
 }
 
 /// The second at which a pod's availability changes with the time alone, if it does.

@@ -1,0 +1,459 @@
+//! Plan assembly: reads the indexes into a plan (claims, manage's first actions within the
+//! burst limit, the rolling update, status, requeue) and keeps the failed-pod backoff.
+
+use super::delta::PlanDelta;
+use super::index;
+use super::key::{self, KeyId, Keys, Name, PodId, Pods, RollingKey};
+use super::{Engine, Halt, Planner, State};
+use crate::model::{DaemonSet, Node, Pod};
+use crate::planning::assembly;
+use crate::planning::backoff::FailedPodBackoff;
+use crate::planning::cluster::Claim;
+use crate::planning::rolling::{budgets, fill_budget, sunset_room};
+use crate::planning::status::status_from_counts;
+use crate::planning::types::{
+    Action, BudgetUse, CreateReason, DeleteReason, Plan, PlanError, RollingUpdateError,
+    RollingUpdateStep, UpdateMode,
+};
+
+impl Planner {
+    /// Makes the plan for the current objects and time, as [`plan`] would with
+    /// [`Planner::options`], and keeps its failed-pod backoff for the next plan (as a controller
+    /// passes [`Plan::failed_pod_backoff`] on).
+    ///
+    /// [`plan`]: crate::plan
+    pub fn plan(&mut self) -> Result<Plan, PlanError> {
+        let made = self.make_plan();
+        self.last = made.as_ref().ok().cloned();
+        made
+    }
+
+    /// Makes the plan (as [`Planner::plan`]) and says how it differs from the previous one;
+    /// the plan itself is then [`Planner::last_plan`]. After an error the next delta starts
+    /// afresh (every action added).
+    pub fn plan_delta(&mut self) -> Result<PlanDelta, PlanError> {
+        match self.make_plan() {
+            Ok(next) => {
+                let delta = PlanDelta::between(self.last.as_ref(), &next);
+                self.last = Some(next);
+                Ok(delta)
+            }
+            Err(error) => {
+                self.last = None;
+                Err(error)
+            }
+        }
+    }
+
+    /// Whether plans come from [`crate::plan`] over the held objects: the indexes follow plain
+    /// apps/v1 semantics only, so an Advanced DaemonSet or an option beyond upstream (update
+    /// order, topology budget, strict budget, freeze) is planned from scratch on every call.
+    pub(super) fn plans_from_scratch(&self) -> bool {
+        self.daemon_set.is_kruise() || self.options.goes_beyond_upstream()
+    }
+
+    pub(super) fn make_plan(&mut self) -> Result<Plan, PlanError> {
+        if self.plans_from_scratch() {
+            let nodes: Vec<Node> = self.nodes().cloned().collect();
+            let pods: Vec<Pod> = self.pods().cloned().collect();
+            let plan = crate::planning::plan(&self.daemon_set, &nodes, &pods, &self.options)?;
+            self.options.failed_pod_backoff = plan.failed_pod_backoff.clone();
+            return Ok(plan);
+        }
+        let engine = match &mut self.state {
+            State::Halted(Halt::Error(error)) => return Err(error.clone()),
+            State::Halted(Halt::Skip(reason)) => {
+                return Ok(assembly::skipped_plan(
+                    &self.daemon_set,
+                    self.revision.hash.clone(),
+                    *reason,
+                    self.options.failed_pod_backoff.clone(),
+                ));
+            }
+            State::Active(engine) => engine,
+        };
+        let burst = self.options.burst_replicas;
+        let pods = &self.pods;
+        let mut actions = Vec::new();
+        for (name, kind) in &engine.claims {
+            let pod = name.to_string();
+            actions.push(match kind {
+                Claim::Release => Action::Release { pod },
+                _ => Action::Adopt { pod },
+            });
+        }
+
+        // Manage: the first `burst` creates by node name, deletes by node then pod name.
+        let index = &engine.index;
+        let (run, mut deferred_creates) = assembly::burst_split(index.creates.len(), burst);
+        let mut creates = index.creates.keys();
+        actions.extend(creates.by_ref().take(run).map(|name| Action::Create {
+            node: name.to_string(),
+            reason: CreateReason::Missing,
+        }));
+        let create_cut: Option<Name> = creates.next().cloned();
+        let (run, mut deferred_deletes) = assembly::burst_split(index.deletes.len(), burst);
+        let mut deletes = index.deletes.iter();
+        actions.extend(
+            deletes
+                .by_ref()
+                .take(run)
+                .filter_map(|(_, &(p, reason))| delete_action(pods, p, reason)),
+        );
+        let delete_cut: Option<(Name, Name)> = deletes.next().map(|(entry, _)| entry.clone());
+
+        let rolling_update = if engine.rules.rolling {
+            let step = rolling_step(
+                &self.daemon_set,
+                engine,
+                &self.keys,
+                pods,
+                burst,
+                &Cuts {
+                    create: create_cut,
+                    delete: delete_cut,
+                },
+                &mut actions,
+            );
+            if let Some((creates, deletes)) = step.deferred {
+                deferred_creates = deferred_creates.saturating_add(creates);
+                deferred_deletes = deferred_deletes.saturating_add(deletes);
+            }
+            Some(step.step)
+        } else {
+            None
+        };
+
+        let index = &engine.index;
+        let status = status_from_counts(&self.daemon_set, &index.counts);
+        let backoff_requeue = index.requeue.keys().next().copied();
+
+        // Manage recorded the failed pods it deleted (all of them, deferred or not).
+        let failed: Vec<(KeyId, u32)> = index.failed.iter().map(|(&k, &n)| (k, n)).collect();
+        let now = self.options.now;
+        let generation = engine.rules.observed_generation;
+        let backoff = &mut self.options.failed_pod_backoff;
+        for &(id, count) in &failed {
+            if self.keys.get(id).is_none() {
+                continue;
+            }
+            let name = self.keys.name(id);
+            let backoff_key =
+                FailedPodBackoff::key(&self.daemon_set.metadata.uid, generation, name);
+            for _ in 0..count {
+                backoff.record(backoff_key.clone(), now);
+            }
+        }
+        backoff.collect_garbage(now);
+        for &(id, _) in &failed {
+            self.touch(id);
+        }
+        self.finish();
+
+        Ok(assembly::Parts {
+            revision: self.revision.hash.clone(),
+            actions,
+            status,
+            deferred_creates,
+            deferred_deletes,
+            backoff_requeue,
+            failed_pod_backoff: self.options.failed_pod_backoff.clone(),
+            rolling_update,
+        }
+        .finish(&self.daemon_set))
+    }
+}
+
+fn delete_action(pods: &Pods, p: PodId, reason: DeleteReason) -> Option<Action> {
+    Some(assembly::delete_action(pods.object(p)?, reason))
+}
+
+/// Where the burst limit cut manage's creates and deletes: the first deferred item of each.
+struct Cuts {
+    create: Option<Name>,
+    delete: Option<(Name, Name)>,
+}
+
+struct Step {
+    step: RollingUpdateStep,
+    /// Creates and deletes the rolling update defers (when it ran).
+    deferred: Option<(usize, usize)>,
+}
+
+/// The rolling-update step on the state after manage's executed actions.
+fn rolling_step(
+    ds: &DaemonSet,
+    engine: &mut Engine,
+    keys: &Keys,
+    pods: &Pods,
+    burst: usize,
+    cuts: &Cuts,
+    actions: &mut Vec<Action>,
+) -> Step {
+    let desired = i64::try_from(engine.index.counts.desired).unwrap_or(i64::MAX);
+    let (max_unavailable, max_surge) = match budgets(ds, desired) {
+        Ok(budgets) => budgets,
+        Err(error) => {
+            return Step {
+                step: RollingUpdateStep::Failed(error),
+                deferred: None,
+            };
+        }
+    };
+    let surge = max_surge != 0;
+    if engine.index.rolling.surge != surge {
+        // The mode switched: sum every key up again in the other mode.
+        engine.index.rolling = index::RollingIndex {
+            surge,
+            ..Default::default()
+        };
+        for (id, key) in keys.iter() {
+            if !key.dirty {
+                let c = &key.contribution;
+                engine
+                    .index
+                    .rolling
+                    .apply(id, keys.name(id), c.placement, &c.rolling, pods, true);
+            }
+        }
+    }
+    let fixes = deferred_views(engine, keys, pods, cuts, surge);
+    let step = if surge {
+        surge_batch(engine, pods, desired, max_surge, burst, actions)
+    } else {
+        unavailable_batch(engine, pods, desired, max_unavailable, burst, actions)
+    };
+    for (id, view) in fixes {
+        if let Some(key) = keys.get(id) {
+            let c = &key.contribution;
+            let rolling = &mut engine.index.rolling;
+            rolling.apply(id, keys.name(id), c.placement, &view, pods, false);
+            rolling.apply(id, keys.name(id), c.placement, &c.rolling, pods, true);
+        }
+    }
+    step
+}
+
+/// The keys whose manage actions the burst limit defers, seen by the rolling update without
+/// those actions: swapped into the rolling index (and returned, to swap back).
+fn deferred_views(
+    engine: &mut Engine,
+    keys: &Keys,
+    pods: &Pods,
+    cuts: &Cuts,
+    surge: bool,
+) -> Vec<(KeyId, RollingKey)> {
+    let mut affected: Vec<KeyId> = Vec::new();
+    if let Some(cut) = &cuts.create {
+        // In surge mode a deferred create only matters where the key holds more than
+        // terminating pods; without surge its budget use reads NoPod instead of Created.
+        let creates = if surge {
+            &engine.index.sensitive_creates
+        } else {
+            &engine.index.creates
+        };
+        affected.extend(creates.range(cut.clone()..).map(|(_, &id)| id));
+    }
+    if let Some(cut) = &cuts.delete {
+        let mut last = None;
+        for &(p, _) in engine.index.deletes.range(cut.clone()..).map(|(_, v)| v) {
+            let id = pods.get(p).and_then(|slot| slot.key);
+            if id != last {
+                affected.extend(id);
+                last = id;
+            }
+        }
+    }
+    affected.sort_unstable();
+    affected.dedup();
+    let mut fixes = Vec::new();
+    for id in affected {
+        let Some(key) = keys.get(id) else {
+            continue;
+        };
+        let c = &key.contribution;
+        let created = c.create
+            && cuts
+                .create
+                .as_ref()
+                .is_none_or(|cut| keys.name(id) < cut.as_ref());
+        let mut executed: Vec<PodId> = c
+            .deletes()
+            .iter()
+            .map(|&(p, _)| p)
+            .filter(|&p| {
+                cuts.delete.as_ref().is_none_or(|(cut_key, cut_pod)| {
+                    (keys.name(id), pods.name(p)) < (cut_key.as_ref(), cut_pod.as_ref())
+                })
+            })
+            .collect();
+        executed.sort_unstable();
+        let min_ready = engine.rules.min_ready_seconds;
+        let view = key::rolling_key(key, pods, min_ready, created, &executed);
+        if view != c.rolling {
+            let rolling = &mut engine.index.rolling;
+            rolling.apply(id, keys.name(id), c.placement, &c.rolling, pods, false);
+            rolling.apply(id, keys.name(id), c.placement, &view, pods, true);
+            fixes.push((id, view));
+        }
+    }
+    fixes
+}
+
+/// Merges two sorted streams and keeps the first `limit` items.
+fn merge_first<K: Ord, T>(
+    a: impl Iterator<Item = (K, T)>,
+    b: impl Iterator<Item = (K, T)>,
+    limit: usize,
+) -> Vec<T> {
+    let mut a = a.peekable();
+    let mut b = b.peekable();
+    let mut out = Vec::new();
+    while out.len() < limit {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some((ka, _)), Some((kb, _))) => ka <= kb,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_a { a.next() } else { b.next() };
+        if let Some((_, item)) = next {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn budget_uses(engine: &Engine) -> Vec<BudgetUse> {
+    engine
+        .index
+        .rolling
+        .used
+        .iter()
+        .map(|(name, reason)| BudgetUse {
+            node: name.to_string(),
+            reason: reason.clone(),
+        })
+        .collect()
+}
+
+/// maxUnavailable mode: the rolling index's budget uses and candidates through the rolling
+/// update's rule ([`fill_budget`]), the deletes within the burst limit.
+fn unavailable_batch(
+    engine: &Engine,
+    pods: &Pods,
+    desired: i64,
+    max_unavailable: i64,
+    burst: usize,
+    actions: &mut Vec<Action>,
+) -> Step {
+    let rolling = &engine.index.rolling;
+    let (mut batch, chosen) = fill_budget(
+        UpdateMode::MaxUnavailable,
+        desired,
+        max_unavailable,
+        budget_uses(engine),
+        Vec::new(),
+        rolling.candidates.iter(),
+    );
+    let total = rolling.deletes.len().saturating_add(chosen.len());
+    let name_of = |p: PodId| pods.name(p);
+    let always = always_deletes(rolling);
+    let chosen = chosen.map(|(k, &(_, p))| ((k.as_ref(), name_of(p)), (p, DeleteReason::Outdated)));
+    let deletes = merge_first(always, chosen, burst);
+    batch.deleted = push_deletes(pods, &deletes, actions);
+    Step {
+        step: RollingUpdateStep::Batch(batch),
+        deferred: Some((0, total.saturating_sub(burst))),
+    }
+}
+
+/// maxSurge mode: the rolling index's budget uses and candidates through the rolling update's
+/// rules ([`fill_budget`], [`sunset_room`]), the creates and deletes within the burst limit.
+fn surge_batch(
+    engine: &Engine,
+    pods: &Pods,
+    desired: i64,
+    max_surge: i64,
+    burst: usize,
+    actions: &mut Vec<Action>,
+) -> Step {
+    let rolling = &engine.index.rolling;
+    if let Some((node, &p)) = rolling.vanished.iter().next() {
+        return Step {
+            step: RollingUpdateStep::Failed(RollingUpdateError::VanishedNode {
+                node: node.to_string(),
+                pod: pods.name(p).to_owned(),
+            }),
+            deferred: None,
+        };
+    }
+    let available = i64::try_from(rolling.available).unwrap_or(i64::MAX);
+    let sunset_count = sunset_room(available, desired, rolling.sunset.len());
+    let (mut batch, chosen) = fill_budget(
+        UpdateMode::MaxSurge,
+        desired,
+        max_surge,
+        budget_uses(engine),
+        Vec::new(),
+        rolling.candidates.keys(),
+    );
+    let total_creates = rolling.creates.len().saturating_add(chosen.len());
+    let always = rolling
+        .creates
+        .keys()
+        .map(|k| (k.as_ref(), (k, CreateReason::SurgeForUnavailable)));
+    let chosen = chosen.map(|k| (k.as_ref(), (k, CreateReason::Surge)));
+    let creates = merge_first(always, chosen, burst);
+    for (node, reason) in creates {
+        batch.surged.push(node.to_string());
+        actions.push(Action::Create {
+            node: node.to_string(),
+            reason,
+        });
+    }
+
+    let name_of = |p: PodId| pods.name(p);
+    let always = always_deletes(rolling);
+    let sunset = rolling
+        .sunset
+        .iter()
+        .take(sunset_count)
+        .map(|(k, &p)| ((k.as_ref(), name_of(p)), (p, DeleteReason::Sunset)));
+    let deletes = merge_first(always, sunset, burst);
+    let total_deletes = rolling.deletes.len().saturating_add(sunset_count);
+    batch.deleted = push_deletes(pods, &deletes, actions);
+    Step {
+        step: RollingUpdateStep::Batch(batch),
+        deferred: Some((
+            total_creates.saturating_sub(burst),
+            total_deletes.saturating_sub(burst),
+        )),
+    }
+}
+
+/// The rolling update's deletes that take no budget, by (node, pod) name.
+fn always_deletes(
+    rolling: &index::RollingIndex,
+) -> impl Iterator<Item = ((&str, &str), (PodId, DeleteReason))> {
+    rolling
+        .deletes
+        .iter()
+        .map(|((k, n), &(p, reason))| ((k.as_ref(), n.as_ref()), (p, reason)))
+}
+
+/// Appends the deletes; returns the deleted pods' names.
+fn push_deletes(
+    pods: &Pods,
+    deletes: &[(PodId, DeleteReason)],
+    actions: &mut Vec<Action>,
+) -> Vec<String> {
+    let mut names = Vec::with_capacity(deletes.len());
+    for &(p, reason) in deletes {
+        if let Some(action) = delete_action(pods, p, reason) {
+            names.push(pods.name(p).to_owned());
+            actions.push(action);
+        }
+    }
+    names
+}
