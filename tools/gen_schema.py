@@ -31,9 +31,14 @@ KRUISE = {
         "lifecycle": "kruise::Lifecycle",
         "minReadySeconds": None,
         "revisionHistoryLimit": None,
+        "scaleStrategy": "kruise::DaemonSetScaleStrategy",
         "selector": "apimachinery::pkg::apis::meta::v1::LabelSelector",
         "template": "~api::core::v1::PodTemplateSpec",
         "updateStrategy": "kruise::DaemonSetUpdateStrategy",
+    },
+    # v1beta1 only; v1alpha1 shares the table, so there it is accepted too.
+    "kruise::DaemonSetScaleStrategy": {
+        "partitionedScaling": None,
     },
     "kruise::DaemonSetUpdateStrategy": {
         "rollingUpdate": "kruise::RollingUpdateDaemonSet",
@@ -68,6 +73,7 @@ KRUISE = {
         "numberReady": None,
         "numberUnavailable": None,
         "observedGeneration": None,
+        "updateRevision": None,
         "updatedNumberScheduled": None,
     },
 }
