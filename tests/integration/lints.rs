@@ -2,12 +2,6 @@
 //! absent) draw no warning or error, `tolerates-every-taint` names what it opens, and the
 //! fields a loader dropped become lints.
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 
 use std::path::{Path, PathBuf};
 

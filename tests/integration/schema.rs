@@ -1,12 +1,6 @@
 //! Kubernetes' schema of a DaemonSet manifest: unknown fields, did-you-mean, and the real
 //! manifests of `../shared/realworld` (skipped when absent).
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 
 use std::path::PathBuf;
 

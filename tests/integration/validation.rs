@@ -1,11 +1,4 @@
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 //! DaemonSet and node validation, one rule per test: each manifest is read the way a user writes
 //! it, defaulted as the API server would, then validated; the tests pin the exact field paths and
 //! kinds of the errors.
