@@ -501,24 +501,19 @@ pub fn cases_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Runs every case of a directory and fails with all the differences at once.
-pub fn run_dir(name: &str) -> usize {
-    run_cases(&load_cases(&cases_dir(name)), true)
-}
-
 /// Runs the planner cases of one file of `tests/cases/<dir>/`, named as a Rust identifier
 /// (`-` written `_`), that pass the `DSP_CASE` filter; fails with all the differences at once.
 pub fn run_file(dir: &str, file: &str) {
     let file = case_file(dir, file);
     let cases: Vec<Case> = schema::read_case_file(&file);
-    let ran = run_cases(&cases, false);
+    let ran = run_cases(&cases);
     note_filtered(&file, ran, cases.len());
 }
 
-fn run_cases(cases: &[Case], all: bool) -> usize {
+fn run_cases(cases: &[Case]) -> usize {
     let mut failures = Vec::new();
     let mut ran = 0;
-    for case in cases.iter().filter(|case| all || selected(&case.name)) {
+    for case in cases.iter().filter(|case| selected(&case.name)) {
         ran += 1;
         let plan = case.plan();
         let problems = check(case, &plan);

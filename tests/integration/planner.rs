@@ -1,13 +1,7 @@
-//! Data-driven planner conformance: every case under `tests/cases/planner/`.
+//! Planner tests beyond the case files (those run as `cases::planner::*`).
 #![cfg(feature = "yaml")]
 
 use crate::common;
-
-#[test]
-fn planner_cases() {
-    let count = common::run_dir("planner");
-    assert!(count > 0);
-}
 
 /// Two pods of one name cannot exist in a namespace; when the plan would act on such a name it
 /// refuses, and a plan that names neither goes ahead.
