@@ -9,6 +9,8 @@ use daemonset_planner::{
     DaemonSet, Node, ValidationErrors, apply_defaults, validate_daemonset, validate_node,
 };
 
+use crate::common;
+
 /// A small valid DaemonSet. Tests append fields to it: lines indented by six spaces land in the
 /// pod spec, lines indented by two spaces in the DaemonSet spec.
 const BASE: &str = r#"
@@ -1443,7 +1445,7 @@ fn a_node_list_with_a_64_character_node_name_plans() {
 
 /// Every real manifest the API server accepts validates; the rejected ones fail for their real
 /// mistake. Needs the corpus: `DSPLAN_REALWORLD=/path/to/realworld/manifests cargo test --test
-/// validation -- --ignored realworld`.
+/// integration -- --ignored validation::realworld`.
 #[test]
 #[ignore = "needs the real-world corpus (DSPLAN_REALWORLD)"]
 fn realworld_manifests_validate_as_the_api_server_decides() {
@@ -1561,7 +1563,7 @@ fn realworld_manifests_validate_as_the_api_server_decides() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Table-driven cases: tests/cases/validation/*.yaml
+// Table-driven cases: tests/cases/validation/*.yaml, one test per file in cases.rs
 
 /// One case: a manifest that breaks exactly one rule, its valid twin, and the expected errors.
 #[derive(serde::Deserialize)]
@@ -1647,60 +1649,68 @@ fn case_manifest(patch: &CasePatch, defaults: bool) -> DaemonSet {
     ds
 }
 
-#[test]
-fn every_rule_case_fails_exactly_as_expected_and_its_twin_is_valid() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/validation");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    let mut count = 0;
+/// The rule cases of a file of `tests/cases/validation/`.
+fn read_rule_cases(file: &std::path::Path) -> Vec<RuleCase> {
+    let text = std::fs::read_to_string(file).unwrap();
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+/// Runs the rule cases of one file of `tests/cases/validation/` that pass the `DSP_CASE`
+/// filter (`cases::validation::<file>` in `tests/integration/cases.rs`): each invalid
+/// manifest fails exactly as expected, with a message and a hint, and its twin is valid.
+pub fn run_file(dir: &str, file: &str) {
+    let file = common::case_file(dir, file);
+    let cases = read_rule_cases(&file);
+    let mut ran = 0;
     let mut failures = Vec::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file).unwrap();
-        let cases: Vec<RuleCase> =
-            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        for case in cases {
-            count += 1;
-            let where_ = format!(
-                "{} / {}",
-                file.file_name().unwrap().to_string_lossy(),
-                case.name
-            );
-            let got: Vec<ExpectedError> =
-                match validate_daemonset(&case_manifest(&case.invalid, !case.skip_defaults)) {
-                    Ok(()) => Vec::new(),
-                    Err(errors) => {
-                        for error in &errors.errors {
-                            if error.hint.as_deref().is_none_or(str::is_empty)
-                                || error.message.is_empty()
-                            {
-                                failures.push(format!("{where_}: no message or hint: {error}"));
-                            }
+    for case in cases.iter().filter(|case| common::selected(&case.name)) {
+        ran += 1;
+        let where_ = format!(
+            "{} / {}",
+            file.file_name().unwrap().to_string_lossy(),
+            case.name
+        );
+        let got: Vec<ExpectedError> =
+            match validate_daemonset(&case_manifest(&case.invalid, !case.skip_defaults)) {
+                Ok(()) => Vec::new(),
+                Err(errors) => {
+                    for error in &errors.errors {
+                        if error.hint.as_deref().is_none_or(str::is_empty)
+                            || error.message.is_empty()
+                        {
+                            failures.push(format!("{where_}: no message or hint: {error}"));
                         }
-                        errors
-                            .errors
-                            .iter()
-                            .map(|e| ExpectedError {
-                                path: e.path.clone(),
-                                kind: format!("{:?}", e.kind),
-                            })
-                            .collect()
                     }
-                };
-            if got != case.errors {
-                failures.push(format!("{where_}: expected {:?}, got {got:?}", case.errors));
-            }
-            if let Err(errors) =
-                validate_daemonset(&case_manifest(&case.valid, !case.skip_defaults))
-            {
-                failures.push(format!("{where_}: the valid twin is refused:\n{errors}"));
-            }
+                    errors
+                        .errors
+                        .iter()
+                        .map(|e| ExpectedError {
+                            path: e.path.clone(),
+                            kind: format!("{:?}", e.kind),
+                        })
+                        .collect()
+                }
+            };
+        if got != case.errors {
+            failures.push(format!("{where_}: expected {:?}, got {got:?}", case.errors));
+        }
+        if let Err(errors) = validate_daemonset(&case_manifest(&case.valid, !case.skip_defaults)) {
+            failures.push(format!("{where_}: the valid twin is refused:\n{errors}"));
         }
     }
+    common::note_filtered(&file, ran, cases.len());
+    common::report(&failures, cases.len(), ran);
+}
+
+/// The rule cases stay many: one per rule, at least 80 in all (each file runs as
+/// `cases::validation::<file>`).
+#[test]
+fn rule_cases_cover_at_least_80_rules() {
+    let count: usize = common::case_files(&common::cases_dir("validation"))
+        .iter()
+        .map(|file| read_rule_cases(file).len())
+        .sum();
     assert!(count >= 80, "only {count} cases");
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------------
