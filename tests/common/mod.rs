@@ -1,10 +1,12 @@
 //! The shared helpers of the tests (`crate::common` in `tests/integration/`, `mod common;` in
 //! the test binaries not yet moved in): the case files' schema ([`schema`]) and how a case is
 //! built and checked (here), the base objects cases are merged over, the compact form of
-//! actions, and the whole pipeline on untrusted bytes ([`pipeline`]).
+//! actions, the whole pipeline on untrusted bytes ([`pipeline`]) and the real-world corpus
+//! ([`realworld`]).
 #![allow(dead_code)]
 
 pub mod pipeline;
+pub mod realworld;
 pub mod schema;
 
 use std::collections::BTreeMap;
