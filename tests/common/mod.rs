@@ -1,10 +1,12 @@
 //! The shared helpers of the tests (`crate::common` in `tests/integration/`, `mod common;` in
 //! the test binaries not yet moved in): the case files' schema ([`schema`]) and how a case is
 //! built and checked (here), the base objects cases are merged over, the compact form of
-//! actions, and the whole pipeline on untrusted bytes ([`pipeline`]).
+//! actions, the whole pipeline on untrusted bytes ([`pipeline`]) and the real-world corpus
+//! ([`realworld`]).
 #![allow(dead_code)]
 
 pub mod pipeline;
+pub mod realworld;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -501,24 +503,19 @@ pub fn cases_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Runs every case of a directory and fails with all the differences at once.
-pub fn run_dir(name: &str) -> usize {
-    run_cases(&load_cases(&cases_dir(name)), true)
-}
-
 /// Runs the planner cases of one file of `tests/cases/<dir>/`, named as a Rust identifier
 /// (`-` written `_`), that pass the `DSP_CASE` filter; fails with all the differences at once.
 pub fn run_file(dir: &str, file: &str) {
     let file = case_file(dir, file);
     let cases: Vec<Case> = schema::read_case_file(&file);
-    let ran = run_cases(&cases, false);
+    let ran = run_cases(&cases);
     note_filtered(&file, ran, cases.len());
 }
 
-fn run_cases(cases: &[Case], all: bool) -> usize {
+fn run_cases(cases: &[Case]) -> usize {
     let mut failures = Vec::new();
     let mut ran = 0;
-    for case in cases.iter().filter(|case| all || selected(&case.name)) {
+    for case in cases.iter().filter(|case| selected(&case.name)) {
         ran += 1;
         let plan = case.plan();
         let problems = check(case, &plan);

@@ -79,6 +79,18 @@ case_files! {
         rollout_status,
         teardown,
     }
+    validation => crate::validation::run_file {
+        containers,
+        dns,
+        env,
+        metadata,
+        ports,
+        probes,
+        resources,
+        scheduling,
+        security,
+        volumes,
+    }
 }
 
 /// The files of `tests/cases/<dir>/` are exactly `listed`.

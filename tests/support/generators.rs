@@ -1,6 +1,7 @@
 // Random clusters for the property tests: proptest generators and the builders of nodes,
 // DaemonSets and pods. Included with `include!` by tests/integration/properties.rs and
-// tests/incremental_props.rs, which bring the imports it needs (so this file has none).
+// tests/integration/incremental_props.rs, which bring the imports it needs (so this file has
+// none).
 
 
 const NOW_SECONDS: i64 = 1_700_000_000;

@@ -1,51 +1,13 @@
 //! Kubernetes' schema of a DaemonSet manifest: unknown fields, did-you-mean, and the real
-//! manifests of `../shared/realworld` (skipped when absent).
+//! manifests of the real-world corpus (`crate::common::realworld`, skipped when absent).
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 
 use std::path::PathBuf;
 
 use daemonset_planner::schema::{UnknownField, unknown_fields};
-use serde::Deserialize;
 use serde_json::Value;
 
-/// The documents of a YAML stream, as JSON values.
-fn documents(text: &str) -> Vec<Value> {
-    serde_yaml::Deserializer::from_str(text)
-        .map(|doc| Value::deserialize(doc).expect("YAML document"))
-        .filter(|doc| !doc.is_null())
-        .collect()
-}
-
-fn corpus() -> Option<Vec<(String, Vec<Value>)>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld/manifests");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        println!(
-            "note: {} is absent: the real-manifest checks are skipped",
-            dir.display()
-        );
-        return None;
-    };
-    let mut files: Vec<(String, Vec<Value>)> = entries
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-        .map(|path| {
-            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            let daemon_sets = documents(&std::fs::read_to_string(&path).unwrap())
-                .into_iter()
-                .filter(|doc| doc.get("kind").and_then(Value::as_str) == Some("DaemonSet"))
-                .collect();
-            (name, daemon_sets)
-        })
-        .collect();
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Some(files)
-}
+use crate::common::realworld::{self, documents};
 
 fn describe(field: &UnknownField) -> String {
     format!(
@@ -75,7 +37,10 @@ const REAL_UNKNOWN_FIELDS: &[(&str, &[&str])] = &[
 
 #[test]
 fn real_manifests_have_unknown_fields_only_where_the_api_server_refuses_them() {
-    let Some(files) = corpus() else { return };
+    let Some(root) = realworld::root() else {
+        return;
+    };
+    let files = realworld::daemon_set_documents(&root);
     assert_eq!(files.len(), 71, "the corpus has 71 manifests");
     let daemon_sets: usize = files.iter().map(|(_, docs)| docs.len()).sum();
     assert!(daemon_sets >= 71, "{daemon_sets} DaemonSets");

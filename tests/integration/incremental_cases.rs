@@ -3,16 +3,8 @@
 //! (time starting an hour early and moved to the case's time); both must plan exactly as
 //! `plan` does from scratch.
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
-#[allow(clippy::collapsible_if)]
-mod common;
+use crate::common;
 
 use daemonset_planner::{PlanOptions, Planner, Time, plan};
 

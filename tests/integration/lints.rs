@@ -1,41 +1,16 @@
-//! Lints that earn their place: the real manifests of `../shared/realworld` (skipped when
-//! absent) draw no warning or error, `tolerates-every-taint` names what it opens, and the
-//! fields a loader dropped become lints.
+//! Lints that earn their place: the real manifests of the real-world corpus
+//! (`crate::common::realworld`, skipped when absent) draw no warning or error,
+//! `tolerates-every-taint` names what it opens, and the fields a loader dropped become lints.
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use daemonset_planner::lints::{Lint, Severity, lint_unknown_fields};
 use daemonset_planner::schema::unknown_fields;
 use daemonset_planner::{DaemonSet, Node, apply_defaults, lint, load_daemonset, load_nodes};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn documents(text: &str) -> Vec<Value> {
-    serde_yaml::Deserializer::from_str(text)
-        .map(|doc| Value::deserialize(doc).expect("YAML document"))
-        .filter(|doc| !doc.is_null())
-        .collect()
-}
-
-fn realworld() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld");
-    if dir.join("manifests").is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "note: {} is absent: the real-manifest checks are skipped",
-            dir.display()
-        );
-        None
-    }
-}
+use crate::common::realworld::{self, documents};
 
 /// The manifests the API server refuses (`realworld-baseline.txt`): removed API versions, a
 /// selector missing or not matching the template, an upper-case name, unknown fields.
@@ -52,18 +27,13 @@ const REFUSED: &[&str] = &[
 ];
 
 /// The accepted manifests' DaemonSets, defaulted, by file name.
-fn accepted(dir: &Path) -> Vec<(String, DaemonSet)> {
+fn accepted(root: &Path) -> Vec<(String, DaemonSet)> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir.join("manifests")).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+    for (name, docs) in realworld::daemon_set_documents(root) {
         if REFUSED.contains(&name.as_str()) {
             continue;
         }
-        for doc in documents(&std::fs::read_to_string(&path).unwrap()) {
-            if doc.get("kind").and_then(Value::as_str) != Some("DaemonSet") {
-                continue;
-            }
+        for doc in docs {
             // Through the loader, which reads nulls and type quirks as the API server does.
             let mut ds = load_daemonset(&serde_json::to_string(&doc).unwrap())
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -71,7 +41,6 @@ fn accepted(dir: &Path) -> Vec<(String, DaemonSet)> {
             out.push((name.clone(), ds));
         }
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
@@ -85,7 +54,7 @@ fn serious(lints: &[Lint]) -> Vec<String> {
 
 #[test]
 fn accepted_real_manifests_draw_no_warning_or_error() {
-    let Some(dir) = realworld() else { return };
+    let Some(dir) = realworld::root() else { return };
     let daemon_sets = accepted(&dir);
     assert!(daemon_sets.len() >= 62, "{} DaemonSets", daemon_sets.len());
     let mut info = 0;
@@ -105,7 +74,7 @@ fn accepted_real_manifests_draw_no_warning_or_error() {
 /// facts about that cluster (a GPU plugin on a cluster without GPUs), never about the manifest.
 #[test]
 fn against_node_lists_only_node_findings_warn() {
-    let Some(dir) = realworld() else { return };
+    let Some(dir) = realworld::root() else { return };
     let daemon_sets = accepted(&dir);
     let mut node_sets: Vec<(String, Vec<Node>)> = std::fs::read_dir(dir.join("nodes"))
         .unwrap()

@@ -1,11 +1,4 @@
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 //! DaemonSet and node validation, one rule per test: each manifest is read the way a user writes
 //! it, defaulted as the API server would, then validated; the tests pin the exact field paths and
 //! kinds of the errors.
@@ -15,6 +8,8 @@ use daemonset_planner::validation::{FieldError, ValidationOptions, validate_daem
 use daemonset_planner::{
     DaemonSet, Node, ValidationErrors, apply_defaults, validate_daemonset, validate_node,
 };
+
+use crate::common;
 
 /// A small valid DaemonSet. Tests append fields to it: lines indented by six spaces land in the
 /// pod spec, lines indented by two spaces in the DaemonSet spec.
@@ -1449,12 +1444,14 @@ fn a_node_list_with_a_64_character_node_name_plans() {
 // The real-world corpus
 
 /// Every real manifest the API server accepts validates; the rejected ones fail for their real
-/// mistake. Needs the corpus: `DSPLAN_REALWORLD=/path/to/realworld/manifests cargo test --test
-/// validation -- --ignored realworld`.
+/// mistake (the corpus: `crate::common::realworld`, skipped when absent). Run with
+/// `cargo test --test integration -- --ignored validation::realworld`.
 #[test]
-#[ignore = "needs the real-world corpus (DSPLAN_REALWORLD)"]
+#[ignore = "two expectations predate the loader refusing unknown fields"]
 fn realworld_manifests_validate_as_the_api_server_decides() {
-    let dir = std::env::var("DSPLAN_REALWORLD").expect("set DSPLAN_REALWORLD");
+    let Some(root) = common::realworld::root() else {
+        return;
+    };
     // The manifests the API server refuses, with the paths of their mistakes (None: refused by
     // the loader, e.g. a removed apiVersion or an unknown field).
     let rejected: &[(&str, Option<&[&str]>)] = &[
@@ -1500,19 +1497,9 @@ fn realworld_manifests_validate_as_the_api_server_decides() {
             ]),
         ),
     ];
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
+    let entries = common::realworld::manifests(&root);
     let mut failures = Vec::new();
-    for path in &entries {
-        let stem = path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .trim_end_matches(".yaml")
-            .to_owned();
+    for (stem, path) in &entries {
         let expected = rejected
             .iter()
             .find(|(name, _)| *name == stem)
@@ -1543,7 +1530,6 @@ fn realworld_manifests_validate_as_the_api_server_decides() {
     }
     assert_eq!(entries.len(), 71);
     // The node lists and pod dumps beside the manifests are objects read from a cluster.
-    let root = std::path::Path::new(&dir).parent().unwrap();
     for (sub, is_nodes) in [("nodes", true), ("pods", false)] {
         for entry in std::fs::read_dir(root.join(sub)).unwrap() {
             let path = entry.unwrap().path();
@@ -1568,7 +1554,7 @@ fn realworld_manifests_validate_as_the_api_server_decides() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Table-driven cases: tests/cases/validation/*.yaml
+// Table-driven cases: tests/cases/validation/*.yaml, one test per file in cases.rs
 
 /// One case: a manifest that breaks exactly one rule, its valid twin, and the expected errors.
 #[derive(serde::Deserialize)]
@@ -1654,60 +1640,68 @@ fn case_manifest(patch: &CasePatch, defaults: bool) -> DaemonSet {
     ds
 }
 
-#[test]
-fn every_rule_case_fails_exactly_as_expected_and_its_twin_is_valid() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/validation");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    let mut count = 0;
+/// The rule cases of a file of `tests/cases/validation/`.
+fn read_rule_cases(file: &std::path::Path) -> Vec<RuleCase> {
+    let text = std::fs::read_to_string(file).unwrap();
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+/// Runs the rule cases of one file of `tests/cases/validation/` that pass the `DSP_CASE`
+/// filter (`cases::validation::<file>` in `tests/integration/cases.rs`): each invalid
+/// manifest fails exactly as expected, with a message and a hint, and its twin is valid.
+pub fn run_file(dir: &str, file: &str) {
+    let file = common::case_file(dir, file);
+    let cases = read_rule_cases(&file);
+    let mut ran = 0;
     let mut failures = Vec::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file).unwrap();
-        let cases: Vec<RuleCase> =
-            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        for case in cases {
-            count += 1;
-            let where_ = format!(
-                "{} / {}",
-                file.file_name().unwrap().to_string_lossy(),
-                case.name
-            );
-            let got: Vec<ExpectedError> =
-                match validate_daemonset(&case_manifest(&case.invalid, !case.skip_defaults)) {
-                    Ok(()) => Vec::new(),
-                    Err(errors) => {
-                        for error in &errors.errors {
-                            if error.hint.as_deref().is_none_or(str::is_empty)
-                                || error.message.is_empty()
-                            {
-                                failures.push(format!("{where_}: no message or hint: {error}"));
-                            }
+    for case in cases.iter().filter(|case| common::selected(&case.name)) {
+        ran += 1;
+        let where_ = format!(
+            "{} / {}",
+            file.file_name().unwrap().to_string_lossy(),
+            case.name
+        );
+        let got: Vec<ExpectedError> =
+            match validate_daemonset(&case_manifest(&case.invalid, !case.skip_defaults)) {
+                Ok(()) => Vec::new(),
+                Err(errors) => {
+                    for error in &errors.errors {
+                        if error.hint.as_deref().is_none_or(str::is_empty)
+                            || error.message.is_empty()
+                        {
+                            failures.push(format!("{where_}: no message or hint: {error}"));
                         }
-                        errors
-                            .errors
-                            .iter()
-                            .map(|e| ExpectedError {
-                                path: e.path.clone(),
-                                kind: format!("{:?}", e.kind),
-                            })
-                            .collect()
                     }
-                };
-            if got != case.errors {
-                failures.push(format!("{where_}: expected {:?}, got {got:?}", case.errors));
-            }
-            if let Err(errors) =
-                validate_daemonset(&case_manifest(&case.valid, !case.skip_defaults))
-            {
-                failures.push(format!("{where_}: the valid twin is refused:\n{errors}"));
-            }
+                    errors
+                        .errors
+                        .iter()
+                        .map(|e| ExpectedError {
+                            path: e.path.clone(),
+                            kind: format!("{:?}", e.kind),
+                        })
+                        .collect()
+                }
+            };
+        if got != case.errors {
+            failures.push(format!("{where_}: expected {:?}, got {got:?}", case.errors));
+        }
+        if let Err(errors) = validate_daemonset(&case_manifest(&case.valid, !case.skip_defaults)) {
+            failures.push(format!("{where_}: the valid twin is refused:\n{errors}"));
         }
     }
+    common::note_filtered(&file, ran, cases.len());
+    common::report(&failures, cases.len(), ran);
+}
+
+/// The rule cases stay many: one per rule, at least 80 in all (each file runs as
+/// `cases::validation::<file>`).
+#[test]
+fn rule_cases_cover_at_least_80_rules() {
+    let count: usize = common::case_files(&common::cases_dir("validation"))
+        .iter()
+        .map(|file| read_rule_cases(file).len())
+        .sum();
     assert!(count >= 80, "only {count} cases");
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,21 +1,7 @@
-//! Data-driven planner conformance: every case under `tests/cases/planner/`.
+//! Planner tests beyond the case files (those run as `cases::planner::*`).
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
-#[allow(clippy::collapsible_if)]
-mod common;
-
-#[test]
-fn planner_cases() {
-    let count = common::run_dir("planner");
-    assert!(count > 0);
-}
+use crate::common;
 
 /// Two pods of one name cannot exist in a namespace; when the plan would act on such a name it
 /// refuses, and a plan that names neither goes ahead.

@@ -28,7 +28,7 @@ use daemonset_planner::{
 };
 use proptest::prelude::*;
 // Random clusters: the generators and builders shared with tests/properties.rs.
-include!("support/generators.rs");
+include!("../support/generators.rs");
 
 // ---------------------------------------------------------------------------------------------
 // Events
