@@ -39,7 +39,8 @@ pub enum SelectError {
 /// [`revisions_of_namespace`] keep those.
 ///
 /// ```
-/// use daemonset_planner::{DaemonSet, SelectError, select_daemon_set};
+/// use daemonset_planner::select::{SelectError};
+/// use daemonset_planner::{DaemonSet, select_daemon_set};
 ///
 /// let named = |namespace: &str, name: &str| {
 ///     let mut ds = DaemonSet::default();
