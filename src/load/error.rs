@@ -194,6 +194,10 @@ pub enum LimitExceeded {
         "YAML aliases repeat more than {0} bytes of anchored values (Limits::max_expanded_bytes)"
     )]
     ExpandedBytes(u64),
+    /// Aliases repeating more than
+    /// [`Limits::max_alias_nodes`](super::Limits::max_alias_nodes) nodes.
+    #[error("YAML aliases repeat more than {0} nodes of anchored values (Limits::max_alias_nodes)")]
+    AliasNodes(u64),
 }
 
 /// An I/O error, shared so that [`LoadError`] stays `Clone`; two compare equal when their
@@ -318,24 +322,6 @@ impl LoadError {
             | LoadError::TooLarge { .. }
             | LoadError::Io { .. }
             | LoadError::NotUtf8 { .. } => None,
-        }
-    }
-
-    /// A YAML error in `document`.
-    pub(super) fn from_yaml(document: usize, error: &serde_yaml::Error) -> Self {
-        let location = error.location();
-        let mut message = error.to_string();
-        // serde_yaml's two limits say little on their own.
-        if message.starts_with("recursion limit exceeded") {
-            message.push_str(" (the YAML nests deeper than 128 levels)");
-        } else if message.starts_with("repetition limit exceeded") {
-            message.push_str(" (aliases expand to too much data)");
-        }
-        LoadError::Syntax {
-            document,
-            line: location.as_ref().map(|l| l.line()),
-            column: location.as_ref().map(|l| l.column()),
-            message,
         }
     }
 }
