@@ -365,25 +365,38 @@ fn load_reader<R: Read>(
         }
         over_limit(error, &read, options)
     };
-    let (format, prefix) =
-        input::sniff(&mut buffered).map_err(|err| stopped(LoadError::Io { source: err.into() }))?;
-    let reader = std::io::Cursor::new(prefix).chain(buffered);
-    let mut engine = Engine::new(
-        options,
-        wanted,
-        format == input::Format::Yaml,
-        Rc::clone(&read),
-    );
-    let engine = match format {
-        input::Format::Empty => engine,
-        input::Format::Json => {
-            json::load(serde_json::Deserializer::from_reader(reader), &mut engine)
-                .map_err(stopped)?;
-            engine
+    let engine = Engine::new(options, wanted, false, Rc::clone(&read));
+    let peeked =
+        input::peek(&mut buffered).map_err(|err| stopped(LoadError::Io { source: err.into() }))?;
+    let engine = match peeked {
+        Some(format) => parse(buffered, format, engine),
+        None => {
+            let (format, prefix) = input::sniff(&mut buffered)
+                .map_err(|err| stopped(LoadError::Io { source: err.into() }))?;
+            parse(std::io::Cursor::new(prefix).chain(buffered), format, engine)
         }
-        input::Format::Yaml => yaml::load_reader(reader, engine).map_err(stopped)?,
-    };
+    }
+    .map_err(stopped)?;
     Ok(engine.loaded)
+}
+
+/// Parses `reader`, written in `format`, into `engine`.
+fn parse<R: Read>(
+    reader: R,
+    format: input::Format,
+    mut engine: Engine,
+) -> Result<Engine, LoadError> {
+    match format {
+        input::Format::Empty => Ok(engine),
+        input::Format::Json => {
+            json::load(serde_json::Deserializer::from_reader(reader), &mut engine)?;
+            Ok(engine)
+        }
+        input::Format::Yaml => {
+            engine.tracker.set_yaml();
+            yaml::load_reader(reader, engine)
+        }
+    }
 }
 
 /// Every object of the wanted kinds in `bytes`, in order.

@@ -60,6 +60,11 @@ impl Tracker {
         }
     }
 
+    /// Counts scalars and skipped values too, as YAML needs.
+    pub(super) fn set_yaml(&mut self) {
+        self.yaml = true;
+    }
+
     /// The limit the last error came from, if any.
     pub(super) fn take_limit(&self) -> Option<LimitExceeded> {
         self.limit.take()
