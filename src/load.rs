@@ -377,7 +377,7 @@ fn load_reader<R: Read>(
         }
     }
     .map_err(stopped)?;
-    Ok(engine.loaded)
+    Ok(engine.into_loaded())
 }
 
 /// Parses `reader`, written in `format`, into `engine`.
@@ -422,7 +422,7 @@ fn load_bytes(
             engine = yaml::load_str(text, engine)?;
         }
     }
-    Ok(engine.loaded)
+    Ok(engine.into_loaded())
 }
 /// `daemonset kube-system/fluentd`, `node worker-1`, or just `node` when the name is unknown.
 fn object_name(noun: &str, namespace: &str, name: &str) -> String {

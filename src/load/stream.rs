@@ -36,6 +36,10 @@ pub(super) struct Engine {
     pub(super) wanted: Wanted,
     pub(super) tracker: Tracker,
     pub(super) loaded: Loaded<Cluster>,
+    /// Nodes and pods, gathered apart in chunks: a `Vec` of 150,000 pods that doubles as it
+    /// grows holds about three times their size at its peak.
+    nodes: Chunks<Node>,
+    pods: Chunks<Pod>,
     /// The error that stopped loading, when this crate raised it (the parser then gets a
     /// placeholder error to unwind with).
     pub(super) error: Option<LoadError>,
@@ -63,6 +67,8 @@ impl Engine {
             wanted,
             tracker: Tracker::new(&options.limits, yaml, input_bytes),
             loaded: Loaded::default(),
+            nodes: Chunks::default(),
+            pods: Chunks::default(),
             error: None,
             context: None,
             defer_kindless: false,
@@ -70,6 +76,14 @@ impl Engine {
             documents: 0,
             in_document: false,
         }
+    }
+
+    /// What was loaded.
+    pub(super) fn into_loaded(self) -> Loaded<Cluster> {
+        let mut loaded = self.loaded;
+        loaded.objects.nodes = self.nodes.into_vec();
+        loaded.objects.pods = self.pods.into_vec();
+        loaded
     }
 
     /// Records `error` and gives the parser an error to unwind with.
@@ -253,22 +267,77 @@ struct Mark {
 }
 
 impl Mark {
-    fn of(loaded: &Loaded<Cluster>) -> Mark {
+    fn of(engine: &Engine) -> Mark {
         Mark {
-            daemon_sets: loaded.objects.daemon_sets.len(),
-            nodes: loaded.objects.nodes.len(),
-            pods: loaded.objects.pods.len(),
-            revisions: loaded.objects.revisions.len(),
-            warnings: loaded.warnings.len(),
+            daemon_sets: engine.loaded.objects.daemon_sets.len(),
+            nodes: engine.nodes.len(),
+            pods: engine.pods.len(),
+            revisions: engine.loaded.objects.revisions.len(),
+            warnings: engine.loaded.warnings.len(),
         }
     }
 
-    fn restore(self, loaded: &mut Loaded<Cluster>) {
-        loaded.objects.daemon_sets.truncate(self.daemon_sets);
-        loaded.objects.nodes.truncate(self.nodes);
-        loaded.objects.pods.truncate(self.pods);
-        loaded.objects.revisions.truncate(self.revisions);
-        loaded.warnings.truncate(self.warnings);
+    fn restore(self, engine: &mut Engine) {
+        engine.loaded.objects.daemon_sets.truncate(self.daemon_sets);
+        engine.nodes.truncate(self.nodes);
+        engine.pods.truncate(self.pods);
+        engine.loaded.objects.revisions.truncate(self.revisions);
+        engine.loaded.warnings.truncate(self.warnings);
+    }
+}
+
+/// A list gathered in chunks of [`CHUNK`], made one `Vec` of the exact size at the end.
+struct Chunks<T> {
+    full: Vec<Vec<T>>,
+    current: Vec<T>,
+}
+
+/// Objects per chunk.
+const CHUNK: usize = 4096;
+
+impl<T> Default for Chunks<T> {
+    fn default() -> Self {
+        Chunks {
+            full: Vec::new(),
+            current: Vec::new(),
+        }
+    }
+}
+
+impl<T> Chunks<T> {
+    fn push(&mut self, value: T) {
+        if self.current.len() >= CHUNK {
+            let full = std::mem::replace(&mut self.current, Vec::with_capacity(CHUNK));
+            self.full.push(full);
+        } else if self.current.capacity() == 0 {
+            self.current.reserve_exact(CHUNK);
+        }
+        self.current.push(value);
+    }
+
+    fn len(&self) -> usize {
+        self.full
+            .iter()
+            .map(Vec::len)
+            .fold(self.current.len(), usize::saturating_add)
+    }
+
+    fn truncate(&mut self, len: usize) {
+        let mut all = std::mem::take(self).into_vec();
+        all.truncate(len);
+        self.current = all;
+    }
+
+    fn into_vec(self) -> Vec<T> {
+        if self.full.is_empty() {
+            return self.current;
+        }
+        let mut all = Vec::with_capacity(self.len());
+        for chunk in self.full {
+            all.extend(chunk);
+        }
+        all.extend(self.current);
+        all
     }
 }
 
@@ -567,7 +636,7 @@ impl ObjectReader<'_> {
 
     /// Reads a document's `items`, one object at a time.
     fn read_items<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error> {
-        self.items = Some(Mark::of(&self.engine.loaded));
+        self.items = Some(Mark::of(self.engine));
         let list = match self.kind.as_deref().and_then(Kind::from_list_name) {
             Some(kind) => ListContext::Typed(kind, self.api_version.clone().unwrap_or_default()),
             None => ListContext::List,
@@ -622,7 +691,7 @@ impl ObjectReader<'_> {
             State::Unknown(_) | State::Skip => {
                 if let Some(mark) = self.items {
                     // Items read before `kind` said this is no list.
-                    mark.restore(&mut self.engine.loaded);
+                    mark.restore(self.engine);
                     self.engine.deferred.clear();
                 }
                 Ok(())
@@ -637,7 +706,7 @@ impl ObjectReader<'_> {
                 {
                     return Err(self.engine.fail(error));
                 }
-                let objects = &mut self.engine.loaded.objects;
+                let engine = &mut *self.engine;
                 match builder {
                     Builder::DaemonSet(mut fields) => {
                         fields.insert("apiVersion".to_owned(), Value::String(api_version));
@@ -656,17 +725,17 @@ impl ObjectReader<'_> {
                     Builder::Node(mut node) => {
                         node.api_version = api_version;
                         node.kind = kind_text;
-                        objects.nodes.push(node);
+                        engine.nodes.push(node);
                     }
                     Builder::Pod(mut pod) => {
                         pod.api_version = api_version;
                         pod.kind = kind_text;
-                        objects.pods.push(pod);
+                        engine.pods.push(pod);
                     }
                     Builder::Revision(mut revision) => {
                         revision.api_version = api_version;
                         revision.kind = kind_text;
-                        objects.revisions.push(revision);
+                        engine.loaded.objects.revisions.push(revision);
                     }
                 }
                 Ok(())

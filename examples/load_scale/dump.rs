@@ -1,78 +1,12 @@
-//! Loading at cluster scale, against a floor: `cargo run --release --example load_scale`.
-//!
-//! Generates, in process, dumps shaped like `shared/tools/cluster_dump.py`'s (EKS-style nodes
-//! with 40 cached images each, 30 pods per node with containers, volumes and statuses, one
-//! DaemonSet), as one `kubectl get nodes,pods,daemonsets -A` List in JSON and in YAML, for
-//! 500 and 5,000 nodes. For each it times [`load_cluster`] from a reader and the floor: the
-//! same parser reading the same bytes from the same kind of reader into
-//! `serde::de::IgnoredAny` (the parser's own cost, with no model), and measures the peak heap
-//! of the load above what was allocated before it (the input text excluded) with a counting
-//! allocator. One line per size and format:
-//!
-//! `format=F nodes=N pods=P bytes=B load_ns=X floor_ns=Y ratio=X/Y peak_heap_bytes=H heap_over_input=H/B`
-//!
-//! `load_scale 500` runs the small size only.
-// A counting global allocator needs `unsafe impl GlobalAlloc`; it only forwards to the system
-// allocator and counts.
-#![allow(unsafe_code)]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::arithmetic_side_effects
-)]
+//! Dumps shaped like `shared/tools/cluster_dump.py`'s, generated in process: EKS-style nodes
+//! with 40 cached images each, 30 pods per node (the first of a DaemonSet) with containers,
+//! volumes and statuses, and the DaemonSet, as one `kubectl get nodes,daemonsets,pods -A`
+//! List. Shared by `examples/load_scale` and `benches/load.rs`.
+#![allow(dead_code, clippy::unwrap_used, clippy::arithmetic_side_effects)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::io::{BufReader, Write as _};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
-
-use daemonset_planner::load::{LoadOptions, load_cluster};
-use serde::Deserialize as _;
 use serde_json::{Value, json};
 
-/// The system allocator, counting the bytes in use and their peak.
-struct Counting;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call forwards to `System` with the caller's arguments unchanged.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            grow(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded as is.
-        unsafe { System.dealloc(ptr, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-            grow(new_size);
-        }
-        new
-    }
-}
-
-fn grow(size: usize) {
-    let now = IN_USE.fetch_add(size, Ordering::Relaxed) + size;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-const PODS_PER_NODE: usize = 30;
+pub const PODS_PER_NODE: usize = 30;
 const DS_UID: &str = "5f0c0d6e-0000-4000-8000-000000000001";
 
 fn ts(s: usize) -> String {
@@ -240,7 +174,7 @@ fn objects(nodes: usize, mut each: impl FnMut(&Value)) {
 
 /// The dump as `kubectl get nodes,daemonsets,pods -A -o json` prints it (keys of the List
 /// in kubectl's order: `items` before `kind`), objects indented as `json.dump(indent=4)`.
-fn json_dump(nodes: usize) -> Vec<u8> {
+pub fn json_dump(nodes: usize) -> Vec<u8> {
     let mut out = b"{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n".to_vec();
     let mut first = true;
     objects(nodes, |object| {
@@ -263,7 +197,7 @@ fn json_dump(nodes: usize) -> Vec<u8> {
 }
 
 /// The dump as `kubectl get ... -o yaml` prints it (block style, `items` before `kind`).
-fn yaml_dump(nodes: usize) -> Vec<u8> {
+pub fn yaml_dump(nodes: usize) -> Vec<u8> {
     let mut out = b"apiVersion: v1\nitems:\n".to_vec();
     objects(nodes, |object| {
         let text = serde_yaml::to_string(object).unwrap();
@@ -278,7 +212,7 @@ fn yaml_dump(nodes: usize) -> Vec<u8> {
 }
 
 /// serde-saphyr's options as the loader sets them for the default limits.
-fn saphyr_options() -> serde_saphyr::Options {
+pub fn saphyr_options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_reader_input_bytes: None,
@@ -296,73 +230,5 @@ fn saphyr_options() -> serde_saphyr::Options {
         non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
         strict_booleans: true,
         with_snippet: false,
-    }
-}
-
-/// The parser alone, from the same kind of reader as the loader uses.
-fn floor(format: &str, bytes: &[u8]) {
-    let reader = BufReader::with_capacity(1 << 16, bytes);
-    if format == "json" {
-        let mut de = serde_json::Deserializer::from_reader(reader);
-        serde::de::IgnoredAny::deserialize(&mut de).unwrap();
-        de.end().unwrap();
-    } else {
-        let mut reader = reader;
-        for document in serde_saphyr::read_with_options::<_, serde::de::IgnoredAny>(
-            &mut reader,
-            saphyr_options(),
-        ) {
-            document.unwrap();
-        }
-    }
-}
-
-fn measure(format: &str, nodes: usize) {
-    let bytes = if format == "json" {
-        json_dump(nodes)
-    } else {
-        yaml_dump(nodes)
-    };
-    let pods = nodes * PODS_PER_NODE;
-    let options = LoadOptions::default();
-    // The fastest of a few runs each, alternating, on a shared machine.
-    let runs = if nodes >= 5000 { 2 } else { 5 };
-    let mut load_ns = u128::MAX;
-    let mut floor_ns = u128::MAX;
-    let mut peak = 0usize;
-    for _ in 0..runs {
-        let started = Instant::now();
-        floor(format, &bytes);
-        floor_ns = floor_ns.min(started.elapsed().as_nanos());
-
-        let before = IN_USE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
-        let started = Instant::now();
-        let cluster = load_cluster(&bytes[..], &options).unwrap().objects;
-        load_ns = load_ns.min(started.elapsed().as_nanos());
-        peak = peak.max(PEAK.load(Ordering::Relaxed) - before);
-        assert_eq!((cluster.nodes.len(), cluster.pods.len()), (nodes, pods));
-        assert_eq!(cluster.daemon_sets.len(), 1);
-        drop(cluster);
-    }
-    let len = bytes.len();
-    println!(
-        "format={format} nodes={nodes} pods={pods} bytes={len} load_ns={load_ns} floor_ns={floor_ns} \
-         ratio={:.3} peak_heap_bytes={peak} heap_over_input={:.3}",
-        load_ns as f64 / floor_ns as f64,
-        peak as f64 / len as f64
-    );
-    std::io::stdout().flush().unwrap();
-}
-
-fn main() {
-    let sizes: Vec<usize> = match std::env::args().nth(1) {
-        Some(size) => vec![size.parse().expect("a number of nodes")],
-        None => vec![500, 5000],
-    };
-    for nodes in sizes {
-        for format in ["json", "yaml"] {
-            measure(format, nodes);
-        }
     }
 }
