@@ -1171,3 +1171,161 @@ fn a_misspelt_revision_field_is_reported_but_nothing_inside_data_is() {
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n";
     assert_eq!(load_revisions(pod).unwrap(), []);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The load module: options, warnings, JSON, mixed kinds
+
+mod load_module {
+    use daemonset_planner::load::{
+        FieldValidation, LimitExceeded, Limits, LoadOptions, load, load_cluster, load_slice,
+    };
+    use daemonset_planner::{DaemonSet, LoadError, Node, Pod};
+
+    const FLUENTD: &str = include_str!("data/fluentd-elasticsearch.yaml");
+
+    #[test]
+    fn unknown_fields_follow_the_field_validation() {
+        let text = FLUENTD.replace("  labels:\n", "  Labels:\n");
+        assert_ne!(text, FLUENTD);
+        let strict = load_slice::<DaemonSet>(text.as_bytes(), &LoadOptions::default());
+        assert!(
+            matches!(&strict, Err(LoadError::UnknownField { field, suggestion: Some(s), .. })
+                if field == "Labels" && s == "labels"),
+            "{strict:?}"
+        );
+
+        let warn = LoadOptions::new().with_unknown_fields(FieldValidation::Warn);
+        let loaded = load_slice::<DaemonSet>(text.as_bytes(), &warn).unwrap();
+        assert_eq!(loaded.objects.len(), 1);
+        assert_eq!(loaded.warnings.len(), 1);
+        let warning = &loaded.warnings[0];
+        assert_eq!(
+            (
+                warning.document,
+                warning.item,
+                warning.path.as_str(),
+                warning.field.as_str()
+            ),
+            (0, None, "metadata", "Labels")
+        );
+        assert_eq!(
+            warning.to_string(),
+            "document 0: unknown field `Labels` at metadata (did you mean `labels`?) dropped"
+        );
+        assert!(loaded.objects[0].metadata.labels.is_empty());
+
+        let ignore = LoadOptions::new().with_unknown_fields(FieldValidation::Ignore);
+        let loaded = load_slice::<DaemonSet>(text.as_bytes(), &ignore).unwrap();
+        assert_eq!((loaded.objects.len(), loaded.warnings.len()), (1, 0));
+    }
+
+    #[test]
+    fn json_loads_as_yaml_does() {
+        let yaml = load_slice::<DaemonSet>(FLUENTD.as_bytes(), &LoadOptions::default())
+            .unwrap()
+            .objects;
+        let json = serde_json::to_string_pretty(&yaml[0]).unwrap();
+        let from_json = load::<DaemonSet>(json.as_bytes(), &LoadOptions::default())
+            .unwrap()
+            .objects;
+        assert_eq!(from_json, yaml);
+        // Several JSON documents one after the other.
+        let node = r#"{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n"}}"#;
+        let two = format!("{node}\n{node}");
+        assert_eq!(
+            load::<Node>(two.as_bytes(), &LoadOptions::default())
+                .unwrap()
+                .objects
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn kubectl_order_items_before_kind_and_typed_items_without_kind() {
+        // kubectl prints keys in order: `items` comes before `kind`.
+        let list = r#"{"apiVersion": "v1", "items": [
+            {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "a"}},
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "d"},
+             "spec": {"nodeName": "a", "containers": [{"name": "c", "image": "i"}]}}
+        ], "kind": "List", "metadata": {"resourceVersion": ""}}"#;
+        let cluster = load_cluster(list.as_bytes(), &LoadOptions::default())
+            .unwrap()
+            .objects;
+        assert_eq!(cluster.nodes[0].metadata.name, "a");
+        assert_eq!(cluster.pods[0].spec.node_name, "a");
+        // Pods read from a cluster keep what planning reads, not their containers.
+        assert!(cluster.pods[0].spec.other.is_empty());
+        // A typed list whose items leave out their kind, with the list's kind last.
+        let typed =
+            r#"{"apiVersion": "v1", "items": [{"metadata": {"name": "b"}}], "kind": "NodeList"}"#;
+        let nodes = load::<Node>(typed.as_bytes(), &LoadOptions::default())
+            .unwrap()
+            .objects;
+        assert_eq!(
+            (nodes[0].metadata.name.as_str(), nodes[0].kind.as_str()),
+            ("b", "Node")
+        );
+        // Items read before `kind` said the document is no list are taken back.
+        let odd = r#"{"items": [{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "c"}}], "kind": "ConfigMap", "apiVersion": "v1"}"#;
+        assert_eq!(
+            load::<Node>(odd.as_bytes(), &LoadOptions::default())
+                .unwrap()
+                .objects,
+            []
+        );
+        // `kind` may come last in an object too.
+        let late = r#"{"metadata": {"name": "q", "namespace": "d"}, "spec": {"nodeName": "a"}, "apiVersion": "v1", "kind": "Pod"}"#;
+        let pods = load::<Pod>(late.as_bytes(), &LoadOptions::default())
+            .unwrap()
+            .objects;
+        assert_eq!(pods[0].spec.node_name, "a");
+    }
+
+    #[test]
+    fn json_errors_name_the_item_and_the_field() {
+        let list = r#"{"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "a"}},
+            {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "b"}, "spec": {"unschedulable": "yes"}}
+        ]}"#;
+        let err = load::<Node>(list.as_bytes(), &LoadOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "document 0: node b: items[1].spec.unschedulable: expected a boolean, found string \"yes\""
+        );
+        let valid = list.replace("\"yes\"", "true");
+        let truncated = &valid[..valid.len() - 10];
+        assert!(matches!(
+            load::<Node>(truncated.as_bytes(), &LoadOptions::default()),
+            Err(LoadError::Syntax { line: Some(_), .. })
+        ));
+    }
+
+    #[test]
+    fn limits_are_settable() {
+        let options = LoadOptions::new().with_limits(Limits::default().with_max_depth(3));
+        let text = "apiVersion: v1\nkind: Node\nmetadata:\n  labels: {a: b}\n";
+        assert!(load_slice::<Node>(text.as_bytes(), &LoadOptions::default()).is_ok());
+        let deep = "apiVersion: v1\nkind: Node\nmetadata:\n  x: {a: {b: {c: {d: e}}}}\n";
+        assert!(
+            matches!(
+                load_slice::<Node>(deep.as_bytes(), &options),
+                Err(LoadError::Limit {
+                    limit: LimitExceeded::Depth(3),
+                    ..
+                })
+            ),
+            "{:?}",
+            load_slice::<Node>(deep.as_bytes(), &options)
+        );
+        let options = LoadOptions::new().with_limits(Limits::default().with_max_documents(2));
+        let three = "kind: A\n---\nkind: B\n---\nkind: C\n";
+        assert!(matches!(
+            load_slice::<Node>(three.as_bytes(), &options),
+            Err(LoadError::Limit {
+                limit: LimitExceeded::Documents(2),
+                ..
+            })
+        ));
+    }
+}

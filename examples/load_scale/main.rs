@@ -11,7 +11,8 @@
 //!
 //! `format=F nodes=N pods=P bytes=B load_ns=X floor_ns=Y ratio=X/Y peak_heap_bytes=H heap_over_input=H/B`
 //!
-//! `load_scale 500` runs the small size only; `load_scale 5000 json` one size and format.
+//! `load_scale 500` runs the small size only; `load_scale 5000 json` one size and format;
+//! `load_scale FILE...` loads and plans files as the CLI does (see [`load_files`]).
 // A counting global allocator needs `unsafe impl GlobalAlloc`; it only forwards to the system
 // allocator and counts.
 #![allow(unsafe_code)]
@@ -131,7 +132,51 @@ fn measure(format: &str, nodes: usize) {
     std::io::stdout().flush().unwrap();
 }
 
+/// `load_scale FILE...`: loads the files as the CLI does (each with [`load_cluster`] from the
+/// file), plans the one DaemonSet, and prints how long each step took; run under
+/// `/usr/bin/time -v` for the peak RSS.
+fn load_files(files: &[String]) {
+    let started = Instant::now();
+    let options = LoadOptions::default();
+    let (mut daemon_sets, mut nodes, mut pods) = (Vec::new(), Vec::new(), Vec::new());
+    for file in files {
+        let reader = std::fs::File::open(file).unwrap();
+        let cluster = load_cluster(reader, &options).unwrap().objects;
+        daemon_sets.extend(cluster.daemon_sets);
+        nodes.extend(cluster.nodes);
+        pods.extend(cluster.pods);
+    }
+    let loaded = started.elapsed();
+    let mut ds = daemon_sets.pop().expect("a DaemonSet");
+    daemonset_planner::apply_defaults(&mut ds);
+    let now = daemonset_planner::Time::parse("2026-12-01T00:00:00Z").unwrap();
+    let plan = daemonset_planner::plan(
+        &ds,
+        &nodes,
+        &pods,
+        &daemonset_planner::PlanOptions::new(now),
+    )
+    .unwrap();
+    println!(
+        "nodes={} pods={} load_ms={} plan_ms={} actions={} peak_heap_bytes={}",
+        nodes.len(),
+        pods.len(),
+        loaded.as_millis(),
+        (started.elapsed() - loaded).as_millis(),
+        plan.actions.len(),
+        PEAK.load(Ordering::Relaxed)
+    );
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args
+        .first()
+        .is_some_and(|arg| arg.parse::<usize>().is_err())
+    {
+        load_files(&args);
+        return;
+    }
     let sizes: Vec<usize> = match std::env::args().nth(1) {
         Some(size) => vec![size.parse().expect("a number of nodes")],
         None => vec![500, 5000],
