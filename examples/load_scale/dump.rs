@@ -2,7 +2,12 @@
 //! with 40 cached images each, 30 pods per node (the first of a DaemonSet) with containers,
 //! volumes and statuses, and the DaemonSet, as one `kubectl get nodes,daemonsets,pods -A`
 //! List. Shared by `examples/load_scale` and `benches/load.rs`.
-#![allow(dead_code, clippy::unwrap_used, clippy::arithmetic_side_effects)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 
 use serde_json::{Value, json};
 

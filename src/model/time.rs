@@ -303,7 +303,7 @@ mod tests {
                             "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z"
                         );
                         let fast = parse_utc_seconds(&text);
-                        let slow = format!("{}", &text[..19])
+                        let slow = text[..19]
                             .parse::<jiff::civil::DateTime>()
                             .ok()
                             .map(|civil| civil.duration_since(EPOCH).as_secs());
