@@ -94,7 +94,31 @@ fn floor(format: &str, bytes: &[u8]) {
     }
 }
 
+/// `load_scale N serde_yaml`: serde_yaml 0.9 (the former backend) reading the YAML dump into
+/// `IgnoredAny`, for the choice of backend: its time and peak heap, beside serde-saphyr's.
+fn serde_yaml_floor(nodes: usize) {
+    let bytes = yaml_dump(nodes);
+    let before = IN_USE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let started = Instant::now();
+    for document in serde_yaml::Deserializer::from_reader(BufReader::new(&bytes[..])) {
+        serde::de::IgnoredAny::deserialize(document).unwrap();
+    }
+    let floor_ns = started.elapsed().as_nanos();
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let len = bytes.len();
+    println!(
+        "format=yaml parser=serde_yaml nodes={nodes} bytes={len} floor_ns={floor_ns} \
+         peak_heap_bytes={peak} heap_over_input={:.3}",
+        peak as f64 / len as f64
+    );
+}
+
 fn measure(format: &str, nodes: usize) {
+    if format == "serde_yaml" {
+        serde_yaml_floor(nodes);
+        return;
+    }
     let bytes = if format == "json" {
         json_dump(nodes)
     } else {
