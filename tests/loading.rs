@@ -1329,3 +1329,21 @@ mod load_module {
         ));
     }
 }
+
+/// Regression: serde-saphyr refuses `null` where a mapping is asked for (`spec:` with
+/// nothing after it, as in real node lists); the loader reads it as absent.
+#[test]
+fn an_empty_spec_or_status_reads_as_absent() {
+    let nodes = load_nodes(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: n3\n  spec:\n  status:\n",
+    )
+    .unwrap();
+    assert_eq!(nodes[0].metadata.name, "n3");
+    let pods = load_pods(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\nspec:\n  nodeName:\n  tolerations:\nstatus:\n",
+    )
+    .unwrap();
+    assert!(pods[0].spec.node_name.is_empty() && pods[0].metadata.labels.is_empty());
+    let json = r#"{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n", "labels": null}, "spec": null}"#;
+    assert_eq!(load_nodes(json).unwrap()[0].metadata.name, "n");
+}

@@ -209,34 +209,131 @@ macro_rules! forward {
     };
 }
 
+/// Methods whose `null` reads as the empty value: they ask the parser for an option first,
+/// since a parser may refuse `null` where a mapping or a string is asked for.
+macro_rules! or_null {
+    ($($method:ident => $want:ident,)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+                let wrap = self.visitor(visitor, Want::$want);
+                if self.key {
+                    return self.de.$method(wrap);
+                }
+                self.de.deserialize_option(OrNull {
+                    wrap,
+                    request: Request::$method,
+                })
+            }
+        )*
+    };
+}
+
+/// What a field asked the parser for, to ask again once it is known not to be `null`.
+#[derive(Clone, Copy)]
+#[allow(non_camel_case_types)] // named after the methods
+enum Request {
+    deserialize_bool,
+    deserialize_i8,
+    deserialize_i16,
+    deserialize_i32,
+    deserialize_i64,
+    deserialize_u8,
+    deserialize_u16,
+    deserialize_u32,
+    deserialize_u64,
+    deserialize_f32,
+    deserialize_f64,
+    deserialize_str,
+    deserialize_string,
+    deserialize_seq,
+    deserialize_map,
+    Struct(&'static str, &'static [&'static str]),
+}
+
+impl Request {
+    fn call<'de, D: Deserializer<'de>, V: Visitor<'de>>(
+        self,
+        de: D,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        match self {
+            Request::deserialize_bool => de.deserialize_bool(visitor),
+            Request::deserialize_i8 => de.deserialize_i8(visitor),
+            Request::deserialize_i16 => de.deserialize_i16(visitor),
+            Request::deserialize_i32 => de.deserialize_i32(visitor),
+            Request::deserialize_i64 => de.deserialize_i64(visitor),
+            Request::deserialize_u8 => de.deserialize_u8(visitor),
+            Request::deserialize_u16 => de.deserialize_u16(visitor),
+            Request::deserialize_u32 => de.deserialize_u32(visitor),
+            Request::deserialize_u64 => de.deserialize_u64(visitor),
+            Request::deserialize_f32 => de.deserialize_f32(visitor),
+            Request::deserialize_f64 => de.deserialize_f64(visitor),
+            Request::deserialize_str => de.deserialize_str(visitor),
+            Request::deserialize_string => de.deserialize_string(visitor),
+            Request::deserialize_seq => de.deserialize_seq(visitor),
+            Request::deserialize_map => de.deserialize_map(visitor),
+            Request::Struct(name, fields) => de.deserialize_struct(name, fields, visitor),
+        }
+    }
+}
+
+/// Reads `null` as the empty value of what was asked for, anything else as asked.
+struct OrNull<'t, V> {
+    wrap: Wrap<'t, V>,
+    request: Request,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for OrNull<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.wrap.visitor.expecting(f)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.wrap.visit_unit()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.wrap.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        self.request.call(deserializer, self.wrap)
+    }
+}
+
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<'_, D> {
     type Error = D::Error;
 
     forward! {
         deserialize_any => Any,
+        deserialize_i128 => Int,
+        deserialize_u128 => Int,
+        deserialize_char => Str,
+        deserialize_bytes => Any,
+        deserialize_byte_buf => Any,
+        deserialize_option => Any,
+        deserialize_unit => Any,
+        deserialize_identifier => Str,
+    }
+
+    or_null! {
         deserialize_bool => Bool,
         deserialize_i8 => Int,
         deserialize_i16 => Int,
         deserialize_i32 => Int,
         deserialize_i64 => Int,
-        deserialize_i128 => Int,
         deserialize_u8 => Int,
         deserialize_u16 => Int,
         deserialize_u32 => Int,
         deserialize_u64 => Int,
-        deserialize_u128 => Int,
         deserialize_f32 => Float,
         deserialize_f64 => Float,
-        deserialize_char => Str,
         deserialize_str => Str,
         deserialize_string => Str,
-        deserialize_bytes => Any,
-        deserialize_byte_buf => Any,
-        deserialize_option => Any,
-        deserialize_unit => Any,
         deserialize_seq => Seq,
         deserialize_map => Map,
-        deserialize_identifier => Str,
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
@@ -292,8 +389,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<'_, D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let visitor = self.visitor(visitor, Want::Map);
-        self.de.deserialize_struct(name, fields, visitor)
+        let wrap = self.visitor(visitor, Want::Map);
+        self.de.deserialize_option(OrNull {
+            wrap,
+            request: Request::Struct(name, fields),
+        })
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
