@@ -650,12 +650,12 @@ fn an_invalid_timestamp_names_the_object_and_the_field() {
     };
     assert_eq!(
         (*document, object.as_str(), path.as_str()),
-        (0, "node", "metadata.creationTimestamp")
+        (0, "node worker-1", "metadata.creationTimestamp")
     );
     assert!(message.contains("yesterday"), "{message}");
     assert!(
         err.to_string()
-            .starts_with("document 0: node: metadata.creationTimestamp: "),
+            .starts_with("document 0: node worker-1: metadata.creationTimestamp: "),
         "{err}"
     );
     // Once the metadata is read, errors name the object.

@@ -377,7 +377,13 @@ impl ObjectReader<'_> {
             _ => (self.kind.as_deref().unwrap_or("object"), None),
         };
         match metadata {
-            Some(metadata) => super::object_name(noun, &metadata.namespace, &metadata.name),
+            Some(metadata) if !metadata.name.is_empty() => {
+                super::object_name(noun, &metadata.namespace, &metadata.name)
+            }
+            Some(_) => {
+                let (namespace, name) = self.engine.tracker.noted();
+                super::object_name(noun, &namespace, &name)
+            }
             None => noun.to_owned(),
         }
     }
@@ -548,13 +554,13 @@ impl ObjectReader<'_> {
                 );
             }
             State::Object(Builder::Node(node)) => match key {
-                "metadata" => node.metadata = map.next_value_seed(Typed::new(tracker))?,
+                "metadata" => node.metadata = read_metadata(tracker, map)?,
                 "spec" => node.spec = map.next_value_seed(Typed::<NodeSpec>::new(tracker))?,
                 "status" => node.status = map.next_value_seed(Typed::<NodeStatus>::new(tracker))?,
                 _ => return self.other_field(key, &schema::NODE, map),
             },
             State::Object(Builder::Pod(pod)) => match key {
-                "metadata" => pod.metadata = map.next_value_seed(Typed::new(tracker))?,
+                "metadata" => pod.metadata = read_metadata(tracker, map)?,
                 "spec" => {
                     pod.spec = map
                         .next_value_seed(Typed::<ClusterPodSpec>::new(tracker))?
@@ -564,7 +570,7 @@ impl ObjectReader<'_> {
                 _ => return self.other_field(key, &schema::POD, map),
             },
             State::Object(Builder::Revision(revision)) => match key {
-                "metadata" => revision.metadata = map.next_value_seed(Typed::new(tracker))?,
+                "metadata" => revision.metadata = read_metadata(tracker, map)?,
                 "data" => revision.data = map.next_value_seed(Typed::<Value>::new(tracker))?,
                 "revision" => {
                     revision.revision = map.next_value_seed(Typed::<i64>::new(tracker))?
@@ -809,6 +815,17 @@ impl ObjectReader<'_> {
         }
         Ok(())
     }
+}
+
+/// Reads an object's metadata, noting its name as it goes by for errors inside it.
+fn read_metadata<'de, A: MapAccess<'de>>(
+    tracker: &Tracker,
+    map: &mut A,
+) -> Result<crate::model::ObjectMeta, A::Error> {
+    tracker.naming(true);
+    let metadata = map.next_value_seed(Typed::new(tracker));
+    tracker.naming(false);
+    metadata
 }
 
 /// Where a field read before its object's kind comes from.

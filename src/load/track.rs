@@ -37,6 +37,11 @@ pub(super) struct Tracker {
     keys: RefCell<Vec<String>>,
     /// The path of the last error, innermost segment first.
     error_path: RefCell<Vec<Segment>>,
+    /// Whether an object's metadata is being read: its name and namespace are noted as they
+    /// go by, to name the object in an error that comes before the metadata is whole.
+    naming: Cell<bool>,
+    /// The namespace and name noted.
+    noted: RefCell<(String, String)>,
 }
 
 enum Segment {
@@ -57,6 +62,36 @@ impl Tracker {
             limit: Cell::new(None),
             keys: RefCell::new(Vec::new()),
             error_path: RefCell::new(Vec::new()),
+            naming: Cell::new(false),
+            noted: RefCell::new((String::new(), String::new())),
+        }
+    }
+
+    /// Starts or stops noting the name and namespace of the metadata being read.
+    pub(super) fn naming(&self, on: bool) {
+        if on {
+            let mut noted = self.noted.borrow_mut();
+            noted.0.clear();
+            noted.1.clear();
+        }
+        self.naming.set(on);
+    }
+
+    /// The namespace and name noted while reading metadata.
+    pub(super) fn noted(&self) -> (String, String) {
+        self.noted.borrow().clone()
+    }
+
+    fn note(&self, depth: usize, value: &str) {
+        if !self.naming.get() || depth != 1 {
+            return;
+        }
+        let keys = self.keys.borrow();
+        let mut noted = self.noted.borrow_mut();
+        match keys.get(1).map(String::as_str) {
+            Some("namespace") => value.clone_into(&mut noted.0),
+            Some("name") => value.clone_into(&mut noted.1),
+            _ => {}
         }
     }
 
@@ -423,6 +458,8 @@ impl<'t, V> Wrap<'t, V> {
     fn record_key(&self, key: &str) {
         if self.want == Want::Key {
             self.tracker.set_key(self.depth, key);
+        } else {
+            self.tracker.note(self.depth, key);
         }
     }
 
