@@ -1,5 +1,7 @@
-//! Manifest loading: a v1 `List` of nodes and one of pods as `kubectl get -o yaml` prints them
-//! (generated clusters of 1,000 and 10,000 nodes), and the bundled fluentd DaemonSet.
+//! Loading a cluster dump: the small size of `examples/load_scale` (500 nodes x 30 pods, one
+//! DaemonSet, as one List in JSON and in YAML) with `load_cluster` from a reader, beside the
+//! parser alone (into `IgnoredAny`, from the same kind of reader); and the bundled fluentd
+//! DaemonSet. `cargo run --release --example load_scale` prints the large size too.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -7,49 +9,45 @@
     clippy::arithmetic_side_effects
 )]
 
-mod support;
+#[path = "../examples/load_scale/dump.rs"]
+mod dump;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use daemonset_planner::{IntOrString, load_daemonset, load_nodes, load_pods};
-use serde::Serialize;
-use support::Scenario;
+use std::io::BufReader;
 
-/// `items` as a v1 List in YAML, each item with its apiVersion and kind.
-fn list_yaml<T: Serialize>(kind: &str, items: &[T]) -> String {
-    let items: Vec<serde_json::Value> = items
-        .iter()
-        .map(|item| {
-            let mut value = serde_json::to_value(item).unwrap();
-            value["apiVersion"] = "v1".into();
-            value["kind"] = kind.into();
-            value
-        })
-        .collect();
-    serde_yaml::to_string(&serde_json::json!({
-        "apiVersion": "v1",
-        "kind": "List",
-        "items": items,
-    }))
-    .unwrap()
-}
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use daemonset_planner::load::{LoadOptions, load_cluster};
+use daemonset_planner::load_daemonset;
+use serde::Deserialize as _;
+
+const NODES: usize = 500;
 
 fn bench_load(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
-    for &size in &[1_000usize, 10_000] {
-        let nodes = support::nodes(size);
-        let ds = support::daemon_set(true, IntOrString::Int(1));
-        let pods = support::pods(&ds, &nodes, Scenario::Steady);
-        let nodes_yaml = list_yaml("Node", &nodes);
-        let pods_yaml = list_yaml("Pod", &pods);
-        assert_eq!(load_nodes(&nodes_yaml).unwrap().len(), size);
-        assert_eq!(load_pods(&pods_yaml).unwrap().len(), size);
-        group.throughput(Throughput::Elements(size as u64));
-        group.bench_with_input(BenchmarkId::new("nodes", size), &size, |b, _| {
-            b.iter(|| load_nodes(&nodes_yaml).unwrap())
+    let options = LoadOptions::default();
+    for (format, bytes) in [
+        ("json", dump::json_dump(NODES)),
+        ("yaml", dump::yaml_dump(NODES)),
+    ] {
+        let cluster = load_cluster(&bytes[..], &options).unwrap().objects;
+        assert_eq!(cluster.pods.len(), NODES * dump::PODS_PER_NODE);
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function(format!("{format}/cluster/{NODES}"), |b| {
+            b.iter(|| load_cluster(&bytes[..], &options).unwrap())
         });
-        group.bench_with_input(BenchmarkId::new("pods", size), &size, |b, _| {
-            b.iter(|| load_pods(&pods_yaml).unwrap())
+        group.bench_function(format!("{format}/floor/{NODES}"), |b| {
+            b.iter(|| {
+                let reader = BufReader::with_capacity(1 << 16, &bytes[..]);
+                if format == "json" {
+                    let mut de = serde_json::Deserializer::from_reader(reader);
+                    serde::de::IgnoredAny::deserialize(&mut de).unwrap();
+                } else {
+                    let mut reader = reader;
+                    for document in serde_saphyr::read::<_, serde::de::IgnoredAny>(&mut reader) {
+                        document.unwrap();
+                    }
+                }
+            })
         });
     }
     let fluentd = include_str!("../examples/data/fluentd-elasticsearch.yaml");

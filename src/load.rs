@@ -51,9 +51,26 @@
 //! they do not know, with one exception: a key that is not a field of its object but differs
 //! from a field this crate reads only by letter case or a letter or two (`metadata.Labels`,
 //! `nodeselector`, `tolerration`) is rejected with [`LoadError::UnknownField`], because
-//! ignoring it would silently leave the field at its default. A modelled field set to `null`
-//! counts as absent, as it does for the API server. YAML merge keys (`<<: *anchor`) are
-//! applied, and a UTF-8 byte order mark at the start is skipped.
+//! ignoring it would silently leave the field at its default. DaemonSets are checked so
+//! throughout; nodes, pods and ControllerRevisions, which the API server wrote, only at their
+//! top level (`metdata`), so that the parser can skip what planning does not read. A modelled
+//! field set to `null` counts as absent, as it does for the API server. YAML merge keys
+//! (`<<: *anchor`) are applied, and a UTF-8 byte order mark at the start is skipped.
+//!
+//! # Formats
+//!
+//! Input whose first two significant characters are `{"` (or `{}`) is JSON, read with
+//! serde_json (`kubectl get -o json`; several documents may follow one another); anything
+//! else is YAML, read with serde-saphyr, which streams. Either way objects are read straight
+//! into the model as the parser goes: no value tree is built for nodes, pods and
+//! ControllerRevisions, whose unneeded fields (node images, `managedFields`, pod containers
+//! and volumes, statuses beyond phase and conditions) are skipped by the parser. A pod read
+//! this way keeps the spec fields planning reads and an empty
+//! [`PodSpec::other`](crate::PodSpec::other). A DaemonSet keeps its whole pod template. Readers are read as the
+//! parser goes, never whole: memory follows what the model keeps, not the input's size.
+//!
+//! Document indexes in errors count documents from 0. In YAML they count documents that are
+//! not empty (the parser skips empty ones unseen).
 //!
 //! # Limits
 //!
@@ -61,14 +78,20 @@
 //! [`Limits`] for the bounds and their defaults, all settable through [`LoadOptions`].
 
 mod cluster;
+mod daemonset;
 mod error;
+mod input;
+mod json;
 mod options;
+mod pod;
 mod schema;
+mod stream;
+mod track;
 mod yaml;
 
-use std::io::Read;
-
-use serde_yaml::{Mapping, Value};
+use std::cell::Cell;
+use std::io::{BufReader, Read};
+use std::rc::Rc;
 
 pub use cluster::{Cluster, Loadable};
 pub use error::{IoError, LimitExceeded, LoadError};
@@ -76,7 +99,7 @@ pub use options::{FieldValidation, Limits, LoadOptions, LoadWarning, Loaded};
 
 use crate::model::{ControllerRevision, DaemonSet, Node, Pod};
 use cluster::{Kind, Wanted};
-use schema::Schema;
+use stream::Engine;
 
 /// Loads the objects of kind `T` from `reader`: any stream of YAML or JSON documents, lists
 /// included, with objects of other kinds skipped.
@@ -107,8 +130,7 @@ pub fn load<T: Loadable>(
     reader: impl Read,
     options: &LoadOptions,
 ) -> Result<Loaded<Vec<T>>, LoadError> {
-    let text = read_limited(reader, options.limits.max_input_bytes)?;
-    load_wanted(&text, options, Wanted::only(T::KIND)).map(take::<T>)
+    load_reader(reader, options, Wanted::only(T::KIND)).map(take::<T>)
 }
 
 /// [`load`] from bytes in memory.
@@ -116,8 +138,7 @@ pub fn load_slice<T: Loadable>(
     bytes: &[u8],
     options: &LoadOptions,
 ) -> Result<Loaded<Vec<T>>, LoadError> {
-    let text = utf8(bytes, options.limits.max_input_bytes)?;
-    load_wanted(text, options, Wanted::only(T::KIND)).map(take::<T>)
+    load_bytes(bytes, options, Wanted::only(T::KIND)).map(take::<T>)
 }
 
 /// Loads every DaemonSet, node, pod and ControllerRevision of `reader` in one pass, skipping
@@ -140,8 +161,7 @@ pub fn load_cluster(
     reader: impl Read,
     options: &LoadOptions,
 ) -> Result<Loaded<Cluster>, LoadError> {
-    let text = read_limited(reader, options.limits.max_input_bytes)?;
-    load_wanted(&text, options, Wanted::ALL)
+    load_reader(reader, options, Wanted::ALL)
 }
 
 /// [`load_cluster`] from bytes in memory.
@@ -149,8 +169,7 @@ pub fn load_cluster_slice(
     bytes: &[u8],
     options: &LoadOptions,
 ) -> Result<Loaded<Cluster>, LoadError> {
-    let text = utf8(bytes, options.limits.max_input_bytes)?;
-    load_wanted(text, options, Wanted::ALL)
+    load_bytes(bytes, options, Wanted::ALL)
 }
 
 fn take<T: Loadable>(loaded: Loaded<Cluster>) -> Loaded<Vec<T>> {
@@ -302,15 +321,6 @@ enum ApiVersionCheck {
     Unsupported { use_instead: &'static str },
 }
 
-fn schema_of(kind: Kind) -> &'static Schema {
-    match kind {
-        Kind::DaemonSet => &schema::DAEMONSET,
-        Kind::Node => &schema::NODE,
-        Kind::Pod => &schema::POD,
-        Kind::ControllerRevision => &schema::CONTROLLER_REVISION,
-    }
-}
-
 fn exactly_one<T: Loadable>(objects: Vec<T>) -> Result<T, LoadError> {
     let found = objects.len();
     let mut objects = objects.into_iter();
@@ -324,26 +334,6 @@ fn exactly_one<T: Loadable>(objects: Vec<T>) -> Result<T, LoadError> {
     }
 }
 
-/// Reads `reader` to the end as UTF-8, but no further than `limit` bytes.
-fn read_limited<R: Read>(reader: R, limit: u64) -> Result<String, LoadError> {
-    let mut bytes = Vec::new();
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|err| LoadError::Io { source: err.into() })?;
-    check_size(bytes.len(), limit)?;
-    String::from_utf8(bytes).map_err(|err| LoadError::NotUtf8 {
-        valid_up_to: err.utf8_error().valid_up_to(),
-    })
-}
-
-fn utf8(bytes: &[u8], limit: u64) -> Result<&str, LoadError> {
-    check_size(bytes.len(), limit)?;
-    std::str::from_utf8(bytes).map_err(|err| LoadError::NotUtf8 {
-        valid_up_to: err.valid_up_to(),
-    })
-}
-
 fn check_size(size: usize, limit: u64) -> Result<(), LoadError> {
     if u64::try_from(size).unwrap_or(u64::MAX) > limit {
         Err(LoadError::TooLarge { limit })
@@ -352,404 +342,119 @@ fn check_size(size: usize, limit: u64) -> Result<(), LoadError> {
     }
 }
 
-/// What one load gathers.
-struct Gather<'o> {
-    options: &'o LoadOptions,
-    wanted: Wanted,
-    loaded: Loaded<Cluster>,
-}
-
-/// Every object of the wanted kinds in the stream, in order.
-fn load_wanted(
-    text: &str,
+/// Every object of the wanted kinds in `reader`, in order.
+fn load_reader<R: Read>(
+    reader: R,
     options: &LoadOptions,
     wanted: Wanted,
 ) -> Result<Loaded<Cluster>, LoadError> {
-    // A byte order mark may open a UTF-8 stream (YAML 1.2, 5.2); libyaml would read it as
-    // the start of the first key.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(offset) = yaml::flow_depth_exceeded(text) {
-        return Err(flow_too_deep(text, offset));
-    }
-    let budget = yaml::Budget::for_input(text.len());
-    let mut gather = Gather {
-        options,
-        wanted,
-        loaded: Loaded::default(),
+    let read = Rc::new(Cell::new(0u64));
+    let bad_utf8 = Rc::new(Cell::new(None));
+    let counted = input::Counted::new(
+        reader,
+        options.limits.max_input_bytes,
+        Rc::clone(&read),
+        Rc::clone(&bad_utf8),
+    );
+    let mut buffered = BufReader::with_capacity(1 << 16, counted);
+    let stopped = |error: LoadError| {
+        if let Some(offset) = bad_utf8.get() {
+            return LoadError::NotUtf8 {
+                valid_up_to: usize::try_from(offset).unwrap_or(usize::MAX),
+            };
+        }
+        over_limit(error, &read, options)
     };
-    // Stop at the first error: after a syntax error serde_yaml would yield it forever.
-    for (document, deserializer) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        if document >= options.limits.max_documents {
-            return Err(LoadError::Limit {
-                document,
-                item: None,
-                limit: LimitExceeded::Documents(options.limits.max_documents),
-            });
-        }
-        let read = yaml::read_document(deserializer, &budget)
-            .map_err(|err| LoadError::from_yaml(document, &err))?;
-        match read.value {
-            Value::Null => {}
-            Value::Mapping(mapping) => gather.document(document, mapping, read.items)?,
-            other => {
-                return Err(LoadError::NotAnObject {
-                    document,
-                    item: None,
-                    found: describe(&other).to_owned(),
-                });
-            }
+    let engine = Engine::new(options, wanted, false, Rc::clone(&read));
+    let peeked =
+        input::peek(&mut buffered).map_err(|err| stopped(LoadError::Io { source: err.into() }))?;
+    let engine = match peeked {
+        Some(format) => parse(buffered, format, engine),
+        None => {
+            let (format, prefix) = input::sniff(&mut buffered)
+                .map_err(|err| stopped(LoadError::Io { source: err.into() }))?;
+            parse(std::io::Cursor::new(prefix).chain(buffered), format, engine)
         }
     }
-    Ok(gather.loaded)
+    .map_err(stopped)?;
+    Ok(engine.into_loaded())
 }
 
-/// The error for flow collections nested deeper than [`yaml::MAX_FLOW_DEPTH`] at `offset`.
-fn flow_too_deep(text: &str, offset: usize) -> LoadError {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count().saturating_add(1);
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |last| last.chars().count())
-        .saturating_add(1);
-    // Documents are counted as serde_yaml counts them: a `---` line ends the previous one,
-    // unless nothing but comments and blank lines came before it.
-    let mut document = 0usize;
-    let mut content = false;
-    for text_line in before.lines() {
-        if text_line == "---" || text_line.starts_with("--- ") {
-            if content {
-                document = document.saturating_add(1);
-            }
-            content = true;
-        } else if !text_line.trim().is_empty() && !text_line.trim_start().starts_with('#') {
-            content = true;
+/// Parses `reader`, written in `format`, into `engine`.
+fn parse<R: Read>(
+    reader: R,
+    format: input::Format,
+    mut engine: Engine,
+) -> Result<Engine, LoadError> {
+    match format {
+        input::Format::Empty => Ok(engine),
+        input::Format::Json => {
+            json::load(serde_json::Deserializer::from_reader(reader), &mut engine)?;
+            Ok(engine)
         }
-    }
-    LoadError::Syntax {
-        document,
-        line: Some(line),
-        column: Some(column),
-        message: format!(
-            "flow collections ([...] or {{...}}) nest deeper than {} levels at line {line} \
-             column {column}",
-            yaml::MAX_FLOW_DEPTH
-        ),
+        input::Format::Yaml => {
+            engine.tracker.set_yaml();
+            yaml::load_reader(reader, engine)
+        }
     }
 }
 
-impl Gather<'_> {
-    /// One document: an object, or a list of them. `items_apart` is its top-level `items`
-    /// sequence, when read apart from the mapping.
-    fn document(
-        &mut self,
-        document: usize,
-        mut mapping: Mapping,
-        items_apart: Option<Vec<yaml::Item>>,
-    ) -> Result<(), LoadError> {
-        let kind = text_of(&mapping, "kind");
-        let api_version = text_of(&mapping, "apiVersion");
-        if let Some(object_kind) = Kind::from_name(&kind) {
-            if !self.wanted.contains(object_kind) {
-                return Ok(());
-            }
-            if let Some(items) = items_apart {
-                let items = items.into_iter().map(yaml::Item::into_value).collect();
-                mapping.insert(Value::from("items"), Value::Sequence(items));
-            }
-            api_version_ok(object_kind, document, None, &kind, &api_version)?;
-            return self.object(object_kind, document, None, mapping);
+/// Every object of the wanted kinds in `bytes`, in order.
+fn load_bytes(
+    bytes: &[u8],
+    options: &LoadOptions,
+    wanted: Wanted,
+) -> Result<Loaded<Cluster>, LoadError> {
+    check_size(bytes.len(), options.limits.max_input_bytes)?;
+    let read = Rc::new(Cell::new(u64::try_from(bytes.len()).unwrap_or(u64::MAX)));
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let format = input::format_of(bytes);
+    let mut engine = Engine::new(options, wanted, format == input::Format::Yaml, read);
+    match format {
+        input::Format::Empty => {}
+        input::Format::Json => {
+            json::load(serde_json::Deserializer::from_slice(bytes), &mut engine)?
         }
-        if kind.is_empty() {
-            return Err(LoadError::WrongKind {
-                document,
-                item: None,
-                expected: self.wanted.describe(),
-                found: kind,
-            });
+        input::Format::Yaml => {
+            let text = std::str::from_utf8(bytes).map_err(|err| LoadError::NotUtf8 {
+                valid_up_to: err.valid_up_to(),
+            })?;
+            engine = yaml::load_str(text, engine)?;
         }
-        let typed_list = Kind::from_list_name(&kind);
-        match typed_list {
-            Some(list_kind) if !self.wanted.contains(list_kind) => return Ok(()),
-            Some(list_kind) => api_version_ok(list_kind, document, None, &kind, &api_version)?,
-            None if kind != "List" => return Ok(()),
-            None if api_version != "v1" => {
-                return Err(LoadError::UnsupportedApiVersion {
-                    document,
-                    item: None,
-                    kind,
-                    api_version,
-                    use_instead: "v1".to_owned(),
-                });
-            }
-            None => {}
-        }
-        let mut list = Value::Mapping(std::mem::take(&mut mapping));
-        schema::prepare(&mut list, &schema::LIST, &mut String::new()).map_err(|typo| {
-            LoadError::UnknownField {
-                document,
-                path: typo.path,
-                field: typo.field,
-                suggestion: Some(typo.suggestion.to_owned()),
-            }
-        })?;
-        let items = match list.as_mapping_mut().and_then(|list| list.remove("items")) {
-            _ if items_apart.is_some() => items_apart.unwrap_or_default(),
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Sequence(items)) => items.into_iter().map(yaml::Item::Value).collect(),
-            Some(other) => {
-                return Err(LoadError::Field {
-                    document,
-                    object: kind,
-                    path: "items".to_owned(),
-                    message: format!("expected a sequence of objects, found {}", describe(&other)),
-                });
-            }
-        };
-        for (index, item) in items.into_iter().enumerate() {
-            let item = item.into_value();
-            let Value::Mapping(mut item) = item else {
-                return Err(LoadError::NotAnObject {
-                    document,
-                    item: Some(index),
-                    found: describe(&item).to_owned(),
-                });
-            };
-            if let Some(list_kind) = typed_list {
-                // The API leaves kind and apiVersion out of a typed list's items.
-                for (key, implied) in [
-                    ("kind", list_kind.name()),
-                    ("apiVersion", api_version.as_str()),
-                ] {
-                    if item.get(key).is_none_or(Value::is_null) {
-                        item.insert(Value::from(key), Value::from(implied));
-                    }
-                }
-            }
-            let item_kind = text_of(&item, "kind");
-            let item_object_kind = Kind::from_name(&item_kind);
-            match (typed_list, item_object_kind) {
-                // A typed list holds its own kind only.
-                (Some(list_kind), found) if found != Some(list_kind) => {
-                    return Err(LoadError::WrongKind {
-                        document,
-                        item: Some(index),
-                        expected: list_kind.name().to_owned(),
-                        found: item_kind,
-                    });
-                }
-                (_, Some(found)) if self.wanted.contains(found) => {
-                    api_version_ok(
-                        found,
-                        document,
-                        Some(index),
-                        &item_kind,
-                        &text_of(&item, "apiVersion"),
-                    )?;
-                    self.object(found, document, Some(index), item)?;
-                }
-                (None, None) if item_kind.is_empty() => {
-                    return Err(LoadError::WrongKind {
-                        document,
-                        item: Some(index),
-                        expected: self.wanted.describe(),
-                        found: item_kind,
-                    });
-                }
-                _ => {}
-            }
-        }
-        Ok(())
     }
+    Ok(engine.into_loaded())
+}
+/// `daemonset kube-system/fluentd`, `node worker-1`, or just `node` when the name is unknown.
+fn object_name(noun: &str, namespace: &str, name: &str) -> String {
+    match (namespace.is_empty(), name.is_empty()) {
+        (false, false) => format!("{noun} {namespace}/{name}"),
+        (true, false) => format!("{noun} {name}"),
+        (_, true) => noun.to_owned(),
+    }
+}
 
-    /// One object whose kind and apiVersion have been checked: typo check, then typed read.
-    fn object(
-        &mut self,
-        kind: Kind,
-        document: usize,
-        item: Option<usize>,
-        mapping: Mapping,
-    ) -> Result<(), LoadError> {
-        let prefix = item
-            .map(|index| format!("items[{index}]"))
-            .unwrap_or_default();
-        let object = object_name(kind.noun(), &mapping);
-        let mut value = Value::Mapping(mapping);
-        let mut path = prefix.clone();
-        let typo = schema::prepare(&mut value, schema_of(kind), &mut path).err();
-        let place = Place {
-            document,
-            object,
-            prefix,
-        };
-        if kind != Kind::DaemonSet
-            && let Some(typo) = typo
+/// A parser's message about a value, reworded to say what was expected first:
+/// `invalid type: string "yes", expected a boolean` becomes
+/// `expected a boolean, found string "yes"`; the position is left out (the path says where).
+fn hint(message: &str) -> String {
+    let message = match message.rfind(" at line ") {
+        Some(at)
+            if message
+                .get(at..)
+                .is_some_and(|rest| rest.contains(" column ")) =>
         {
-            return Err(LoadError::UnknownField {
-                document,
-                path: typo.path,
-                field: typo.field,
-                suggestion: Some(typo.suggestion.to_owned()),
-            });
+            message.get(..at).unwrap_or(message)
         }
-        let objects = match kind {
-            Kind::DaemonSet => {
-                // Kubernetes' schema reads JSON values; a document JSON cannot hold (keys
-                // that are not strings) fails in the typed read below instead.
-                let json = serde_json::to_value(&value).ok();
-                let pruned = match json {
-                    Some(json) => self.unknown_fields(document, item, &place.prefix, json, typo)?,
-                    None => None,
-                };
-                let ds = match pruned {
-                    Some(json) => place.read(json)?,
-                    None => place.read(value)?,
-                };
-                self.loaded.objects.daemon_sets.push(ds);
-                return Ok(());
-            }
-            _ => &mut self.loaded.objects,
-        };
-        match kind {
-            Kind::DaemonSet => {}
-            Kind::Node => objects.nodes.push(place.read(value)?),
-            Kind::Pod => objects.pods.push(place.read(value)?),
-            Kind::ControllerRevision => objects.revisions.push(place.read(value)?),
-        }
-        Ok(())
-    }
-
-    /// The fields of a DaemonSet document Kubernetes does not know, and near misses of the
-    /// fields this crate reads, handled as [`LoadOptions::unknown_fields`] says: the first is
-    /// an error, or each is dropped with a warning, or dropped silently.
-    fn unknown_fields(
-        &mut self,
-        document: usize,
-        item: Option<usize>,
-        prefix: &str,
-        mut json: serde_json::Value,
-        typo: Option<schema::Typo>,
-    ) -> Result<Option<serde_json::Value>, LoadError> {
-        let mut found: Vec<(String, String, Option<String>)> = crate::schema::unknown_fields(&json)
-            .into_iter()
-            .map(|unknown| (unknown.path, unknown.field, unknown.suggestion))
-            .collect();
-        if let Some(typo) = typo {
-            // The typo's path includes the list prefix; the schema's does not.
-            let path = typo
-                .path
-                .strip_prefix(prefix)
-                .map(|rest| rest.trim_start_matches('.').to_owned())
-                .unwrap_or(typo.path);
-            if !found.iter().any(|(p, f, _)| *p == path && *f == typo.field) {
-                found.push((path, typo.field, Some(typo.suggestion.to_owned())));
-            }
-        }
-        if found.is_empty() {
-            return Ok(None);
-        }
-        match self.options.unknown_fields {
-            FieldValidation::Strict => {
-                let (path, field, suggestion) = found.swap_remove(0);
-                let path = match (prefix.is_empty(), path.is_empty()) {
-                    (true, _) => path,
-                    (false, true) => prefix.to_owned(),
-                    (false, false) => format!("{prefix}.{path}"),
-                };
-                return Err(LoadError::UnknownField {
-                    document,
-                    path,
-                    field,
-                    suggestion,
-                });
-            }
-            FieldValidation::Warn => {
-                for (path, field, suggestion) in &found {
-                    self.loaded.warnings.push(LoadWarning {
-                        document,
-                        item,
-                        path: path.clone(),
-                        field: field.clone(),
-                        suggestion: suggestion.clone(),
-                    });
-                }
-            }
-            FieldValidation::Ignore => {}
-        }
-        for (path, field, _) in &found {
-            remove_field(&mut json, path, field);
-        }
-        Ok(Some(json))
-    }
-}
-
-/// Where an object is, for its errors.
-struct Place {
-    document: usize,
-    /// `node worker-1`, ...
-    object: String,
-    /// `items[N]` for an entry of a list, else empty.
-    prefix: String,
-}
-
-impl Place {
-    /// Deserializes `T` from `value`, naming the field that does not fit.
-    fn read<'de, T, D>(&self, value: D) -> Result<T, LoadError>
-    where
-        T: serde::Deserialize<'de>,
-        D: serde::Deserializer<'de>,
-        D::Error: std::fmt::Display,
-    {
-        serde_path_to_error::deserialize(value).map_err(|err| {
-            let path = match err.path().iter().len() {
-                0 => String::new(),
-                _ => err.path().to_string(),
-            };
-            let message = err.into_inner().to_string();
-            let path = match (self.prefix.is_empty(), path.is_empty()) {
-                (true, _) => path,
-                (false, true) => self.prefix.clone(),
-                (false, false) => format!("{}.{path}", self.prefix),
-            };
-            LoadError::Field {
-                document: self.document,
-                object: self.object.clone(),
-                path,
-                message,
-            }
-        })
-    }
-}
-
-/// Removes `field` from the object at dotted `path` (with `[N]` indexes) in `value`.
-fn remove_field(value: &mut serde_json::Value, path: &str, field: &str) {
-    let mut at = value;
-    for segment in path.split('.').filter(|segment| !segment.is_empty()) {
-        let (key, indexes) = match segment.find('[') {
-            Some(open) => (
-                segment.get(..open).unwrap_or(segment),
-                segment.get(open..).unwrap_or(""),
-            ),
-            None => (segment, ""),
-        };
-        let Some(next) = at.get_mut(key) else {
-            return;
-        };
-        at = next;
-        for index in indexes.split('[').filter_map(|part| part.strip_suffix(']')) {
-            let Some(next) = index
-                .parse::<usize>()
-                .ok()
-                .and_then(|index| at.get_mut(index))
-            else {
-                return;
-            };
-            at = next;
+        _ => message,
+    };
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some((found, expected)) = rest.split_once(", expected ")
+        {
+            return format!("expected {expected}, found {found}");
         }
     }
-    if let Some(object) = at.as_object_mut() {
-        object.remove(field);
-    }
+    message.to_owned()
 }
 
 fn api_version_ok(
@@ -782,43 +487,14 @@ fn api_version_ok(
     }
 }
 
-/// `daemonset kube-system/fluentd`, `node worker-1`, or just `node` when the name is unknown.
-fn object_name(noun: &str, mapping: &Mapping) -> String {
-    let metadata = mapping.get("metadata");
-    let field = |key: &str| {
-        metadata
-            .and_then(|metadata| metadata.get(key))
-            .and_then(Value::as_str)
-            .filter(|text| !text.is_empty())
-    };
-    match (field("namespace"), field("name")) {
-        (Some(namespace), Some(name)) => format!("{noun} {namespace}/{name}"),
-        (None, Some(name)) => format!("{noun} {name}"),
-        (_, None) => noun.to_owned(),
-    }
-}
-
-/// A `kind` or `apiVersion` as text: empty when absent or null, a scalar's text otherwise.
-fn text_of(mapping: &Mapping, key: &str) -> String {
-    match mapping.get(key) {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(text)) => text.clone(),
-        Some(Value::Bool(value)) => value.to_string(),
-        Some(Value::Number(number)) => number.to_string(),
-        Some(other) => format!("({})", describe(other)),
-    }
-}
-
-/// `a string`, `a sequence`, ...: what a value is, for messages.
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Sequence(_) => "a sequence",
-        Value::Mapping(_) => "a mapping",
-        Value::Tagged(_) => "a tagged value",
+/// `error`, unless the reader stopped because the input went over the size limit.
+fn over_limit(error: LoadError, read: &Cell<u64>, options: &LoadOptions) -> LoadError {
+    if read.get() > options.limits.max_input_bytes {
+        LoadError::TooLarge {
+            limit: options.limits.max_input_bytes,
+        }
+    } else {
+        error
     }
 }
 
@@ -829,13 +505,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn readers_stop_one_byte_past_the_limit() {
-        let input = [b'#'; 100];
+    fn readers_stop_past_the_limit() {
+        let input = [b'#'; 100_000];
+        let options = LoadOptions::new().with_limits(Limits::default().with_max_input_bytes(10));
         assert_eq!(
-            read_limited(&input[..], 10),
+            load_cluster(&input[..], &options),
             Err(LoadError::TooLarge { limit: 10 })
         );
-        assert_eq!(read_limited(&input[..], 100).unwrap().len(), 100);
         assert_eq!(
             LoadError::TooLarge { limit: 10 }.to_string(),
             "input too large: more than 10 bytes (Limits::max_input_bytes)"
@@ -843,11 +519,11 @@ mod tests {
     }
 
     #[test]
-    fn fields_are_removed_by_path() {
-        let mut value = serde_json::json!({"spec": {"a": [{"x": 1, "y": 2}], "z": 3}});
-        remove_field(&mut value, "spec.a[0]", "x");
-        remove_field(&mut value, "", "nothing");
-        remove_field(&mut value, "spec", "z");
-        assert_eq!(value, serde_json::json!({"spec": {"a": [{"y": 2}]}}));
+    fn type_errors_say_what_was_expected() {
+        assert_eq!(
+            hint("invalid type: string \"yes\", expected a boolean at line 3 column 9"),
+            "expected a boolean, found string \"yes\""
+        );
+        assert_eq!(hint("missing field `effect`"), "missing field `effect`");
     }
 }

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use daemonset_planner::load::LimitExceeded;
 use daemonset_planner::{
     LoadError, PlanError, PlanOptions, apply_defaults, load_daemonset, load_nodes, plan,
     validate_daemonset, validate_node,
@@ -383,16 +384,25 @@ fn a_megabyte_node_name_is_invalid_but_still_planned() {
 #[test]
 fn a_megabyte_of_flow_nesting_is_refused_before_parsing() {
     for open in ["[", "{a: "] {
-        let text = open.repeat(MIB / open.len());
+        let text = format!("kind: Node\nx: {}", open.repeat(MIB / open.len()));
         let error = timed("loading", || load_nodes(&text)).unwrap_err();
-        assert!(matches!(error, LoadError::Syntax { .. }), "{error:?}");
         assert!(
-            error.to_string().contains("nest deeper than 1000 levels"),
+            matches!(
+                error,
+                LoadError::Limit {
+                    limit: LimitExceeded::Depth(64),
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().contains("nests deeper than 64 levels"),
             "{error}"
         );
     }
     // Nesting that stays shallow is read at the YAML parser's usual pace.
-    let burst = format!("{}x{}, ", "{a: ".repeat(100), "}".repeat(100));
+    let burst = format!("{}x{}, ", "{a: ".repeat(50), "}".repeat(50));
     let text = format!("[{}]", burst.repeat(MIB / burst.len()));
     let error = timed("loading", || load_nodes(&text)).unwrap_err();
     assert!(matches!(error, LoadError::NotAnObject { .. }), "{error:?}");
@@ -418,8 +428,48 @@ fn many_aliases_of_a_large_anchor_stop_at_the_node_budget() {
     let aliases = vec!["*a"; 10_000].join(",");
     let text = format!("apiVersion: v1\nkind: List\nitems: []\nx: &a [{items}]\ny: [{aliases}]\n");
     let error = timed("loading", || load_nodes(&text)).unwrap_err();
-    assert!(matches!(error, LoadError::Syntax { .. }), "{error:?}");
-    assert!(error.to_string().contains("too many YAML nodes"), "{error}");
+    assert!(
+        matches!(
+            error,
+            LoadError::Limit {
+                limit: LimitExceeded::AliasNodes(100_000),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_long_string_aliased_thousands_of_times_stops_at_the_expanded_bytes_budget() {
+    // A 1 MiB string anchored once and aliased 3,000 times: 3 GiB once expanded, from 1 MiB
+    // of text. Kept (labels) or skipped (an unmodelled field), the aliases stop at 64 MiB.
+    let long = "x".repeat(MIB);
+    for (field, indent) in [("  labels:\n", "    "), ("  unmodelled:\n", "    ")] {
+        let mut text = format!(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n{field}{indent}a0: &big {long}\n"
+        );
+        for i in 1..=3000 {
+            text.push_str(&format!("{indent}a{i}: *big\n"));
+        }
+        let started = Instant::now();
+        let error = timed("loading", || load_nodes(&text)).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                LoadError::Limit {
+                    limit: LimitExceeded::ExpandedBytes(_),
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().contains("Limits::max_expanded_bytes"),
+            "{error}"
+        );
+        assert!(started.elapsed() < TIME_LIMIT);
+    }
 }
 
 #[test]

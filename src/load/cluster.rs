@@ -62,16 +62,6 @@ impl Kind {
         }
     }
 
-    /// How error messages name one, such as `node`.
-    pub(crate) fn noun(self) -> &'static str {
-        match self {
-            Kind::DaemonSet => "daemonset",
-            Kind::Node => "node",
-            Kind::Pod => "pod",
-            Kind::ControllerRevision => "controllerrevision",
-        }
-    }
-
     /// The kind named `kind`, if the loader reads it.
     pub(crate) fn from_name(kind: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == kind)

@@ -6,24 +6,25 @@ use crate::model::abbrev::{abbrev, abbrev_message};
 
 /// Why a manifest could not be loaded.
 ///
-/// Every variant about a document carries its index in the stream (`document`, counted from 0,
-/// empty documents included), so `document 2` is the text after the second `---`. Variants
-/// about an entry of a `List` also carry its index in `items`.
+/// Every variant about a document carries its index in the stream (`document`, counted from 0;
+/// in YAML, empty documents are not counted, as the parser skips them), so in a stream without
+/// empty documents `document 2` is the text after the second `---`. Variants about an entry of
+/// a `List` also carry its index in `items`; field paths start with `items[N]` there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
-    /// The text is not YAML, or not YAML this crate reads (duplicate keys, integers beyond 64
-    /// bits, bad merge keys), or YAML over the limits (nesting deeper than 128 levels, aliases
-    /// that expand to too much data).
+    /// The text is not YAML or JSON (a cut-off string, a tab where indentation goes, a
+    /// control character, bad merge keys), as the parser (serde-saphyr or serde_json)
+    /// reports it. Input over the [`Limits`](super::Limits) is [`LoadError::Limit`].
     #[error("document {document}: {}", abbrev_message(.message))]
     Syntax {
         /// Index of the document in the stream.
         document: usize,
-        /// Line of the error (from 1) in the whole input, when the YAML library gives it.
+        /// Line of the error (from 1) in the whole input, when the parser gives it.
         line: Option<usize>,
-        /// Column of the error (from 1), when the YAML library gives it.
+        /// Column of the error (from 1), when the parser gives it.
         column: Option<usize>,
-        /// What the YAML library reported, with its position.
+        /// What the parser reported, with its position.
         message: String,
     },
     /// A document (or a `List` entry) is a scalar or a sequence, not an object.
@@ -116,7 +117,8 @@ pub enum LoadError {
         /// The field it probably means, if any.
         suggestion: Option<String>,
     },
-    /// A field whose value does not have the expected type or form.
+    /// A field whose value does not have the expected type or form, or a mapping with a
+    /// duplicate key.
     #[error(
         "document {document}: {}: {}: {}",
         abbrev(.object),
@@ -126,7 +128,8 @@ pub enum LoadError {
     Field {
         /// Index of the document in the stream.
         document: usize,
-        /// The object, such as `daemonset kube-system/fluentd` or `node worker-1`.
+        /// The object, such as `daemonset kube-system/fluentd` or `node worker-1`; just
+        /// `node` when the error comes before its name is read.
         object: String,
         /// Dotted path of the field, such as `metadata.creationTimestamp`; empty for the whole
         /// object.
@@ -194,6 +197,10 @@ pub enum LimitExceeded {
         "YAML aliases repeat more than {0} bytes of anchored values (Limits::max_expanded_bytes)"
     )]
     ExpandedBytes(u64),
+    /// Aliases repeating more than
+    /// [`Limits::max_alias_nodes`](super::Limits::max_alias_nodes) nodes.
+    #[error("YAML aliases repeat more than {0} nodes of anchored values (Limits::max_alias_nodes)")]
+    AliasNodes(u64),
 }
 
 /// An I/O error, shared so that [`LoadError`] stays `Clone`; two compare equal when their
@@ -318,24 +325,6 @@ impl LoadError {
             | LoadError::TooLarge { .. }
             | LoadError::Io { .. }
             | LoadError::NotUtf8 { .. } => None,
-        }
-    }
-
-    /// A YAML error in `document`.
-    pub(super) fn from_yaml(document: usize, error: &serde_yaml::Error) -> Self {
-        let location = error.location();
-        let mut message = error.to_string();
-        // serde_yaml's two limits say little on their own.
-        if message.starts_with("recursion limit exceeded") {
-            message.push_str(" (the YAML nests deeper than 128 levels)");
-        } else if message.starts_with("repetition limit exceeded") {
-            message.push_str(" (aliases expand to too much data)");
-        }
-        LoadError::Syntax {
-            document,
-            line: location.as_ref().map(|l| l.line()),
-            column: location.as_ref().map(|l| l.column()),
-            message,
         }
     }
 }

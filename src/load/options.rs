@@ -104,7 +104,7 @@ impl fmt::Display for FieldValidation {
 /// use daemonset_planner::load::Limits;
 ///
 /// let limits = Limits::default();
-/// assert_eq!(limits.max_depth, 128);
+/// assert_eq!(limits.max_depth, 64);
 /// let tight = Limits::default().with_max_input_bytes(1 << 20).with_max_documents(10);
 /// assert_eq!(tight.max_documents, 10);
 /// ```
@@ -114,8 +114,8 @@ pub struct Limits {
     /// The most bytes read from the input. Default: 64 GiB (memory does not grow with the
     /// input, only with the objects kept, so this is a guard against endless streams).
     pub max_input_bytes: u64,
-    /// The deepest nesting of mappings and sequences. Default: 128 (Kubernetes objects nest
-    /// about 20 levels).
+    /// The deepest nesting of mappings and sequences. Default: 64 (Kubernetes objects nest
+    /// about 20 levels, `managedFields` included; reading each level takes stack).
     pub max_depth: usize,
     /// The most documents in a YAML stream, empty ones included. Default: 1,000,000.
     pub max_documents: usize,
@@ -127,16 +127,22 @@ pub struct Limits {
     /// stops alias amplification: a 1 MiB string anchored once and aliased 3,000 times would
     /// expand to 3 GiB.
     pub max_expanded_bytes: u64,
+    /// The most YAML nodes that aliases may repeat in one document (each alias counts the
+    /// nodes of its anchored value). Default: 100,000 (manifests that use aliases at all
+    /// repeat a few small values). This is what stops the "billion laughs": nine levels of
+    /// nine aliases each would repeat a billion nodes.
+    pub max_alias_nodes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_input_bytes: 64 << 30,
-            max_depth: 128,
+            max_depth: 64,
             max_documents: 1_000_000,
             max_nodes: 1_000_000_000,
             max_expanded_bytes: 64 << 20,
+            max_alias_nodes: 100_000,
         }
     }
 }
@@ -167,6 +173,13 @@ impl Limits {
     #[must_use]
     pub fn with_max_nodes(mut self, nodes: u64) -> Self {
         self.max_nodes = nodes;
+        self
+    }
+
+    /// These limits with [`Limits::max_alias_nodes`] set.
+    #[must_use]
+    pub fn with_max_alias_nodes(mut self, nodes: u64) -> Self {
+        self.max_alias_nodes = nodes;
         self
     }
 

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use serde_yaml::Value;
+use serde_json::Value;
 
 /// The fields of one Kubernetes object or struct.
 pub(super) struct Schema {
@@ -40,7 +40,7 @@ impl Schema {
     }
 
     /// The modelled field `key` probably means, if it is not a field here.
-    fn suggestion(&self, key: &str) -> Option<&'static str> {
+    pub(super) fn suggestion(&self, key: &str) -> Option<&'static str> {
         if self.field(key).is_some() || self.unmodelled.contains(&key) {
             return None;
         }
@@ -73,16 +73,12 @@ pub(super) struct Typo {
 /// `null` (the API server reads them as absent; serde would reject a `null` string or list).
 /// `path` is the path of `value` and is left as it was.
 pub(super) fn prepare(value: &mut Value, schema: &Schema, path: &mut String) -> Result<(), Typo> {
-    let Value::Mapping(mapping) = value else {
+    let Value::Object(mapping) = value else {
         return Ok(());
     };
-    mapping.retain(|key, value| {
-        !(value.is_null() && key.as_str().is_some_and(|key| schema.field(key).is_some()))
-    });
+    mapping.retain(|key, value| !(value.is_null() && schema.field(key).is_some()));
     for (key, child) in mapping.iter_mut() {
-        let Some(key) = key.as_str() else {
-            continue;
-        };
+        let key = key.as_str();
         let start = path.len();
         match schema.field(key) {
             Some(Shape::Leaf) => {}
@@ -91,7 +87,7 @@ pub(super) fn prepare(value: &mut Value, schema: &Schema, path: &mut String) -> 
                 prepare(child, inner, path)?;
             }
             Some(Shape::ListOf(inner)) => {
-                if let Value::Sequence(items) = child {
+                if let Value::Array(items) = child {
                     for (index, item) in items.iter_mut().enumerate() {
                         push_key(path, key);
                         let _ = write!(path, "[{index}]");
@@ -681,7 +677,7 @@ mod tests {
 
     /// Keys of `value` missing from `schema`, and modelled fields missing from `value`.
     fn compare(value: &Value, schema: &Schema, path: &str, problems: &mut Vec<String>) {
-        let Value::Mapping(mapping) = value else {
+        let Value::Object(mapping) = value else {
             problems.push(format!("{path}: not a mapping"));
             return;
         };
@@ -694,14 +690,13 @@ mod tests {
                 Shape::Leaf => {}
                 Shape::Object(inner) => compare(child, inner, &format!("{path}.{name}"), problems),
                 Shape::ListOf(inner) => {
-                    for item in child.as_sequence().into_iter().flatten() {
+                    for item in child.as_array().into_iter().flatten() {
                         compare(item, inner, &format!("{path}.{name}[]"), problems);
                     }
                 }
             }
         }
         for key in mapping.keys() {
-            let key = key.as_str().unwrap();
             if schema.field(key).is_none() {
                 problems.push(format!("{path}.{key}: serialized but not in the schema"));
             }
@@ -815,21 +810,21 @@ mod tests {
         };
         let mut problems = Vec::new();
         compare(
-            &serde_yaml::to_value(&revision).unwrap(),
+            &serde_json::to_value(&revision).unwrap(),
             &CONTROLLER_REVISION,
             "controllerrevision",
             &mut problems,
         );
-        let daemonset = serde_yaml::to_value(&daemonset).unwrap();
+        let daemonset = serde_json::to_value(&daemonset).unwrap();
         compare(&daemonset, &DAEMONSET, "daemonset", &mut problems);
         compare(
-            &serde_yaml::to_value(&node).unwrap(),
+            &serde_json::to_value(&node).unwrap(),
             &NODE,
             "node",
             &mut problems,
         );
         compare(
-            &serde_yaml::to_value(&pod).unwrap(),
+            &serde_json::to_value(&pod).unwrap(),
             &POD,
             "pod",
             &mut problems,
