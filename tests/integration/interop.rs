@@ -66,15 +66,21 @@ fn both_plans(ds_yaml: &str, nodes_yaml: &str, pods_yaml: &str) -> (Plan, Plan) 
 
     let mut converted_ds = DaemonSet::try_from(&theirs_ds[0]).unwrap();
     let converted_nodes: Vec<Node> = convert_all(&theirs_nodes);
-    let converted_pods: Vec<Pod> = convert_all(&theirs_pods);
+    let mut converted_pods: Vec<Pod> = convert_all(&theirs_pods);
 
     let mut loaded_ds = load_daemonset(ds_yaml).unwrap();
     let loaded_nodes = load_nodes(nodes_yaml).unwrap();
     let loaded_pods = load_pods(pods_yaml).unwrap();
 
-    // Nothing the planner reads is lost or changed on the way through k8s-openapi.
+    // Nothing the planner reads is lost or changed on the way through k8s-openapi. A pod read
+    // from a cluster dump keeps only what planning reads: the loader skips its containers and
+    // the other verbatim spec fields, which the conversion keeps.
     assert_eq!(converted_ds, loaded_ds);
     assert_eq!(converted_nodes, loaded_nodes);
+    assert!(loaded_pods.iter().all(|pod| pod.spec.other.is_empty()));
+    for pod in &mut converted_pods {
+        pod.spec.other.clear();
+    }
     assert_eq!(converted_pods, loaded_pods);
 
     apply_defaults(&mut converted_ds);
