@@ -49,6 +49,7 @@
 //! | plan a DaemonSet's deletion | [`teardown`] |
 //! | create a pod the plan asks for | [`render_pod`] |
 //! | read manifests (feature `yaml`, on by default) | [`load_daemonset`], [`load_nodes`], [`load_pods`], [`load_revisions`] |
+//! | load a cluster dump or a mixed stream, streaming, with limits | [`load::load_cluster`], [`load::load`], [`load::LoadOptions`] |
 //!
 //! The model types ([`DaemonSet`], [`Node`], [`Pod`], ...) mirror Kubernetes' field names, so
 //! objects convert through serde from any Kubernetes client's types (see [`model`]); with the
@@ -74,8 +75,8 @@
 //! The root holds what most callers need; the modules hold the rest, layer by layer:
 //! [`model`] (the objects) is read by [`scheduling`] (the node predicates), which [`planning`]
 //! uses; [`history`], [`rollout`] and [`lints`] sit on top; [`defaults`] and [`validation`] do
-//! what the API server does on write. Loading and the k8s-openapi conversions are at the edge,
-//! behind the `yaml` and `k8s-openapi` features.
+//! what the API server does on write. Loading ([`load`]) and the k8s-openapi conversions are at
+//! the edge, behind the `yaml` and `k8s-openapi` features.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

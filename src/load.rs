@@ -66,7 +66,7 @@
 //! ControllerRevisions, whose unneeded fields (node images, `managedFields`, pod containers
 //! and volumes, statuses beyond phase and conditions) are skipped by the parser. A pod read
 //! this way keeps the spec fields planning reads and an empty
-//! [`PodSpec::other`](crate::PodSpec::other). A DaemonSet keeps its whole pod template. Readers are read as the
+//! [`PodSpec::other`](crate::model::PodSpec::other). A DaemonSet keeps its whole pod template. Readers are read as the
 //! parser goes, never whole: memory follows what the model keeps, not the input's size.
 //!
 //! Document indexes in errors count documents from 0. In YAML they count documents that are

@@ -29,8 +29,16 @@
 //! size, on the plain path. A DaemonSet change recomputes what depends on it (the placements
 //! for a new template, the pod facts for a new revision), which costs about as much as a plan.
 //! Building the planner costs about 1.5 full plans at 10,000 nodes and 1.9 to 2.1 at 100,000
-//! and 1,000,000 (see [`performance`](super::performance)). The type's own docs say which
-//! modes, if any, it plans from scratch on each event.
+//! and 1,000,000 (see [`performance`](super::performance)).
+//!
+//! Those costs are for an `apps/v1` DaemonSet planned with upstream's options. Today two modes
+//! are not incremental: an OpenKruise Advanced DaemonSet
+//! ([`DaemonSet::is_kruise`](crate::DaemonSet::is_kruise)) and options beyond upstream
+//! ([`PlanOptions::goes_beyond_upstream`](crate::PlanOptions::goes_beyond_upstream): an update
+//! order, a topology budget, a strict budget, a freeze). The planner takes their events as
+//! always, but makes each plan with [`plan`](crate::plan) over the objects it holds, at the cost
+//! of copying them and a full plan (tens of milliseconds per event at 10,000 nodes); the plan is
+//! the same. The type's own docs say which modes it plans from scratch.
 //!
 //! # A watch loop
 //!
