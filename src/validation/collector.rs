@@ -27,6 +27,18 @@ impl Collector {
         });
     }
 
+    /// Records a failure of `kind` that carries the offending value.
+    fn push_value(
+        &mut self,
+        kind: FieldErrorKind,
+        path: impl Into<String>,
+        value: impl fmt::Display,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(kind, path, Some(value.to_string()), message, hint);
+    }
+
     pub(crate) fn required(
         &mut self,
         path: impl Into<String>,
@@ -43,13 +55,7 @@ impl Collector {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.push(
-            FieldErrorKind::Invalid,
-            path,
-            Some(value.to_string()),
-            message,
-            hint,
-        );
+        self.push_value(FieldErrorKind::Invalid, path, value, message, hint);
     }
 
     pub(crate) fn forbidden(
@@ -72,13 +78,7 @@ impl Collector {
             [only] => format!("must be {only}"),
             many => format!("must be one of {}", many.join(", ")),
         };
-        self.push(
-            FieldErrorKind::NotSupported,
-            path,
-            Some(value.to_string()),
-            message,
-            hint,
-        );
+        self.push_value(FieldErrorKind::NotSupported, path, value, message, hint);
     }
 
     pub(crate) fn duplicate(
@@ -88,13 +88,7 @@ impl Collector {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.push(
-            FieldErrorKind::Duplicate,
-            path,
-            Some(value.to_string()),
-            message,
-            hint,
-        );
+        self.push_value(FieldErrorKind::Duplicate, path, value, message, hint);
     }
 
     pub(crate) fn not_found(
@@ -104,13 +98,7 @@ impl Collector {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.push(
-            FieldErrorKind::NotFound,
-            path,
-            Some(value.to_string()),
-            message,
-            hint,
-        );
+        self.push_value(FieldErrorKind::NotFound, path, value, message, hint);
     }
 
     pub(crate) fn finish(self, object: String) -> Result<(), ValidationErrors> {
