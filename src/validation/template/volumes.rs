@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use super::json::{Item, entry, flag, has, list, object, text};
+use super::json::{Field, Item, entry, flag, has, list, object, text};
 use crate::syntax::dns1123_label_reason;
 use crate::validation::collector::Collector;
 
@@ -77,7 +77,7 @@ pub(crate) fn validate_volumes<'a>(
         let before = out.errors.len();
         validate_source(volume, path, out);
         let name = text(volume, "name");
-        let name_path = super::json::Field(path, "name");
+        let name_path = Field(path, "name");
         if name.is_empty() {
             out.required(
                 name_path.to_string(),
@@ -232,36 +232,24 @@ pub(crate) fn validate_mounts(
         let Some(mount) = entry(mount, path, out) else {
             continue;
         };
-        let name = text(mount, "name");
-        if name.is_empty() {
-            out.required(
-                format!("{path}.name"),
-                "the name of the volume to mount is required",
-                "give the name of one of spec.volumes",
-            );
-        } else if !volumes.contains(name) {
-            out.not_found(
-                format!("{path}.name"),
-                name,
-                "no volume of the pod has this name",
-                "declare the volume in spec.template.spec.volumes, or fix the name",
-            );
-        }
-        let mount_path = text(mount, "mountPath");
-        if mount_path.is_empty() {
-            out.required(
-                format!("{path}.mountPath"),
+        check_volume_name(
+            mount,
+            path,
+            volumes,
+            "the name of the volume to mount is required",
+            out,
+        );
+        unique_path(
+            mount,
+            Field(path, "mountPath"),
+            &mut mount_paths,
+            (
                 "a mount path is required",
                 "give the path inside the container, e.g. `mountPath: /var/log`",
-            );
-        } else if !mount_paths.insert(mount_path) {
-            out.invalid(
-                format!("{path}.mountPath"),
-                mount_path,
-                "must be unique",
-                "two mounts of a container cannot share a path",
-            );
-        }
+            ),
+            "two mounts of a container cannot share a path",
+            out,
+        );
         let sub_path = text(mount, "subPath");
         if !sub_path.is_empty() {
             check_descending_path(sub_path, &format!("{path}.subPath"), out);
@@ -327,47 +315,85 @@ pub(crate) fn validate_mounts(
     let devices = list(container, "volumeDevices", &devices_path, out);
     let mut device_paths: HashSet<&str> = HashSet::with_capacity(devices.len());
     for (i, device) in devices.iter().enumerate() {
-        let path = format!("{devices_path}[{i}]");
-        let Some(device) = entry(device, &path, out) else {
+        let path = Item(&devices_path, i);
+        let Some(device) = entry(device, path, out) else {
             continue;
         };
-        let name = text(device, "name");
-        if name.is_empty() {
-            out.required(
-                format!("{path}.name"),
-                "the name of the volume is required",
-                "give the name of one of spec.volumes",
-            );
-        } else if !volumes.contains(name) {
-            out.not_found(
-                format!("{path}.name"),
-                name,
-                "no volume of the pod has this name",
-                "declare the volume in spec.template.spec.volumes, or fix the name",
-            );
-        }
-        let device_path = text(device, "devicePath");
-        if device_path.is_empty() {
-            out.required(
-                format!("{path}.devicePath"),
+        check_volume_name(
+            device,
+            path,
+            volumes,
+            "the name of the volume is required",
+            out,
+        );
+        let device_path = Field(path, "devicePath");
+        if let Some(taken) = unique_path(
+            device,
+            device_path,
+            &mut device_paths,
+            (
                 "a device path is required",
                 "give the device's path inside the container, e.g. `/dev/xvda`",
-            );
-        } else if !device_paths.insert(device_path) {
+            ),
+            "two devices of a container cannot share a path",
+            out,
+        ) && mount_paths.contains(taken)
+        {
             out.invalid(
-                format!("{path}.devicePath"),
-                device_path,
-                "must be unique",
-                "two devices of a container cannot share a path",
-            );
-        } else if mount_paths.contains(device_path) {
-            out.invalid(
-                format!("{path}.devicePath"),
-                device_path,
+                device_path.to_string(),
+                taken,
                 "must not be already mounted as a volume mount path",
                 "use a path no volume mount of the container uses",
             );
         }
+    }
+}
+
+/// The `name` of a volume mount or device (`path` is the entry's path): required, and one of
+/// the pod's valid volumes.
+fn check_volume_name(
+    item: &Map<String, Value>,
+    path: Item<'_>,
+    volumes: &HashSet<&str>,
+    required: &str,
+    out: &mut Collector,
+) {
+    let name = text(item, "name");
+    if name.is_empty() {
+        out.required(
+            Field(path, "name").to_string(),
+            required,
+            "give the name of one of spec.volumes",
+        );
+    } else if !volumes.contains(name) {
+        out.not_found(
+            Field(path, "name").to_string(),
+            name,
+            "no volume of the pod has this name",
+            "declare the volume in spec.template.spec.volumes, or fix the name",
+        );
+    }
+}
+
+/// A path inside the container (a mount's `mountPath`, a device's `devicePath`): required, and
+/// unique among the container's entries of its kind (`seen`). Returns it when it is both.
+fn unique_path<'a>(
+    item: &'a Map<String, Value>,
+    path: Field<'_>,
+    seen: &mut HashSet<&'a str>,
+    (required, required_hint): (&str, &str),
+    duplicate_hint: &str,
+    out: &mut Collector,
+) -> Option<&'a str> {
+    let value = text(item, path.1);
+    if value.is_empty() {
+        out.required(path.to_string(), required, required_hint);
+        None
+    } else if !seen.insert(value) {
+        out.invalid(path.to_string(), value, "must be unique", duplicate_hint);
+        None
+    } else {
+        Some(value)
     }
 }
 
