@@ -2,12 +2,12 @@
 
 use crate::model::{
     DaemonSetUpdateStrategy, IntOrString, RollingUpdateDaemonSet, RollingUpdateType,
-    UpdateStrategyType,
 };
 
 use super::collector::Collector;
 use super::strategy::{
     check_at_most_100_percent, check_non_negative_int_or_percent, strict_percent,
+    validate_strategy_type,
 };
 
 pub(crate) fn validate_kruise_update_strategy(
@@ -15,33 +15,9 @@ pub(crate) fn validate_kruise_update_strategy(
     v1alpha1: bool,
     out: &mut Collector,
 ) {
-    const PATH: &str = "spec.updateStrategy";
-    match &strategy.type_ {
-        Some(UpdateStrategyType::OnDelete) => {}
-        Some(UpdateStrategyType::RollingUpdate) => match &strategy.rolling_update {
-            None => out.required(
-                format!("{PATH}.rollingUpdate"),
-                "must be set when type is RollingUpdate",
-                "add `rollingUpdate: {maxUnavailable: 1}`, or apply the defaults before \
-                 validating",
-            ),
-            Some(rolling) => validate_kruise_rolling_update(
-                rolling,
-                &format!("{PATH}.rollingUpdate"),
-                v1alpha1,
-                out,
-            ),
-        },
-        other => {
-            let text = other.as_ref().map_or("", UpdateStrategyType::as_str);
-            out.not_supported(
-                PATH,
-                text,
-                UpdateStrategyType::KNOWN,
-                "set spec.updateStrategy.type to RollingUpdate or OnDelete (case-sensitive)",
-            );
-        }
-    }
+    validate_strategy_type(strategy, out, |rolling, path, out| {
+        validate_kruise_rolling_update(rolling, path, v1alpha1, out);
+    });
 }
 
 /// Kruise's `getIntOrPercentValue`: the percentage of a valid `N%`, else the integer (a string

@@ -7,6 +7,16 @@ use crate::model::{
 use super::collector::Collector;
 
 pub(crate) fn validate_update_strategy(strategy: &DaemonSetUpdateStrategy, out: &mut Collector) {
+    validate_strategy_type(strategy, out, validate_rolling_update);
+}
+
+/// The strategy's type and, for RollingUpdate, that `rollingUpdate` is set; `rolling_rules`
+/// checks it (apps/v1's rules or Kruise's), given its path.
+pub(crate) fn validate_strategy_type(
+    strategy: &DaemonSetUpdateStrategy,
+    out: &mut Collector,
+    rolling_rules: impl FnOnce(&RollingUpdateDaemonSet, &str, &mut Collector),
+) {
     const PATH: &str = "spec.updateStrategy";
     match &strategy.type_ {
         Some(UpdateStrategyType::OnDelete) => {}
@@ -17,9 +27,7 @@ pub(crate) fn validate_update_strategy(strategy: &DaemonSetUpdateStrategy, out: 
                 "add `rollingUpdate: {maxUnavailable: 1}`, or apply the defaults before \
                  validating",
             ),
-            Some(rolling) => {
-                validate_rolling_update(rolling, &format!("{PATH}.rollingUpdate"), out)
-            }
+            Some(rolling) => rolling_rules(rolling, &format!("{PATH}.rollingUpdate"), out),
         },
         other => {
             let text = other.as_ref().map_or("", UpdateStrategyType::as_str);
