@@ -120,39 +120,27 @@ pub(crate) fn check_host_port_clashes(
     out: &mut Collector,
 ) {
     let mut taken: HashSet<(&str, &str, i64)> = HashSet::new();
-    for (i, container) in containers.iter().enumerate() {
-        let Some(ports) = container
-            .as_object()
-            .and_then(|c| c.get("ports"))
-            .and_then(Value::as_array)
-        else {
+    for (i, j, port) in port_objects(containers) {
+        let Ok(Some(host_port)) = integer(port, "hostPort") else {
             continue;
         };
-        for (j, port) in ports.iter().enumerate() {
-            let Some(port) = port.as_object() else {
-                continue;
-            };
-            let Ok(Some(host_port)) = integer(port, "hostPort") else {
-                continue;
-            };
-            if host_port == 0 {
-                continue;
-            }
-            let protocol = match text(port, "protocol") {
-                "" => "TCP",
-                protocol => protocol,
-            };
-            let host_ip = text(port, "hostIP");
-            if !taken.insert((protocol, host_ip, host_port)) {
-                out.duplicate(
-                    format!("{spec_path}.{key}[{i}].ports[{j}].hostPort"),
-                    format!("{protocol}/{host_ip}/{host_port}"),
-                    "host port already taken by another port of the pod with the same protocol \
+        if host_port == 0 {
+            continue;
+        }
+        let protocol = match text(port, "protocol") {
+            "" => "TCP",
+            protocol => protocol,
+        };
+        let host_ip = text(port, "hostIP");
+        if !taken.insert((protocol, host_ip, host_port)) {
+            out.duplicate(
+                format!("{spec_path}.{key}[{i}].ports[{j}].hostPort"),
+                format!("{protocol}/{host_ip}/{host_port}"),
+                "host port already taken by another port of the pod with the same protocol \
                      and host IP",
-                    "a host port can be bound once per protocol and host IP: use a different \
+                "a host port can be bound once per protocol and host IP: use a different \
                      hostPort, or drop one of the two ports",
-                );
-            }
+            );
         }
     }
 }
@@ -164,37 +152,41 @@ pub(crate) fn check_host_network_ports(
     key: &str,
     out: &mut Collector,
 ) {
-    for (i, container) in containers.iter().enumerate() {
-        let Some(ports) = container
-            .as_object()
-            .and_then(|c| c.get("ports"))
-            .and_then(Value::as_array)
+    for (i, j, port) in port_objects(containers) {
+        let (Ok(Some(container_port)), Ok(Some(host_port))) =
+            (integer(port, "containerPort"), integer(port, "hostPort"))
         else {
             continue;
         };
-        for (j, port) in ports.iter().enumerate() {
-            let Some(port) = port.as_object() else {
-                continue;
-            };
-            let (Ok(Some(container_port)), Ok(Some(host_port))) =
-                (integer(port, "containerPort"), integer(port, "hostPort"))
-            else {
-                continue;
-            };
-            // An unset host port is defaulted to the container port under hostNetwork.
-            if host_port != 0 && host_port != container_port {
-                out.invalid(
-                    format!("{spec_path}.{key}[{i}].ports[{j}].containerPort"),
-                    container_port,
-                    "must match `hostPort` when `hostNetwork` is true",
-                    format!(
-                        "on the host network the container listens on the host's port itself: \
+        // An unset host port is defaulted to the container port under hostNetwork.
+        if host_port != 0 && host_port != container_port {
+            out.invalid(
+                format!("{spec_path}.{key}[{i}].ports[{j}].containerPort"),
+                container_port,
+                "must match `hostPort` when `hostNetwork` is true",
+                format!(
+                    "on the host network the container listens on the host's port itself: \
                          set containerPort and hostPort both to {host_port}, or remove hostPort"
-                    ),
-                );
-            }
+                ),
+            );
         }
     }
+}
+
+/// Every port object of `containers`, with the container's and the port's index (entries that
+/// are not objects, and ports that are not a list, are skipped: the per-container rules report
+/// them).
+fn port_objects(containers: &[Value]) -> impl Iterator<Item = (usize, usize, &Map<String, Value>)> {
+    containers.iter().enumerate().flat_map(|(i, container)| {
+        container
+            .as_object()
+            .and_then(|c| c.get("ports"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .filter_map(move |(j, port)| port.as_object().map(|port| (i, j, port)))
+    })
 }
 
 #[cfg(test)]
