@@ -343,6 +343,11 @@ spec:
         update_daemon_set(&live, &load_daemonset(manifest).unwrap())
     }
 
+    /// The update to MANIFEST with `from` replaced by `to`, which must be accepted.
+    fn edited(from: &str, to: &str) -> Update {
+        update(&MANIFEST.replace(from, to)).unwrap()
+    }
+
     #[test]
     fn a_manifest_that_leaves_out_only_defaults_changes_nothing() {
         let same = update(MANIFEST).unwrap();
@@ -366,7 +371,7 @@ spec:
 
     #[test]
     fn a_new_image_bumps_both_generations_and_the_hash() {
-        let new = update(&MANIFEST.replace("agent:1.0", "agent:1.1")).unwrap();
+        let new = edited("agent:1.0", "agent:1.1");
         assert!(new.spec_changed && new.template_changed);
         assert_eq!((new.generation, new.template_generation), (6, 5));
         assert_eq!(new.daemon_set.template_generation(), Some(5));
@@ -376,21 +381,19 @@ spec:
 
     #[test]
     fn a_template_label_is_a_template_change() {
-        let new = update(&MANIFEST.replace(
+        let new = edited(
             "    metadata: {labels: {app: agent}}",
             "    metadata: {labels: {app: agent, tier: node}}",
-        ))
-        .unwrap();
+        );
         assert!(new.template_changed);
     }
 
     #[test]
     fn a_strategy_change_bumps_only_the_generation() {
-        let new = update(&MANIFEST.replace(
+        let new = edited(
             "  template:\n",
             "  updateStrategy: {rollingUpdate: {maxUnavailable: 3}}\n  template:\n",
-        ))
-        .unwrap();
+        );
         assert!(new.spec_changed && !new.template_changed);
         assert_eq!((new.generation, new.template_generation), (6, 4));
         assert_eq!(new.hash, new.old_hash);
@@ -398,18 +401,17 @@ spec:
 
     #[test]
     fn the_manifest_cannot_set_the_template_generation() {
-        let new = update(&MANIFEST.replace(
+        let new = edited(
             "  namespace: kube-system\n",
             "  namespace: kube-system\n  annotations: {deprecated.daemonset.template.generation: '99'}\n",
-        ))
-        .unwrap();
+        );
         assert_eq!(new.template_generation, 4);
         assert_eq!(new.daemon_set.template_generation(), Some(4));
     }
 
     #[test]
     fn explicit_and_implicit_defaults_give_one_hash() {
-        let implicit = update(&MANIFEST.replace("agent:1.0", "agent:2.0")).unwrap();
+        let implicit = edited("agent:1.0", "agent:2.0");
         let explicit = update(&LIVE.replace("agent:1.0", "agent:2.0")).unwrap();
         assert_eq!(implicit.hash, explicit.hash);
         assert_eq!(implicit.daemon_set.spec, explicit.daemon_set.spec);
@@ -432,7 +434,7 @@ spec:
 
     #[test]
     fn a_manifest_without_namespace_takes_the_live_one() {
-        let new = update(&MANIFEST.replace("  namespace: kube-system\n", "")).unwrap();
+        let new = edited("  namespace: kube-system\n", "");
         assert_eq!(new.daemon_set.metadata.namespace, "kube-system");
         assert!(!new.spec_changed);
     }
