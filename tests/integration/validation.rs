@@ -225,21 +225,28 @@ fn a_full_featured_placement_is_valid() {
 // ---------------------------------------------------------------------------------------------
 // Selector (spec section 6.1 checks 1 to 3)
 
-#[test]
-fn a_selector_that_does_not_match_the_template_labels() {
-    let errors = assert_rejected(
+/// BASE with these `matchExpressions` (YAML list entries indented four spaces) in its selector.
+fn with_match_expressions(expressions: &str) -> String {
+    BASE.replace(
+        "    matchLabels:\n      app: log-shipper\n",
+        &format!(
+            "    matchLabels:\n      app: log-shipper\n    matchExpressions:\n{}",
+            expressions.trim_start_matches('\n')
+        ),
+    )
+}
+
+/// A fluentd DaemonSet whose template is labelled `app: fluentd`; `selector` is the YAML of the
+/// spec's fields before `template` (each line indented two spaces), empty for none.
+fn fluentd(selector: &str) -> String {
+    format!(
         r#"
 apiVersion: apps/v1
 kind: DaemonSet
 metadata:
   name: fluentd
-  namespace: kube-system
 spec:
-  selector:
-    matchLabels:
-      app: fluentd
-      tier: logging
-  template:
+{selector}  template:
     metadata:
       labels:
         app: fluentd
@@ -247,18 +254,33 @@ spec:
       containers:
       - name: fluentd
         image: fluent/fluentd:v1.16
-"#,
-        &[("spec.template.metadata.labels", Invalid)],
+"#
+    )
+}
+
+/// Asserts that the only error is a selector that does not match the template labels; returns it.
+fn assert_label_mismatch(yaml: &str) -> FieldError {
+    let errors = assert_rejected(yaml, &[("spec.template.metadata.labels", Invalid)]);
+    only(&errors).clone()
+}
+
+#[test]
+fn a_selector_that_does_not_match_the_template_labels() {
+    let error = assert_label_mismatch(
+        &fluentd("  selector:\n    matchLabels:\n      app: fluentd\n      tier: logging\n")
+            .replace(
+                "  name: fluentd\n",
+                "  name: fluentd\n  namespace: kube-system\n",
+            ),
     );
-    let error = only(&errors);
     assert_eq!(error.value.as_deref(), Some("app=fluentd"));
-    assert!(hint(error).contains("`tier=logging`"), "{error}");
-    assert!(!hint(error).contains("nodeSelector"), "{error}");
+    assert!(hint(&error).contains("`tier=logging`"), "{error}");
+    assert!(!hint(&error).contains("nodeSelector"), "{error}");
 }
 
 #[test]
 fn a_selector_meant_to_pick_nodes_gets_the_node_selector_hint() {
-    let errors = assert_rejected(
+    let error = assert_label_mismatch(
         r#"
 apiVersion: apps/v1
 kind: DaemonSet
@@ -278,94 +300,36 @@ spec:
       - name: agent
         image: registry.example.com/logging:1.0
 "#,
-        &[("spec.template.metadata.labels", Invalid)],
     );
-    let error = only(&errors);
     assert!(
-        hint(error).contains("spec.template.spec.nodeSelector"),
+        hint(&error).contains("spec.template.spec.nodeSelector"),
         "{error}"
     );
-    assert!(hint(error).contains("`app=logging-node`"), "{error}");
+    assert!(hint(&error).contains("`app=logging-node`"), "{error}");
 }
 
 #[test]
 fn a_well_known_node_label_in_the_selector_gets_the_node_selector_hint() {
-    let errors = assert_rejected(
-        r#"
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: fluentd
-spec:
-  selector:
-    matchLabels:
-      app: fluentd
-      kubernetes.io/os: linux
-  template:
-    metadata:
-      labels:
-        app: fluentd
-    spec:
-      containers:
-      - name: fluentd
-        image: fluent/fluentd:v1.16
-"#,
-        &[("spec.template.metadata.labels", Invalid)],
-    );
-    let error = only(&errors);
-    assert!(hint(error).contains("`kubernetes.io/os=linux`"), "{error}");
+    let error = assert_label_mismatch(&fluentd(
+        "  selector:\n    matchLabels:\n      app: fluentd\n      kubernetes.io/os: linux\n",
+    ));
+    assert!(hint(&error).contains("`kubernetes.io/os=linux`"), "{error}");
     assert!(
-        hint(error).contains("spec.template.spec.nodeSelector"),
+        hint(&error).contains("spec.template.spec.nodeSelector"),
         "{error}"
     );
 }
 
 #[test]
 fn a_missing_selector_fails_only_the_match_check() {
-    let errors = assert_rejected(
-        r#"
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: fluentd
-spec:
-  template:
-    metadata:
-      labels:
-        app: fluentd
-    spec:
-      containers:
-      - name: fluentd
-        image: fluent/fluentd:v1.16
-"#,
-        &[("spec.template.metadata.labels", Invalid)],
-    );
-    let error = only(&errors);
-    assert!(hint(error).contains("spec.selector is missing"), "{error}");
-    assert!(hint(error).contains("app: fluentd"), "{error}");
+    let error = assert_label_mismatch(&fluentd(""));
+    assert!(hint(&error).contains("spec.selector is missing"), "{error}");
+    assert!(hint(&error).contains("app: fluentd"), "{error}");
 }
 
 #[test]
 fn an_empty_selector_is_rejected_as_empty_not_as_mismatched() {
-    assert_rejected(
-        r#"
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: fluentd
-spec:
-  selector: {}
-  template:
-    metadata:
-      labels:
-        app: fluentd
-    spec:
-      containers:
-      - name: fluentd
-        image: fluent/fluentd:v1.16
-"#,
-        &[("spec.selector", Invalid)],
-    );
+    assert_rejected(&fluentd("  selector: {}\n"), &[("spec.selector", Invalid)]);
 }
 
 #[test]
@@ -393,11 +357,8 @@ fn a_bad_selector_label_value_is_reported() {
 #[test]
 fn selector_expressions_in_without_values_and_exists_with_values() {
     assert_rejected(
-        &BASE.replace(
-            "    matchLabels:\n      app: log-shipper\n",
-            r#"    matchLabels:
-      app: log-shipper
-    matchExpressions:
+        &with_match_expressions(
+            r#"
     - key: tier
       operator: In
     - key: app
@@ -415,11 +376,8 @@ fn selector_expressions_in_without_values_and_exists_with_values() {
 #[test]
 fn selector_expression_with_an_unknown_operator_bad_key_and_bad_value() {
     assert_rejected(
-        &BASE.replace(
-            "    matchLabels:\n      app: log-shipper\n",
-            r#"    matchLabels:
-      app: log-shipper
-    matchExpressions:
+        &with_match_expressions(
+            r#"
     - key: app
       operator: Gt
       values: ["1"]
@@ -1323,9 +1281,9 @@ fn an_update_of_the_template_only_is_valid() {
     assert_eq!(update_errors(BASE, &new), vec![]);
 }
 
-#[test]
-fn an_update_may_not_change_the_selector() {
-    let new = BASE
+/// `manifest` (BASE or a variant) with a `tier: logs` label in both its selector and its template.
+fn with_tier_label(manifest: &str) -> String {
+    manifest
         .replace(
             "      app: log-shipper\n  template",
             "      app: log-shipper\n      tier: logs\n  template",
@@ -1333,7 +1291,12 @@ fn an_update_may_not_change_the_selector() {
         .replace(
             "        app: log-shipper\n    spec",
             "        app: log-shipper\n        tier: logs\n    spec",
-        );
+        )
+}
+
+#[test]
+fn an_update_may_not_change_the_selector() {
+    let new = with_tier_label(BASE);
     assert_eq!(
         update_errors(BASE, &new),
         vec![("spec.selector".to_owned(), Invalid)]
@@ -1380,15 +1343,7 @@ fn an_update_checks_the_new_object_as_on_create() {
 #[test]
 fn a_kruise_update_may_not_change_the_selector() {
     let kruise = BASE.replace("apps/v1", "apps.kruise.io/v1beta1");
-    let new = kruise
-        .replace(
-            "      app: log-shipper\n  template",
-            "      app: log-shipper\n      tier: logs\n  template",
-        )
-        .replace(
-            "        app: log-shipper\n    spec",
-            "        app: log-shipper\n        tier: logs\n    spec",
-        );
+    let new = with_tier_label(&kruise);
     assert_eq!(
         update_errors(&kruise, &new),
         vec![("spec".to_owned(), Forbidden)]
