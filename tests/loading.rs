@@ -613,6 +613,20 @@ status:
     assert_eq!(load_pods(pod).unwrap().len(), 1);
 }
 
+/// Regression: `defaultMode: 0640` (filebeat's manifest) read as the float 640.0, which
+/// validation refused; Kubernetes' YAML reader (YAML 1.1) reads it as the octal 416.
+#[test]
+fn leading_zero_integers_are_yaml_1_1_octals() {
+    let text = daemonset_with_pod_spec(
+        "      volumes:\n      - name: config\n        configMap: {name: c, defaultMode: 0640}\n",
+    );
+    let ds = load_daemonset(&text).unwrap();
+    assert_eq!(
+        ds.spec.template.spec.other["volumes"][0]["configMap"]["defaultMode"],
+        416
+    );
+}
+
 /// Keys of free-form maps (labels, nodeSelector) are data, never fields; any other key
 /// Kubernetes' schema lacks is refused under strict validation, even one far from every field
 /// (it was ignored before the loader checked the whole schema), and dropped under warn.
