@@ -96,9 +96,10 @@ pub enum LoadError {
         use_instead: String,
     },
     /// A field of a DaemonSet document that Kubernetes' schema of the object does not have
-    /// (refused under [`FieldValidation::Strict`](super::FieldValidation::Strict)), or a key
-    /// of any object that looks like a misspelt field this crate reads: it would otherwise be
-    /// ignored and the field silently left at its default.
+    /// (refused under [`FieldValidation::Strict`](super::FieldValidation::Strict), except in
+    /// an OpenKruise pod template: see [`LoadWarning`](super::LoadWarning)), or a top-level key
+    /// of a node, pod, ControllerRevision or list that looks like a misspelt field this crate
+    /// reads: it would otherwise be ignored and the field silently left at its default.
     #[error(
         "document {document}: unknown field `{}` at {}{}{}",
         abbrev(.field),

@@ -67,7 +67,8 @@ impl LoadOptions {
 #[non_exhaustive]
 pub enum FieldValidation {
     /// An unknown field is an error ([`LoadError::UnknownField`](super::LoadError)), as
-    /// `kubectl apply`'s default server-side validation refuses it.
+    /// `kubectl apply`'s default server-side validation refuses it; one in an OpenKruise
+    /// DaemonSet's pod template, which the API server keeps, is dropped with a warning.
     #[default]
     Strict,
     /// An unknown field is dropped and reported as a [`LoadWarning`].
