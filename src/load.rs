@@ -208,7 +208,8 @@ fn take<T: Loadable>(loaded: Loaded<Cluster>) -> Loaded<Vec<T>> {
 /// let typo = load_daemonset("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {Labels: {}}\n");
 /// assert_eq!(
 ///     typo.unwrap_err().to_string(),
-///     "document 0: unknown field `Labels` at metadata, did you mean `labels`?"
+///     "document 0: unknown field `Labels` at metadata, did you mean `labels`? (hint: field \
+///      names are case-sensitive)"
 /// );
 /// # Ok::<(), daemonset_planner::LoadError>(())
 /// ```
