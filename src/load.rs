@@ -45,15 +45,17 @@
 //! or pod `v1`. An object without `kind` is an error; objects of other kinds are skipped
 //! unchecked.
 //!
-//! Unknown fields of DaemonSet documents (unknown to Kubernetes' schema of the object) follow
-//! [`LoadOptions::unknown_fields`]: an error by default, as `kubectl apply` refuses them. Fields
-//! this crate does not model are otherwise ignored, as the API server's clients ignore fields
-//! they do not know, with one exception: a key that is not a field of its object but differs
-//! from a field this crate reads only by letter case or a letter or two (`metadata.Labels`,
-//! `nodeselector`, `tolerration`) is rejected with [`LoadError::UnknownField`], because
-//! ignoring it would silently leave the field at its default. DaemonSets are checked so
-//! throughout; nodes, pods and ControllerRevisions, which the API server wrote, only at their
-//! top level (`metdata`), so that the parser can skip what planning does not read. A modelled
+//! Unknown fields of DaemonSet documents (unknown to Kubernetes' schema of the object,
+//! [`crate::schema`]: `apps/v1`'s or OpenKruise's) follow [`LoadOptions::unknown_fields`]: an
+//! error by default ([`LoadError::UnknownField`], with the schema's did-you-mean and hint), as
+//! `kubectl apply` refuses them; under `Warn` they are dropped and returned as
+//! [`LoadWarning`]s, which [`lints::lint_unknown_fields`](crate::lints::lint_unknown_fields)
+//! turns into lints. A field of an OpenKruise DaemonSet's pod template is never an error (its
+//! CRD keeps the template as written), but Kruise's controller drops it from the pods it
+//! creates: it is dropped in every mode, with a warning unless `Ignore`. Nodes, pods and
+//! ControllerRevisions, which the API server wrote, are checked only at their top level, for a
+//! key that differs from a field this crate reads only by letter case or a letter or two
+//! (`metdata`), so that the parser can skip what planning does not read. A modelled
 //! field set to `null` counts as absent, as it does for the API server. YAML merge keys
 //! (`<<: *anchor`) are applied, and a UTF-8 byte order mark at the start is skipped.
 //!
@@ -206,7 +208,8 @@ fn take<T: Loadable>(loaded: Loaded<Cluster>) -> Loaded<Vec<T>> {
 /// let typo = load_daemonset("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {Labels: {}}\n");
 /// assert_eq!(
 ///     typo.unwrap_err().to_string(),
-///     "document 0: unknown field `Labels` at metadata, did you mean `labels`?"
+///     "document 0: unknown field `Labels` at metadata, did you mean `labels`? (hint: field \
+///      names are case-sensitive)"
 /// );
 /// # Ok::<(), daemonset_planner::LoadError>(())
 /// ```

@@ -507,12 +507,13 @@ fn misspelt_fields_are_reported_with_a_suggestion() {
     let cases = [
         (
             FLUENTD.replace("  labels:\n    k8s-app", "  Labels:\n    k8s-app"),
-            "document 0: unknown field `Labels` at metadata, did you mean `labels`?",
+            "document 0: unknown field `Labels` at metadata, did you mean `labels`? (hint: field \
+             names are case-sensitive)",
         ),
         (
             daemonset_with_pod_spec("      nodeselector: {disk: ssd}\n"),
             "document 0: unknown field `nodeselector` at spec.template.spec, did you mean \
-             `nodeSelector`?",
+             `nodeSelector`? (hint: field names are case-sensitive)",
         ),
         (
             daemonset_with_pod_spec("      nodeSelecter: {disk: ssd}\n"),
@@ -536,7 +537,8 @@ fn misspelt_fields_are_reported_with_a_suggestion() {
         ),
         (
             FLUENTD.replace("\nspec:", "\nSpec:"),
-            "document 0: unknown field `Spec` at the top level, did you mean `spec`?",
+            "document 0: unknown field `Spec` at the top level, did you mean `spec`? (hint: field \
+             names are case-sensitive)",
         ),
     ];
     for (text, expected) in cases {
@@ -556,7 +558,8 @@ fn misspelt_fields_are_found_in_list_items_and_node_affinity() {
             document: 0,
             path: "items[1]".into(),
             field: "metdata".into(),
-            suggestion: Some("metadata".into())
+            suggestion: Some("metadata".into()),
+            hint: None,
         }
     );
     // Below the top level, nodes, pods and revisions (written by the API server) are read
@@ -610,25 +613,73 @@ status:
     assert_eq!(load_pods(pod).unwrap().len(), 1);
 }
 
+/// Regression: `defaultMode: 0640` (filebeat's manifest) read as the float 640.0, which
+/// validation refused; Kubernetes' YAML reader (YAML 1.1) reads it as the octal 416.
 #[test]
-fn unknown_keys_far_from_any_field_and_keys_in_free_form_maps_are_ignored() {
+fn leading_zero_integers_are_yaml_1_1_octals() {
     let text = daemonset_with_pod_spec(
-        "      nodeSelector: {Labels: x, nodeName: y}
-      initContainers:
+        "      volumes:\n      - name: config\n        configMap: {name: c, defaultMode: 0640}\n",
+    );
+    let ds = load_daemonset(&text).unwrap();
+    assert_eq!(
+        ds.spec.template.spec.other["volumes"][0]["configMap"]["defaultMode"],
+        416
+    );
+}
+
+/// Keys of free-form maps (labels, nodeSelector) are data, never fields; any other key
+/// Kubernetes' schema lacks is refused under strict validation, even one far from every field
+/// (it was ignored before the loader checked the whole schema), and dropped under warn.
+#[test]
+fn keys_in_free_form_maps_are_data_and_other_unknown_keys_are_refused() {
+    let free_form = daemonset_with_pod_spec("      nodeSelector: {Labels: x, nodeName: y}\n")
+        .replace(
+            "labels: {app: fluentd}",
+            "labels: {app: fluentd, Labels: x}",
+        );
+    let ds = load_daemonset(&free_form).unwrap();
+    assert_eq!(ds.spec.template.spec.node_selector["Labels"], "x");
+    assert_eq!(ds.spec.template.spec.node_selector["nodeName"], "y");
+
+    let text = daemonset_with_pod_spec(
+        "      initContainers:
       - name: c
         image: i
         imagePullPolicyy: Always
         tolerration: yes
       somethingNew: true
 ",
-    )
-    .replace(
-        "labels: {app: fluentd}",
-        "labels: {app: fluentd, Labels: x}",
     );
-    let ds = load_daemonset(&text).unwrap();
-    assert_eq!(ds.spec.template.spec.other["somethingNew"], true);
-    assert_eq!(ds.spec.template.spec.node_selector["Labels"], "x");
+    let err = load_daemonset(&text).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "document 0: unknown field `imagePullPolicyy` at spec.template.spec.initContainers[0], \
+         did you mean `imagePullPolicy`?"
+    );
+    let warn = daemonset_planner::load::LoadOptions::new()
+        .with_unknown_fields(daemonset_planner::load::FieldValidation::Warn);
+    let loaded = daemonset_planner::load::load_slice::<DaemonSet>(text.as_bytes(), &warn).unwrap();
+    let dropped: Vec<String> = loaded
+        .warnings
+        .iter()
+        .map(|w| w.unknown.full_path())
+        .collect();
+    assert_eq!(
+        dropped,
+        [
+            "spec.template.spec.initContainers[0].imagePullPolicyy",
+            "spec.template.spec.initContainers[0].tolerration",
+            "spec.template.spec.somethingNew",
+        ]
+    );
+    assert!(
+        !loaded.objects[0]
+            .spec
+            .template
+            .spec
+            .other
+            .contains_key("somethingNew")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1197,14 +1248,19 @@ mod load_module {
         let warn = LoadOptions::new().with_unknown_fields(FieldValidation::Warn);
         let loaded = load_slice::<DaemonSet>(text.as_bytes(), &warn).unwrap();
         assert_eq!(loaded.objects.len(), 1);
-        assert_eq!(loaded.warnings.len(), 1);
+        // Both `labels` were renamed: the DaemonSet's and its template's.
+        assert_eq!(loaded.warnings.len(), 2);
+        assert_eq!(
+            loaded.warnings[1].unknown.full_path(),
+            "spec.template.metadata.Labels"
+        );
         let warning = &loaded.warnings[0];
         assert_eq!(
             (
                 warning.document,
                 warning.item,
-                warning.path.as_str(),
-                warning.field.as_str()
+                warning.unknown.path.as_str(),
+                warning.unknown.field.as_str()
             ),
             (0, None, "metadata", "Labels")
         );
@@ -1217,6 +1273,102 @@ mod load_module {
         let ignore = LoadOptions::new().with_unknown_fields(FieldValidation::Ignore);
         let loaded = load_slice::<DaemonSet>(text.as_bytes(), &ignore).unwrap();
         assert_eq!((loaded.objects.len(), loaded.warnings.len()), (1, 0));
+    }
+
+    #[test]
+    fn unknown_field_errors_carry_the_schemas_hint() {
+        let text = FLUENTD.replace("updateStrategy:", "strategy:");
+        assert_ne!(text, FLUENTD);
+        let err = load_slice::<DaemonSet>(text.as_bytes(), &LoadOptions::default()).unwrap_err();
+        let LoadError::UnknownField {
+            path,
+            field,
+            suggestion,
+            hint,
+            ..
+        } = &err
+        else {
+            panic!("{err:?}");
+        };
+        assert_eq!(
+            (path.as_str(), field.as_str(), suggestion.as_deref()),
+            ("spec", "strategy", Some("updateStrategy"))
+        );
+        assert!(
+            hint.as_deref().unwrap().contains("Deployment's field"),
+            "{hint:?}"
+        );
+        assert!(
+            err.to_string().starts_with(
+                "document 0: unknown field `strategy` at spec, did you mean `updateStrategy`? \
+                 (hint: `strategy` is a Deployment's field"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn load_warnings_become_the_same_lints_as_the_schemas_findings() {
+        let text = FLUENTD.replace("updateStrategy:", "strategy:");
+        let warn = LoadOptions::new().with_unknown_fields(FieldValidation::Warn);
+        let loaded = load_slice::<DaemonSet>(text.as_bytes(), &warn).unwrap();
+        let unknown: Vec<_> = loaded.warnings.iter().map(|w| w.unknown.clone()).collect();
+        let value: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(unknown, daemonset_planner::schema::unknown_fields(&value));
+        let lints = daemonset_planner::lints::lint_unknown_fields(&unknown);
+        assert_eq!(lints.len(), 1);
+        assert_eq!(lints[0].code, "unknown-field");
+        assert!(
+            lints[0]
+                .hint
+                .starts_with("did you mean spec.updateStrategy?")
+        );
+    }
+
+    /// A field of an OpenKruise template the schema lacks: Kruise's CRD keeps the template as
+    /// written, so the API server stores it (no error, even under strict validation), and the
+    /// controller drops it from the pods it creates (so the loader drops it in every mode).
+    #[test]
+    fn unknown_fields_of_an_openkruise_template_are_dropped_with_a_warning() {
+        let text = FLUENTD
+            .replace("apiVersion: apps/v1", "apiVersion: apps.kruise.io/v1alpha1")
+            .replace(
+                "      tolerations:",
+                "      priorityClassNmae: high\n      tolerations:",
+            );
+        assert_ne!(text, FLUENTD);
+        for (mode, warnings) in [
+            (FieldValidation::Strict, 1),
+            (FieldValidation::Warn, 1),
+            (FieldValidation::Ignore, 0),
+        ] {
+            let options = LoadOptions::new().with_unknown_fields(mode);
+            let loaded = load_slice::<DaemonSet>(text.as_bytes(), &options).unwrap();
+            assert!(
+                !loaded.objects[0]
+                    .spec
+                    .template
+                    .spec
+                    .other
+                    .contains_key("priorityClassNmae"),
+                "{mode}"
+            );
+            assert_eq!(loaded.warnings.len(), warnings, "{mode}");
+            if let Some(warning) = loaded.warnings.first() {
+                assert!(warning.unknown.schemaless);
+                assert_eq!(
+                    warning.unknown.full_path(),
+                    "spec.template.spec.priorityClassNmae"
+                );
+            }
+        }
+        // A mistake outside the template is still refused.
+        let text = text.replace("updateStrategy:", "strategy:");
+        let err = load_slice::<DaemonSet>(text.as_bytes(), &LoadOptions::default()).unwrap_err();
+        assert!(
+            matches!(&err, LoadError::UnknownField { field, .. } if field == "strategy"),
+            "{err:?}"
+        );
     }
 
     #[test]

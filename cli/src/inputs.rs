@@ -3,12 +3,12 @@
 
 use std::io::Read;
 
-use daemonset_planner::load::{LoadOptions, Loadable, load, load_cluster};
+use daemonset_planner::load::{LoadOptions, LoadWarning, Loadable, load, load_cluster};
 use daemonset_planner::select::{pods_of_namespace, revisions_of_namespace};
 use daemonset_planner::{
     ControllerRevision, DaemonSet, Node, Pod, apply_defaults, load_daemonset, load_nodes,
     load_pods, select_daemon_set, validate_daemonset, validate_daemonset_update, validate_node,
-    validate_pod,
+    validate_pod, validate_revision,
 };
 
 use crate::args::Args;
@@ -27,8 +27,17 @@ pub struct Inputs {
     pub pods: Vec<Pod>,
     /// `None` without `--revisions` or `--cluster`.
     pub revisions: Option<Vec<ControllerRevision>>,
-    /// Unknown fields dropped under `--validate=warn`, one line each.
-    pub warnings: Vec<String>,
+    /// Unknown fields dropped under `--validate=warn` (and OpenKruise template fields the
+    /// controller drops, under any setting but `ignore`), with their files.
+    pub warnings: Vec<Dropped>,
+}
+
+/// A load warning, and the file it is about.
+pub struct Dropped {
+    /// The file, as messages name it.
+    pub file: String,
+    /// What the loader dropped.
+    pub warning: LoadWarning,
 }
 
 /// Errors, one line each, to print on standard error.
@@ -39,6 +48,7 @@ struct Sources {
     daemon_set: String,
     nodes: String,
     pods: String,
+    revisions: String,
 }
 
 /// Reads the inputs the arguments name, validated and defaulted.
@@ -97,6 +107,12 @@ pub fn load_inputs(args: &Args, options: &LoadOptions) -> Result<Inputs, Errors>
                     .map(shown)
                     .unwrap_or_default()
                     .to_owned(),
+                revisions: args
+                    .revisions
+                    .as_deref()
+                    .map(shown)
+                    .unwrap_or_default()
+                    .to_owned(),
             },
         )
     } else {
@@ -133,14 +149,20 @@ pub fn load_inputs(args: &Args, options: &LoadOptions) -> Result<Inputs, Errors>
                 daemon_set: "examples/data/fluentd-elasticsearch.yaml".to_owned(),
                 nodes: "examples/data/nodes.yaml".to_owned(),
                 pods: "examples/data/pods.yaml".to_owned(),
+                revisions: args
+                    .revisions
+                    .as_deref()
+                    .map(shown)
+                    .unwrap_or_default()
+                    .to_owned(),
             },
         )
     };
     let mut inputs = inputs;
     inputs.warnings = warnings;
     apply_defaults(&mut inputs.daemon_set);
-    // What the API server would refuse is no cluster to plan: the DaemonSet, every node and
-    // every pod must be valid.
+    // What the API server would refuse is no cluster to plan: the DaemonSet, every node, every
+    // pod and every ControllerRevision must be valid.
     let mut errors = Vec::new();
     // A DaemonSet read from a cluster (or the live one of --apply) is a stored object: checked
     // as an update of itself, so rules that ratchet on update do not refuse what is stored.
@@ -165,6 +187,13 @@ pub fn load_inputs(args: &Args, options: &LoadOptions) -> Result<Inputs, Errors>
                 .pods
                 .iter()
                 .filter_map(|p| validate_pod(p).err().map(|e| (&sources.pods, e))),
+        )
+        .chain(
+            inputs
+                .revisions
+                .iter()
+                .flatten()
+                .filter_map(|r| validate_revision(r).err().map(|e| (&sources.revisions, e))),
         );
     for (file, invalid) in invalid {
         errors.extend(invalid.to_string().lines().map(|l| format!("{file}: {l}")));
@@ -179,7 +208,7 @@ pub fn load_inputs(args: &Args, options: &LoadOptions) -> Result<Inputs, Errors>
 fn from_cluster(
     args: &Args,
     options: &LoadOptions,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Dropped>,
 ) -> Result<(Inputs, Sources), Errors> {
     let mut errors = Vec::new();
     let mut daemon_sets = Vec::new();
@@ -190,12 +219,10 @@ fn from_cluster(
         });
         match loaded {
             Ok(loaded) => {
-                warnings.extend(
-                    loaded
-                        .warnings
-                        .iter()
-                        .map(|w| format!("{}: {w}", shown(file))),
-                );
+                warnings.extend(loaded.warnings.into_iter().map(|warning| Dropped {
+                    file: shown(file).to_owned(),
+                    warning,
+                }));
                 let cluster = loaded.objects;
                 daemon_sets.extend(cluster.daemon_sets);
                 nodes.extend(cluster.nodes);
@@ -229,7 +256,8 @@ fn from_cluster(
         Sources {
             daemon_set: source.clone(),
             nodes: source.clone(),
-            pods: source,
+            pods: source.clone(),
+            revisions: source,
         },
     ))
 }
@@ -258,15 +286,13 @@ fn shown(path: &str) -> &str {
 fn load_file<T: Loadable>(
     path: &str,
     options: &LoadOptions,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Dropped>,
 ) -> Result<Vec<T>, String> {
     let loaded = load::<T>(open(path)?, options).map_err(|e| format!("{}: {e}", shown(path)))?;
-    warnings.extend(
-        loaded
-            .warnings
-            .iter()
-            .map(|w| format!("{}: {w}", shown(path))),
-    );
+    warnings.extend(loaded.warnings.into_iter().map(|warning| Dropped {
+        file: shown(path).to_owned(),
+        warning,
+    }));
     Ok(loaded.objects)
 }
 
@@ -276,7 +302,7 @@ pub fn pick_daemon_set(
     name: Option<&str>,
     namespace: Option<&str>,
     options: &LoadOptions,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Dropped>,
 ) -> Result<DaemonSet, String> {
     let found = load_file::<DaemonSet>(path, options, warnings)?;
     select_daemon_set(found, name, namespace).map_err(|e| format!("{}: {e}", shown(path)))

@@ -183,6 +183,7 @@ fn run(args: &Args) -> Result<String, Failed> {
         )
     });
     let lints = args.lint.then(|| lint(&inputs.daemon_set, &inputs.nodes));
+    let dropped = report::warning_lints(&inputs.warnings);
     let report = Report {
         conditions: found.as_deref(),
         lints: lints.as_deref(),
@@ -197,7 +198,7 @@ fn run(args: &Args) -> Result<String, Failed> {
         history: history.as_ref(),
         rollout_status: &status,
         what_if: what_if.as_ref(),
-        warnings: &inputs.warnings,
+        warnings: &dropped,
     };
     match args.output {
         Output::Json => Ok(format!("{}\n", report.json())),

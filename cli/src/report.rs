@@ -3,13 +3,14 @@
 //! Keys are only ever added, never renamed or removed.
 
 use daemonset_planner::history::HistoryPlan;
-use daemonset_planner::lints::Lint;
+use daemonset_planner::lints::{Lint, lint_unknown_fields};
 use daemonset_planner::planning::{BudgetUse, BudgetUseReason};
 use daemonset_planner::rollout::{RolloutBatch, RolloutCondition, RolloutPreview, RolloutStatus};
 use daemonset_planner::{DaemonSet, NodeExplanation, Plan, RollingUpdateStep};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::inputs::Dropped;
 use crate::whatif::WhatIf;
 
 /// Everything one plan prints.
@@ -27,8 +28,8 @@ pub struct Report<'a> {
     pub rollout_status: &'a RolloutStatus,
     /// With `--apply`: what the update changes.
     pub what_if: Option<&'a WhatIf>,
-    /// Unknown fields dropped under `--validate=warn`: reported as lints.
-    pub warnings: &'a [String],
+    /// Unknown fields the loader dropped (`--validate=warn`), as lints: [`warning_lints`].
+    pub warnings: &'a [Lint],
 }
 
 /// The collision message, where no plan is made.
@@ -237,22 +238,40 @@ impl Report<'_> {
         if self.lints.is_none() && self.warnings.is_empty() {
             return;
         }
-        let mut found = value(&self.lints.unwrap_or_default());
-        if let Value::Array(items) = &mut found {
-            items.extend(self.warnings.iter().map(warning_json));
-        }
+        let all: Vec<&Lint> = self
+            .lints
+            .unwrap_or_default()
+            .iter()
+            .chain(self.warnings)
+            .collect();
+        let found = value(&all);
         if let Some(map) = out.as_object_mut() {
             map.insert("lints".to_owned(), found);
         }
     }
 }
 
-/// A field `--validate=warn` dropped, as a lint.
-pub fn warning_json(warning: &String) -> Value {
-    json!({
-        "severity": "warning",
-        "code": "unknown-field",
-        "message": warning,
-        "hint": "remove the field or fix its name: the API server refuses unknown fields under strict validation",
-    })
+/// The fields the loader dropped, as the library's `unknown-field` and `misplaced-field` lints
+/// (those an embedder gets from `lints::lint_unknown_fields`), each message naming its file
+/// (and document, in a stream of several).
+pub fn warning_lints(dropped: &[Dropped]) -> Vec<Lint> {
+    dropped
+        .iter()
+        .flat_map(|dropped| {
+            let warning = &dropped.warning;
+            let place = match (warning.document, warning.item) {
+                (0, None) => dropped.file.clone(),
+                (document, None) => format!("{}, document {document}", dropped.file),
+                (document, Some(item)) => {
+                    format!("{}, document {document}, items[{item}]", dropped.file)
+                }
+            };
+            lint_unknown_fields(std::slice::from_ref(&warning.unknown))
+                .into_iter()
+                .map(move |mut lint| {
+                    lint.message = format!("{place}: {}", lint.message);
+                    lint
+                })
+        })
+        .collect()
 }

@@ -93,10 +93,9 @@ impl Report<'_> {
             out.push_str(&format!("\nHistory: {history}.\n"));
         }
         if self.lints.is_some() || !self.warnings.is_empty() {
-            out.push_str(&lints_table(self.lints.unwrap_or_default()));
-            for warning in self.warnings {
-                out.push_str(&format!("  warning[unknown-field]: {warning}\n"));
-            }
+            let mut all = self.lints.unwrap_or_default().to_vec();
+            all.extend_from_slice(self.warnings);
+            out.push_str(&lints_table(&all));
         }
         if with_status {
             if let Some(found) = self.conditions {

@@ -835,10 +835,73 @@ fn validate_warn_drops_a_typo_and_reports_it_as_a_lint() {
     let lints = plan["lints"].as_array().unwrap();
     assert_eq!(lints.len(), 1, "{lints:?}");
     assert_eq!(lints[0]["code"], "unknown-field");
-    assert!(lints[0]["message"].as_str().unwrap().contains("templte"));
+    // The library's unknown-field lint, its message naming the file.
+    let message = lints[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!("{}: unknown field spec.templte", typo.display())),
+        "{message}"
+    );
+    assert_eq!(lints[0]["severity"], "warning");
+    assert_eq!(
+        lints[0]["hint"].as_str().unwrap(),
+        "did you mean spec.template?"
+    );
+    let as_table: Vec<&str> = warn
+        .iter()
+        .copied()
+        .filter(|arg| !["-o", "json"].contains(arg))
+        .collect();
+    let table = stdout_of(&run(&as_table));
+    assert!(
+        table.contains("warning[unknown-field]: ")
+            && table.contains("hint: did you mean spec.template?"),
+        "{table}"
+    );
     let ignore = args("ignore");
     let ignore: Vec<&str> = ignore.iter().map(String::as_str).collect();
     assert!(json(&run(&ignore)).get("lints").is_none());
+}
+
+#[test]
+fn a_misplaced_top_level_template_is_an_error_lint_under_warn() {
+    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
+    let misplaced = temp_file(
+        "misplaced.yaml",
+        &text.replacen("spec:\n", "template: {}\nspec:\n", 1),
+    );
+    let path = misplaced.display().to_string();
+    let args = [
+        "-f",
+        &path,
+        "--nodes",
+        &data("nodes.yaml"),
+        "--now",
+        NOW,
+        "-o",
+        "json",
+        "--validate=warn",
+    ];
+    let plan = json(&run(&args));
+    let lints = plan["lints"].as_array().unwrap();
+    assert_eq!(lints.len(), 1, "{lints:?}");
+    assert_eq!(lints[0]["code"], "misplaced-field");
+    assert_eq!(lints[0]["severity"], "error");
+    fails_with(
+        &args[..args.len() - 1],
+        "unknown field `template` at the top level",
+    );
+}
+
+#[test]
+fn an_invalid_revision_is_refused_with_its_file() {
+    let text = std::fs::read_to_string(data("revisions.yaml")).unwrap();
+    let negative = temp_file(
+        "negative-revision.yaml",
+        &text.replacen("revision: 1\n", "revision: -1\n", 1),
+    );
+    let path = negative.display().to_string();
+    fails_with(&["--now", NOW, "--revisions", &path], &format!("{path}: "));
+    fails_with(&["--now", NOW, "--revisions", &path], "revision");
 }
 
 #[test]

@@ -10,7 +10,8 @@ use crate::schema::UnknownField;
 const VITAL_SPEC_FIELDS: &[&str] = &["template", "selector"];
 
 /// Lints for the unknown fields of a manifest ([`crate::schema::unknown_fields`]), one per field, in
-/// the given order. Meant for the fields a loader dropped instead of refusing (`--validate=warn`):
+/// the given order. Meant for the fields a loader dropped instead of refusing (`--validate=warn`;
+/// the `unknown` field of each `load::LoadWarning`):
 ///
 /// - \[`misplaced-field`\] error when a top-level `template` or `selector` belongs under
 ///   `spec` (the DaemonSet then has no pod template or selector: the selector matches no

@@ -27,48 +27,29 @@ pub(super) fn finish(
             .to_owned()
     };
     let object = super::object_name("daemonset", &text("namespace"), &text("name"));
-    let mut path = prefix.to_owned();
-    // Drops modelled fields set to null, and finds near misses of the fields this crate reads.
-    let typo = schema::prepare(&mut value, &schema::DAEMONSET, &mut path).err();
-    let mut found: Vec<(String, String, Option<String>)> = crate::schema::unknown_fields(&value)
-        .into_iter()
-        .map(|unknown| (unknown.path, unknown.field, unknown.suggestion))
-        .collect();
-    if let Some(typo) = typo {
-        // The typo's path starts with the list prefix; the schema's does not.
-        let path = typo
-            .path
-            .strip_prefix(prefix)
-            .map(|rest| rest.trim_start_matches('.').to_owned())
-            .unwrap_or(typo.path);
-        if !found.iter().any(|(p, f, _)| *p == path && *f == typo.field) {
-            found.push((path, typo.field, Some(typo.suggestion.to_owned())));
+    // Drops modelled fields set to null: the API server reads them as absent.
+    schema::drop_nulls(&mut value, &schema::DAEMONSET);
+    let mode = engine.options.unknown_fields;
+    for unknown in crate::schema::unknown_fields(&value) {
+        // A field where the API server keeps fields without a schema (an OpenKruise
+        // template) is stored, not refused: the controller drops it when it builds pods, so
+        // it is dropped here in every mode, and reported unless ignored.
+        if mode == FieldValidation::Strict && !unknown.schemaless {
+            return Err(LoadError::UnknownField {
+                document,
+                path: join(prefix, &unknown.path),
+                field: unknown.field,
+                suggestion: unknown.suggestion,
+                hint: unknown.hint,
+            });
         }
-    }
-    match engine.options.unknown_fields {
-        FieldValidation::Strict => {
-            if let Some((path, field, suggestion)) = found.into_iter().next() {
-                return Err(LoadError::UnknownField {
-                    document,
-                    path: join(prefix, &path),
-                    field,
-                    suggestion,
-                });
-            }
-        }
-        FieldValidation::Warn | FieldValidation::Ignore => {
-            for (path, field, suggestion) in found {
-                remove_field(&mut value, &path, &field);
-                if engine.options.unknown_fields == FieldValidation::Warn {
-                    engine.loaded.warnings.push(LoadWarning {
-                        document,
-                        item,
-                        path,
-                        field,
-                        suggestion,
-                    });
-                }
-            }
+        remove_field(&mut value, &unknown.path, &unknown.field);
+        if mode != FieldValidation::Ignore {
+            engine.loaded.warnings.push(LoadWarning {
+                document,
+                item,
+                unknown,
+            });
         }
     }
     let tracker = &engine.tracker;

@@ -96,14 +96,16 @@ pub enum LoadError {
         use_instead: String,
     },
     /// A field of a DaemonSet document that Kubernetes' schema of the object does not have
-    /// (refused under [`FieldValidation::Strict`](super::FieldValidation::Strict)), or a key
-    /// of any object that looks like a misspelt field this crate reads: it would otherwise be
-    /// ignored and the field silently left at its default.
+    /// (refused under [`FieldValidation::Strict`](super::FieldValidation::Strict), except in
+    /// an OpenKruise pod template: see [`LoadWarning`](super::LoadWarning)), or a top-level key
+    /// of a node, pod, ControllerRevision or list that looks like a misspelt field this crate
+    /// reads: it would otherwise be ignored and the field silently left at its default.
     #[error(
-        "document {document}: unknown field `{}` at {}{}",
+        "document {document}: unknown field `{}` at {}{}{}",
         abbrev(.field),
         At(.path),
-        Suggestion(.suggestion.as_deref())
+        Suggestion(.suggestion.as_deref()),
+        Hint(.hint.as_deref())
     )]
     UnknownField {
         /// Index of the document in the stream.
@@ -114,8 +116,12 @@ pub enum LoadError {
         path: String,
         /// The key as written.
         field: String,
-        /// The field it probably means, if any.
+        /// The field it probably means, if any: a sibling of `field`, or a dotted path
+        /// relative to `path` when the field belongs deeper (`spec.template`).
         suggestion: Option<String>,
+        /// Why, or what to do instead, when more than the suggestion helps (`spec.replicas`:
+        /// a DaemonSet has none).
+        hint: Option<String>,
     },
     /// A field whose value does not have the expected type or form, or a mapping with a
     /// duplicate key.
@@ -253,6 +259,18 @@ impl fmt::Display for Suggestion<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Some(field) => write!(f, ", did you mean `{field}`?"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// ` (hint: ...)` or nothing.
+struct Hint<'a>(Option<&'a str>);
+
+impl fmt::Display for Hint<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(hint) => write!(f, " (hint: {hint})"),
             None => Ok(()),
         }
     }

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::model::abbrev::abbrev;
+use crate::schema::UnknownField;
 
 /// How to load a manifest: the resource limits and what to do with unknown fields.
 ///
@@ -66,7 +67,8 @@ impl LoadOptions {
 #[non_exhaustive]
 pub enum FieldValidation {
     /// An unknown field is an error ([`LoadError::UnknownField`](super::LoadError)), as
-    /// `kubectl apply`'s default server-side validation refuses it.
+    /// `kubectl apply`'s default server-side validation refuses it; one in an OpenKruise
+    /// DaemonSet's pod template, which the API server keeps, is dropped with a warning.
     #[default]
     Strict,
     /// An unknown field is dropped and reported as a [`LoadWarning`].
@@ -208,7 +210,12 @@ impl<T> Loaded<T> {
     }
 }
 
-/// An unknown field of a DaemonSet document, dropped under [`FieldValidation::Warn`].
+/// An unknown field of a DaemonSet document, dropped under [`FieldValidation::Warn`], or a
+/// field of an OpenKruise DaemonSet's pod template that Kruise's controller drops (reported
+/// under [`FieldValidation::Strict`] too: the API server keeps it, so it is no error).
+///
+/// [`lints::lint_unknown_fields`](crate::lints::lint_unknown_fields) turns the
+/// [`unknown`](LoadWarning::unknown) fields into `unknown-field` and `misplaced-field` lints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LoadWarning {
@@ -216,13 +223,10 @@ pub struct LoadWarning {
     pub document: usize,
     /// Index in the `List`'s `items`, when the object is an entry of a list.
     pub item: Option<usize>,
-    /// Dotted path of the object holding the field, such as `spec.template.spec`; empty at
-    /// the top level of the object.
-    pub path: String,
-    /// The key as written.
-    pub field: String,
-    /// The known field it probably means, if any.
-    pub suggestion: Option<String>,
+    /// The field, as Kubernetes' schema found it: its path within the object (without the
+    /// list's `items[N]`), the suggestion and hint, and whether it sits where the API server
+    /// keeps fields without a schema.
+    pub unknown: UnknownField,
 }
 
 impl fmt::Display for LoadWarning {
@@ -231,15 +235,20 @@ impl fmt::Display for LoadWarning {
             Some(item) => write!(f, "document {}, items[{item}]: ", self.document)?,
             None => write!(f, "document {}: ", self.document)?,
         }
-        write!(f, "unknown field `{}` ", abbrev(&self.field))?;
-        if self.path.is_empty() {
+        let unknown = &self.unknown;
+        write!(f, "unknown field `{}` ", abbrev(&unknown.field))?;
+        if unknown.path.is_empty() {
             f.write_str("at the top level")?;
         } else {
-            write!(f, "at {}", abbrev(&self.path))?;
+            write!(f, "at {}", abbrev(&unknown.path))?;
         }
-        if let Some(suggestion) = &self.suggestion {
+        if let Some(suggestion) = &unknown.suggestion {
             write!(f, " (did you mean `{suggestion}`?)")?;
         }
-        f.write_str(" dropped")
+        f.write_str(" dropped")?;
+        if unknown.schemaless {
+            f.write_str(" (the API server keeps it; the controller drops it from pods)")?;
+        }
+        Ok(())
     }
 }

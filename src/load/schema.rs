@@ -1,14 +1,17 @@
 //! Which fields this crate models, where: a small static tree walked over a document before it
-//! is deserialized, to catch misspelt field names that serde would silently ignore.
+//! is deserialized.
 //!
-//! A key is flagged when it is not a field of the object but differs from one this crate
-//! models only by letter case or by a small edit distance (optimal string alignment distance,
-//! on lowercase: 1, or 2 for field names of 10 characters or more). Every other unknown key is
-//! ignored, since real objects carry many fields this crate does not model; to keep those from
-//! being flagged, each schema also lists the real Kubernetes fields it does not model. Nothing
-//! is checked inside free-form or verbatim values (labels, annotations, containers, ...).
-
-use std::fmt::Write as _;
+//! For nodes, pods, ControllerRevisions and lists, it catches misspelt top-level keys that
+//! serde would silently ignore: a key is flagged when it is not a field of the object but
+//! differs from one this crate models only by letter case or by a small edit distance
+//! (optimal string alignment distance, on lowercase: 1, or 2 for field names of 10 characters
+//! or more). Every other unknown key is ignored, since real objects carry many fields this
+//! crate does not model; to keep those from being flagged, each schema also lists the real
+//! Kubernetes fields it does not model.
+//!
+//! For DaemonSets, which people write, Kubernetes' whole schema ([`crate::schema`]) finds
+//! unknown fields (every typo this tree would find, and more); the tree here only drops
+//! modelled fields set to `null` ([`drop_nulls`]).
 
 use serde_json::Value;
 
@@ -58,64 +61,26 @@ impl Schema {
     }
 }
 
-/// A key that looks like a misspelt modelled field.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) struct Typo {
-    /// Dotted path of the object holding the key.
-    pub(super) path: String,
-    /// The key as written.
-    pub(super) field: String,
-    /// The field it probably means.
-    pub(super) suggestion: &'static str,
-}
-
-/// Checks `value` against `schema` for misspelt fields, and drops modelled fields set to
-/// `null` (the API server reads them as absent; serde would reject a `null` string or list).
-/// `path` is the path of `value` and is left as it was.
-pub(super) fn prepare(value: &mut Value, schema: &Schema, path: &mut String) -> Result<(), Typo> {
+/// Drops the modelled fields of `value` set to `null`, recursively (the API server reads them
+/// as absent; serde would reject a `null` string or list).
+pub(super) fn drop_nulls(value: &mut Value, schema: &Schema) {
     let Value::Object(mapping) = value else {
-        return Ok(());
+        return;
     };
     mapping.retain(|key, value| !(value.is_null() && schema.field(key).is_some()));
     for (key, child) in mapping.iter_mut() {
-        let key = key.as_str();
-        let start = path.len();
         match schema.field(key) {
-            Some(Shape::Leaf) => {}
-            Some(Shape::Object(inner)) => {
-                push_key(path, key);
-                prepare(child, inner, path)?;
-            }
+            Some(Shape::Object(inner)) => drop_nulls(child, inner),
             Some(Shape::ListOf(inner)) => {
                 if let Value::Array(items) = child {
-                    for (index, item) in items.iter_mut().enumerate() {
-                        push_key(path, key);
-                        let _ = write!(path, "[{index}]");
-                        prepare(item, inner, path)?;
-                        path.truncate(start);
+                    for item in items {
+                        drop_nulls(item, inner);
                     }
                 }
             }
-            None => {
-                if let Some(suggestion) = schema.suggestion(key) {
-                    return Err(Typo {
-                        path: path.clone(),
-                        field: key.to_owned(),
-                        suggestion,
-                    });
-                }
-            }
+            Some(Shape::Leaf) | None => {}
         }
-        path.truncate(start);
     }
-    Ok(())
-}
-
-fn push_key(path: &mut String, key: &str) {
-    if !path.is_empty() {
-        path.push('.');
-    }
-    path.push_str(key);
 }
 
 /// The optimal string alignment distance between `a` and `b` (edits: insert, delete,

@@ -599,6 +599,7 @@ impl ObjectReader<'_> {
                 path: self.prefix(),
                 field: key.to_owned(),
                 suggestion: Some(suggestion.to_owned()),
+                hint: None,
             };
             return Err(self.engine.fail(error));
         }
@@ -776,6 +777,7 @@ impl ObjectReader<'_> {
                     path: String::new(),
                     field: key,
                     suggestion: Some(suggestion.to_owned()),
+                    hint: None,
                 };
                 return Err(self.engine.fail(error));
             }

@@ -103,6 +103,9 @@ fn options(engine: &Engine) -> serde_saphyr::Options {
         non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
         // YAML 1.2 booleans only: `yes`, `on` and `y` are strings, as Kubernetes reads them.
         strict_booleans: true,
+        // YAML 1.1 octals: `defaultMode: 0640` is 416, as kubectl's YAML reader (go-yaml v2)
+        // reads it; YAML 1.2 would read the leading-zero spelling as the float 640.0.
+        legacy_octal_numbers: true,
         with_snippet: false,
     }
 }
