@@ -67,15 +67,22 @@ pub use delta::PlanDelta;
 /// without those actions); and when the rolling update switches between surge and no-surge (a
 /// percentage maxSurge while the desired count goes to or from zero), its sets are rebuilt.
 ///
-/// Two modes are not incremental yet: an OpenKruise Advanced DaemonSet
-/// ([`DaemonSet::is_kruise`]) and options beyond upstream
-/// ([`PlanOptions::goes_beyond_upstream`]: an update order, a topology budget, a strict budget,
-/// a freeze). Events are taken as always, but each plan is then made by [`plan`] over the held
+/// An OpenKruise Advanced DaemonSet ([`DaemonSet::is_kruise`]) is incremental too: the rolling
+/// index also sorts the keys into the classes Kruise's update scope ranks (updated, no pod, old
+/// and selected by `rollingUpdate.selector`, old and not selected), by name; making a plan
+/// takes the keys the partition keeps on the old revision (the lowest-ranked ones) out of the
+/// budget sets and puts them back after, at a cost that follows the partition (which the plan's
+/// held list lists anyway). `paused`, progressive creation and `burstReplicas` read counts the
+/// events keep, and so does [`PlanOptions::freeze`].
+///
+/// One mode is not incremental: the strategies' selection, that is any of the options
+/// [`PlanOptions::update_order`] (other than by name), [`PlanOptions::topology_budget`] and
+/// [`PlanOptions::strict_budget`]. Events are taken as always, but each plan is then made by [`plan`] over the held
 /// objects, at the cost of copying them and a full plan. The invariant above holds in every
-/// mode. Why: Kruise's update scope ranks every key by class and name against the partition,
-/// and the strategies sort every candidate by their order and per-domain budgets; the per-key
-/// sums and name-ordered sets the planner keeps do not answer those yet (an order-statistics
-/// index over the scope classes, and per-domain candidate sets, would).
+/// mode. Why: the strategies pick candidates by their own order (a label's priority, node
+/// health, canaries, domains) and against per-domain budgets, which the name-ordered sets the
+/// planner keeps do not answer; per-domain candidate sets and budget counts would, with the
+/// selection rule made generic over how candidates are found, as the budget loop is.
 ///
 /// ```
 /// use daemonset_planner::{
@@ -160,6 +167,9 @@ struct Engine {
     selector: LabelMatcher,
     placement: DaemonPlacement,
     rules: Rules,
+    /// An Advanced DaemonSet's `rollingUpdate.selector`, compiled (`None`: none, or it does
+    /// not compile and the rolling update fails).
+    update_selector: Option<LabelMatcher>,
     index: Index,
     /// Adoptions and releases, by pod name (`Claim::Adopt` or `Claim::Release`).
     claims: BTreeMap<Name, Claim>,
@@ -344,12 +354,21 @@ impl Planner {
     }
 }
 
+/// An Advanced DaemonSet's `rollingUpdate.selector`, compiled, if it has one that compiles.
+fn update_selector(rules: &Rules) -> Option<LabelMatcher> {
+    rules
+        .update_selector
+        .as_ref()
+        .and_then(|selector| LabelMatcher::new(Some(selector)).ok())
+}
+
 fn rules(ds: &DaemonSet) -> Rules {
     Rules {
         allows_surge: allows_surge(ds),
         rolling: ds.is_rolling_update(),
         min_ready_seconds: ds.spec.min_ready_seconds,
         kruise: ds.is_kruise(),
+        update_selector: ds.kruise_rolling_update().and_then(|r| r.selector.clone()),
         uid: ds.metadata.uid.clone(),
         observed_generation: ds
             .status
