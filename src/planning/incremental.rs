@@ -26,6 +26,7 @@ use super::cluster::Claim;
 use super::effective_namespace;
 use super::revision::CurrentRevision;
 use super::rolling::allows_surge;
+use super::strategy::{TopologyBudget, UpdateOrder};
 use super::types::{Plan, PlanError, PlanOptions, SkipReason};
 use crate::model::{DaemonSet, Node, Pod, Time};
 use crate::scheduling::{DaemonPlacement, LabelMatcher, Placement};
@@ -73,16 +74,20 @@ pub use delta::PlanDelta;
 /// takes the keys the partition keeps on the old revision (the lowest-ranked ones) out of the
 /// budget sets and puts them back after, at a cost that follows the partition (which the plan's
 /// held list lists anyway). `paused`, progressive creation and `burstReplicas` read counts the
-/// events keep, and so does [`PlanOptions::freeze`].
+/// events keep, and so does [`PlanOptions::freeze`]. A [`PlanOptions::topology_budget`] on its
+/// own is incremental as well: the rolling index keeps the budget uses and candidates per
+/// domain, and the desired nodes per domain, and a plan lets each domain's first candidates
+/// through by the same rule [`plan`] uses, at a cost that follows the number of domains and
+/// the candidates chosen.
 ///
-/// One mode is not incremental: the strategies' selection, that is any of the options
-/// [`PlanOptions::update_order`] (other than by name), [`PlanOptions::topology_budget`] and
-/// [`PlanOptions::strict_budget`]. Events are taken as always, but each plan is then made by [`plan`] over the held
-/// objects, at the cost of copying them and a full plan. The invariant above holds in every
-/// mode. Why: the strategies pick candidates by their own order (a label's priority, node
-/// health, canaries, domains) and against per-domain budgets, which the name-ordered sets the
-/// planner keeps do not answer; per-domain candidate sets and budget counts would, with the
-/// selection rule made generic over how candidates are found, as the budget loop is.
+/// One mode is not incremental: the strategies' own selection, that is an
+/// [`PlanOptions::update_order`] other than by name, or a [`PlanOptions::strict_budget`] (with
+/// or without a topology budget). Events are taken as always, but each plan is then made by
+/// [`plan`] over the held objects, at the cost of copying them and a full plan. The invariant
+/// above holds in every mode. Why: those orders rank candidates by what the name-ordered sets
+/// do not keep (a label's priority, node health, the canary list, the active domain and its
+/// gate over every desired node), and the strict budget walks the unavailable old pods against
+/// the budget one by one; each would need an index of its own order.
 ///
 /// ```
 /// use daemonset_planner::{
@@ -170,6 +175,9 @@ struct Engine {
     /// An Advanced DaemonSet's `rollingUpdate.selector`, compiled (`None`: none, or it does
     /// not compile and the rolling update fails).
     update_selector: Option<LabelMatcher>,
+    /// The topology budget, when the planner keeps per-domain sets for it (see
+    /// [`zone_budget`]).
+    zone_budget: Option<TopologyBudget>,
     index: Index,
     /// Adoptions and releases, by pod name (`Claim::Adopt` or `Claim::Release`).
     claims: BTreeMap<Name, Claim>,
@@ -352,6 +360,14 @@ impl Planner {
         self.revision = next;
         changed
     }
+}
+
+/// The topology budget when the strategies' selection reduces to a budget per domain over
+/// name-ordered candidates (no other order, no strict budget): the planner then keeps
+/// per-domain sets.
+fn zone_budget(options: &PlanOptions) -> Option<TopologyBudget> {
+    let plain = options.update_order == UpdateOrder::NodeName && !options.strict_budget;
+    options.topology_budget.clone().filter(|_| plain)
 }
 
 /// An Advanced DaemonSet's `rollingUpdate.selector`, compiled, if it has one that compiles.

@@ -4,19 +4,21 @@
 use super::delta::PlanDelta;
 use super::index::{self, KeyView};
 use super::key::{self, Contribution, KeyId, Keys, Name, PodId, Pods, RollingKey};
-use super::{Engine, Halt, Planner, State};
+use super::{Engine, Halt, Planner, State, zone_budget};
 use crate::model::{DaemonSet, Node, Pod};
 use crate::planning::assembly;
 use crate::planning::backoff::FailedPodBackoff;
 use crate::planning::cluster::Claim;
 use crate::planning::kruise::{Kruise, KruiseScope};
-use crate::planning::rolling::{budgets, fill_budget, sunset_room};
+use crate::planning::rolling::{budgets, clamp_budget, fill_budget, sunset_room};
 use crate::planning::selection::Extensions;
+use crate::planning::selection::{domain_limit, domain_room, fill_domains};
 use crate::planning::status::status_from_counts;
 use crate::planning::types::{
     Action, BudgetUse, CreateReason, DeleteReason, HeldNode, HoldReason, PauseReason, Plan,
-    PlanError, RollingUpdateError, RollingUpdateStep, UpdateMode,
+    PlanError, RollingUpdateError, RollingUpdateStep, UpdateBatch, UpdateMode,
 };
+use std::collections::BTreeMap;
 
 impl Planner {
     /// Makes the plan for the current objects and time, as [`plan`] would with
@@ -48,10 +50,11 @@ impl Planner {
     }
 
     /// Whether plans come from [`crate::plan`] over the held objects: the indexes do not
-    /// answer the strategies' selection (an update order, a topology budget, a strict budget),
-    /// so with any of them each plan is made from scratch.
+    /// answer the strategies' selection (an update order other than by name, a strict budget),
+    /// so with either each plan is made from scratch. A topology budget alone is answered by
+    /// per-domain sets.
     pub(super) fn plans_from_scratch(&self) -> bool {
-        Extensions::from_options(&self.options).is_some()
+        Extensions::from_options(&self.options).is_some() && zone_budget(&self.options).is_none()
     }
 
     pub(super) fn make_plan(&mut self) -> Result<Plan, PlanError> {
@@ -256,7 +259,8 @@ fn rolling_step(
     let surge = max_surge != 0;
     if engine.index.rolling.surge != surge {
         // The mode switched: sum every key up again in the other mode.
-        engine.index.rolling = index::RollingIndex::new(surge, engine.rules.kruise);
+        engine.index.rolling =
+            index::RollingIndex::new(surge, engine.rules.kruise, engine.zone_budget.is_some());
         for (id, key) in keys.iter() {
             if !key.dirty {
                 let view = KeyView::of(&key.contribution);
@@ -281,7 +285,7 @@ fn rolling_step(
     for (id, name) in out {
         if let Some(key) = keys.get(id) {
             let view = current_view(&key.contribution, id, &fixes);
-            rolling.apply_budget(id, &name, view.placement, view.rolling, pods, true);
+            rolling.apply_budget(id, &name, view, pods, true);
         }
     }
     for (id, view) in fixes {
@@ -343,7 +347,7 @@ fn partition_out(
     for (id, name) in &out {
         if let Some(key) = keys.get(*id) {
             let view = current_view(&key.contribution, *id, fixes);
-            rolling.apply_budget(*id, name, view.placement, view.rolling, pods, false);
+            rolling.apply_budget(*id, name, view, pods, false);
         }
     }
     (held, out)
@@ -466,15 +470,12 @@ fn unavailable_batch(
     actions: &mut Vec<Action>,
 ) -> Step {
     let rolling = &engine.index.rolling;
-    let (mut batch, chosen) = fill_budget(
-        UpdateMode::MaxUnavailable,
-        desired,
-        max_unavailable,
-        budget_uses(engine),
-        held,
-        rolling.candidates.iter(),
-    );
-    let total = rolling.deletes.len().saturating_add(chosen.len());
+    let budget = (UpdateMode::MaxUnavailable, desired, max_unavailable);
+    let (mut batch, count, chosen) = match choose(engine, budget, held) {
+        Ok(chosen) => chosen,
+        Err(error) => return failed(error),
+    };
+    let total = rolling.deletes.len().saturating_add(count);
     let name_of = |p: PodId| pods.name(p);
     let always = always_deletes(rolling);
     let chosen = chosen.map(|(k, &(_, p))| ((k.as_ref(), name_of(p)), (p, DeleteReason::Outdated)));
@@ -509,15 +510,13 @@ fn surge_batch(
     }
     let available = i64::try_from(rolling.available).unwrap_or(i64::MAX);
     let sunset_count = sunset_room(available, desired, rolling.sunset.len());
-    let (mut batch, chosen) = fill_budget(
-        UpdateMode::MaxSurge,
-        desired,
-        max_surge,
-        budget_uses(engine),
-        held,
-        rolling.candidates.keys(),
-    );
-    let total_creates = rolling.creates.len().saturating_add(chosen.len());
+    let budget = (UpdateMode::MaxSurge, desired, max_surge);
+    let (mut batch, count, chosen) = match choose(engine, budget, held) {
+        Ok(chosen) => chosen,
+        Err(error) => return failed(error),
+    };
+    let chosen = chosen.map(|(k, _)| k);
+    let total_creates = rolling.creates.len().saturating_add(count);
     let always = rolling
         .creates
         .keys()
@@ -549,6 +548,65 @@ fn surge_batch(
             total_deletes.saturating_sub(burst),
         )),
     }
+}
+
+/// A rolling-update step that fails.
+fn failed(error: RollingUpdateError) -> Step {
+    Step {
+        step: RollingUpdateStep::Failed(error),
+        deferred: None,
+    }
+}
+
+/// A candidate of the rolling index: its key's name, the key and its old pod.
+type Candidate<'a> = (&'a Name, &'a (KeyId, PodId));
+
+/// What [`choose`] returns: the batch, how many candidates are chosen, and them by name.
+type Chosen<'a> = (
+    UpdateBatch,
+    usize,
+    Box<dyn Iterator<Item = Candidate<'a>> + 'a>,
+);
+
+/// The batch of budget uses and candidates in the rolling index, through the rolling update's
+/// rule ([`fill_budget`]) or, with a topology budget, its per-domain rule ([`fill_domains`]).
+fn choose<'a>(
+    engine: &'a Engine,
+    (mode, desired, budget): (UpdateMode, i64, i64),
+    held: Vec<HeldNode>,
+) -> Result<Chosen<'a>, RollingUpdateError> {
+    let rolling = &engine.index.rolling;
+    let used = budget_uses(engine);
+    let (Some(zones), Some(topology), Some(desired_per_domain)) = (
+        rolling.zones.as_ref(),
+        engine.zone_budget.as_ref(),
+        engine.index.domains.as_ref(),
+    ) else {
+        let candidates = rolling.candidates.iter();
+        let (batch, chosen) = fill_budget(mode, desired, budget, used, held, candidates);
+        return Ok((batch, chosen.len(), Box::new(chosen)));
+    };
+    let mut limits = BTreeMap::new();
+    for (domain, &count) in desired_per_domain {
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
+        limits.insert(domain, domain_limit(topology, count)?);
+    }
+    let mut domains = vec![(usize::MAX, zones.vanished.iter())];
+    for (domain, candidates) in &zones.candidates {
+        let in_use = zones.used.get(domain).copied().unwrap_or(0);
+        let in_use = i64::try_from(in_use).unwrap_or(i64::MAX);
+        let limit = limits.get(domain).copied().unwrap_or(0);
+        domains.push((domain_room(limit, in_use), candidates.iter()));
+    }
+    let domains = domains
+        .into_iter()
+        .map(|(room, candidates)| (room, candidates.map(|(name, value)| (name, (name, value)))))
+        .collect();
+    let room = clamp_budget(budget, used.len(), usize::MAX);
+    let (count, chosen) = fill_domains(room, domains);
+    let waiting = rolling.candidates.len().saturating_sub(count);
+    let batch = UpdateBatch::started(mode, desired, budget, used, waiting, held);
+    Ok((batch, count, Box::new(chosen)))
 }
 
 /// The rolling update's deletes that take no budget, by (node, pod) name.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::index::Index;
 use super::key::{self, KeyId, KeySlot, Keys, Name, NameIndex, Named, PodId, PodSlot, Pods};
-use super::{Engine, Halt, Planner, State, halt, named_node, rules, update_selector};
+use super::{Engine, Halt, Planner, State, halt, named_node, rules, update_selector, zone_budget};
 use crate::planning::assembly::revision_text;
 use crate::planning::cluster::{Claim, FactsContext, PodFacts, claim, compare_pods, target_node};
 use crate::planning::node_join::{self, widen};
@@ -53,11 +53,15 @@ impl Planner {
                     };
                     let name = self.keys.name(id);
                     let mut c = key::contribution(key, name, &env);
+                    let node = self.keys.object(id);
                     c.selected = engine.update_selector.as_ref().is_none_or(|selector| {
-                        self.keys
-                            .object(id)
-                            .is_some_and(|node| selector.matches(&node.metadata.labels))
+                        node.is_some_and(|node| selector.matches(&node.metadata.labels))
                     });
+                    if let Some(label) = engine.zone_budget.as_ref().map(|b| &b.key) {
+                        c.domain = node
+                            .and_then(|node| node.metadata.labels.get(label))
+                            .map(|value| Name::from(value.as_str()));
+                    }
                     engine.index.apply(id, name, &c, &self.pods, true);
                     for &at in &c.breakpoints {
                         engine.breakpoints.insert((at, id));
@@ -272,7 +276,11 @@ impl Planner {
         if rules.update_selector != engine.rules.update_selector {
             engine.update_selector = update_selector(&rules);
         }
-        engine.index = Index::new(engine.index.rolling.surge, rules.kruise);
+        engine.index = Index::new(
+            engine.index.rolling.surge,
+            rules.kruise,
+            engine.zone_budget.is_some(),
+        );
         engine.rules = rules;
         engine.breakpoints.clear();
         if placement_changed {
@@ -383,7 +391,8 @@ impl Planner {
             selector,
             placement,
             update_selector: update_selector(&rules),
-            index: Index::new(false, rules.kruise),
+            zone_budget: zone_budget(&self.options),
+            index: Index::new(false, rules.kruise, zone_budget(&self.options).is_some()),
             rules,
             claims: BTreeMap::new(),
             breakpoints: BTreeSet::new(),

@@ -64,15 +64,18 @@ pub(super) struct Index {
     /// actions (Kruise's `newPods`, for progressive creation; counted for an Advanced
     /// DaemonSet only).
     pub(super) new_pods: usize,
+    /// With a topology budget: desired nodes per domain.
+    pub(super) domains: Option<BTreeMap<Option<Name>, usize>>,
     pub(super) rolling: RollingIndex,
 }
 
 impl Index {
     /// An empty index whose rolling part is in surge mode or not, and sorts keys into
     /// Kruise's classes or not (`kruise`).
-    pub(super) fn new(surge: bool, kruise: bool) -> Self {
+    pub(super) fn new(surge: bool, kruise: bool, zones: bool) -> Self {
         Index {
-            rolling: RollingIndex::new(surge, kruise),
+            domains: zones.then(BTreeMap::new),
+            rolling: RollingIndex::new(surge, kruise, zones),
             ..Index::default()
         }
     }
@@ -109,6 +112,15 @@ impl Index {
         if c.one_new {
             step(&mut self.new_pods, add);
         }
+        if let Some(domains) = &mut self.domains
+            && s.desired
+        {
+            let count = domains.entry(c.domain.clone()).or_default();
+            step(count, add);
+            if *count == 0 {
+                domains.remove(&c.domain);
+            }
+        }
         for &(p, reason) in c.deletes() {
             if matches!(reason, DeleteReason::Superseded | DeleteReason::OldNotReady) {
                 step(&mut self.update_deletes, add);
@@ -144,6 +156,8 @@ impl Index {
 pub(super) struct KeyView<'a> {
     pub(super) placement: Option<Placement>,
     pub(super) selected: bool,
+    /// The node's topology domain (its value of the topology budget's label), with a budget.
+    pub(super) domain: Option<&'a Name>,
     pub(super) rolling: &'a RollingKey,
 }
 
@@ -153,6 +167,7 @@ impl<'a> KeyView<'a> {
         KeyView {
             placement: c.placement,
             selected: c.selected,
+            domain: c.domain.as_ref(),
             rolling: &c.rolling,
         }
     }
@@ -161,6 +176,17 @@ impl<'a> KeyView<'a> {
     pub(super) fn with(self, rolling: &'a RollingKey) -> Self {
         KeyView { rolling, ..self }
     }
+}
+
+/// A topology budget's view of the rolling index: per domain (a node's value of the budget's
+/// label; `None` for nodes without it), how many keys use the budget and the candidates, by
+/// name. Vanished nodes have no domain and are in neither.
+#[derive(Debug, Default)]
+pub(super) struct ZoneIndex {
+    pub(super) used: BTreeMap<Option<Name>, usize>,
+    pub(super) candidates: BTreeMap<Option<Name>, BTreeMap<Name, (KeyId, PodId)>>,
+    /// Candidates on vanished nodes (no domain: no limit).
+    pub(super) vanished: BTreeMap<Name, (KeyId, PodId)>,
 }
 
 /// An Advanced DaemonSet's keys sorted into the classes Kruise's update scope ranks them by
@@ -230,6 +256,8 @@ pub(super) struct RollingIndex {
     /// An Advanced DaemonSet's classes: then only keys the update scope may take (existing
     /// nodes, selected when they hold only an old pod) add to the sets below.
     pub(super) kruise: Option<KruiseClasses>,
+    /// With a topology budget: the budget uses and candidates per domain.
+    pub(super) zones: Option<ZoneIndex>,
     /// Keys using part of the budget, with why.
     pub(super) used: BTreeMap<Name, BudgetUseReason>,
     /// Deletions the budget does not limit: unavailable old pods without surge; sunset
@@ -248,11 +276,13 @@ pub(super) struct RollingIndex {
 }
 
 impl RollingIndex {
-    /// An empty index in surge mode or not, with Kruise's classes or not.
-    pub(super) fn new(surge: bool, kruise: bool) -> Self {
+    /// An empty index in surge mode or not, with Kruise's classes or not, with per-domain
+    /// sets or not.
+    pub(super) fn new(surge: bool, kruise: bool, zones: bool) -> Self {
         RollingIndex {
             surge,
             kruise: kruise.then(KruiseClasses::default),
+            zones: zones.then(ZoneIndex::default),
             ..RollingIndex::default()
         }
     }
@@ -271,7 +301,7 @@ impl RollingIndex {
         {
             return;
         }
-        self.apply_budget(key_id, name, key.placement, key.rolling, pods, add);
+        self.apply_budget(key_id, name, key, pods, add);
     }
 
     /// Adds (or removes) one key's part in the budget sets only (not Kruise's classes): how a
@@ -280,42 +310,66 @@ impl RollingIndex {
         &mut self,
         key_id: KeyId,
         name: &str,
-        placement: Option<Placement>,
-        view: &RollingKey,
+        key: KeyView<'_>,
         pods: &Pods,
         add: bool,
     ) {
         if self.surge {
-            self.apply_surge(key_id, name, placement, view, pods, add);
+            self.apply_surge(key_id, name, key, pods, add);
         } else {
-            self.apply_no_surge(key_id, name, view, pods, add);
+            self.apply_no_surge(key_id, name, key, pods, add);
         }
     }
 
-    fn use_budget(&mut self, name: &str, why: BudgetUseReason, add: bool) {
+    fn use_budget(&mut self, name: &str, key: KeyView<'_>, why: BudgetUseReason, add: bool) {
         put_name(&mut self.used, name, why, add);
+        if let Some(zones) = &mut self.zones
+            && key.placement.is_some()
+        {
+            let count = zones.used.entry(key.domain.cloned()).or_default();
+            step(count, add);
+            if *count == 0 {
+                zones.used.remove(&key.domain.cloned());
+            }
+        }
+    }
+
+    fn candidate(&mut self, name: &str, key: KeyView<'_>, value: (KeyId, PodId), add: bool) {
+        put_name(&mut self.candidates, name, value, add);
+        if let Some(zones) = &mut self.zones {
+            if key.placement.is_none() {
+                put_name(&mut zones.vanished, name, value, add);
+                return;
+            }
+            let domain = key.domain.cloned();
+            let set = zones.candidates.entry(domain.clone()).or_default();
+            put_name(set, name, value, add);
+            if set.is_empty() {
+                zones.candidates.remove(&domain);
+            }
+        }
     }
 
     fn apply_no_surge(
         &mut self,
         key_id: KeyId,
         name: &str,
-        view: &RollingKey,
+        key: KeyView<'_>,
         pods: &Pods,
         add: bool,
     ) {
-        match view {
+        match key.rolling {
             RollingKey::Skip | RollingKey::NewOnly(NewState::Available) => {}
-            RollingKey::Several => self.use_budget(name, BudgetUseReason::SeveralPods, add),
-            RollingKey::Empty => self.use_budget(name, BudgetUseReason::NoPod, add),
-            RollingKey::Both { .. } => self.use_budget(name, BudgetUseReason::OldAndNew, add),
+            RollingKey::Several => self.use_budget(name, key, BudgetUseReason::SeveralPods, add),
+            RollingKey::Empty => self.use_budget(name, key, BudgetUseReason::NoPod, add),
+            RollingKey::Both { .. } => self.use_budget(name, key, BudgetUseReason::OldAndNew, add),
             RollingKey::NewOnly(NewState::Unavailable(why)) => {
-                self.use_budget(name, why.clone(), add)
+                self.use_budget(name, key, why.clone(), add)
             }
             RollingKey::OldOnly {
                 old,
                 available: true,
-            } => put_name(&mut self.candidates, name, (key_id, *old), add),
+            } => self.candidate(name, key, (key_id, *old), add),
             RollingKey::OldOnly {
                 old,
                 available: false,
@@ -327,23 +381,16 @@ impl RollingIndex {
                     (*old, DeleteReason::OutdatedUnavailable),
                     add,
                 );
-                self.use_budget(name, BudgetUseReason::OldUnavailable, add);
+                self.use_budget(name, key, BudgetUseReason::OldUnavailable, add);
             }
         }
     }
 
-    fn apply_surge(
-        &mut self,
-        key_id: KeyId,
-        name: &str,
-        placement: Option<Placement>,
-        view: &RollingKey,
-        pods: &Pods,
-        add: bool,
-    ) {
-        match view {
+    fn apply_surge(&mut self, key_id: KeyId, name: &str, key: KeyView<'_>, pods: &Pods, add: bool) {
+        let placement = key.placement;
+        match key.rolling {
             RollingKey::Skip | RollingKey::Empty => {}
-            RollingKey::Several => self.use_budget(name, BudgetUseReason::SeveralPods, add),
+            RollingKey::Several => self.use_budget(name, key, BudgetUseReason::SeveralPods, add),
             RollingKey::NewOnly(new) => {
                 if *new == NewState::Available {
                     step(&mut self.available, add);
@@ -363,7 +410,7 @@ impl RollingIndex {
                         let entry = pod_entry(name, pods, *old);
                         put(&mut self.deletes, entry, (*old, DeleteReason::Sunset), add);
                     }
-                    (true, true) => put_name(&mut self.candidates, name, (key_id, *old), add),
+                    (true, true) => self.candidate(name, key, (key_id, *old), add),
                     (true, false) => put_name(&mut self.sunset, name, *old, add),
                 }
             }
@@ -392,7 +439,7 @@ impl RollingIndex {
                             }
                             other => other.clone(),
                         };
-                        self.use_budget(name, why, add);
+                        self.use_budget(name, key, why, add);
                     }
                 }
             }
@@ -420,6 +467,7 @@ mod tests {
         KeyView {
             placement: RUNS,
             selected,
+            domain: None,
             rolling,
         }
     }
@@ -435,7 +483,7 @@ mod tests {
 
     #[test]
     fn kruise_classes_rank_updated_no_pod_old_and_keep_not_selected_apart() {
-        let mut rolling = RollingIndex::new(false, true);
+        let mut rolling = RollingIndex::new(false, true, false);
         let pods = no_pods();
         let new = RollingKey::NewOnly(NewState::Available);
         rolling.apply(0, "n1", view(&new, true), &pods, true);
@@ -459,7 +507,7 @@ mod tests {
 
     #[test]
     fn kruise_classes_leave_out_vanished_nodes_and_keys_the_update_does_not_visit() {
-        let mut rolling = RollingIndex::new(true, true);
+        let mut rolling = RollingIndex::new(true, true, false);
         let pods = no_pods();
         let vanished = KeyView {
             placement: None,
@@ -471,14 +519,14 @@ mod tests {
         assert_eq!(classes.total, 0);
         // Without Kruise a vanished node's lone old pod fails a surge step; Kruise skips it.
         assert!(rolling.vanished.is_empty());
-        let mut upstream = RollingIndex::new(true, false);
+        let mut upstream = RollingIndex::new(true, false, false);
         upstream.apply(0, "gone", vanished, &pods, true);
         assert_eq!(names_of(&upstream.vanished), ["gone"]);
     }
 
     #[test]
     fn removing_a_key_undoes_adding_it() {
-        let mut rolling = RollingIndex::new(false, true);
+        let mut rolling = RollingIndex::new(false, true, false);
         let pods = no_pods();
         rolling.apply(2, "n3", view(&OLD, true), &pods, true);
         rolling.apply(2, "n3", view(&OLD, true), &pods, false);

@@ -473,6 +473,8 @@ pub(super) struct Contribution {
     pub(super) rolling: RollingKey,
     /// Kruise's `rollingUpdate.selector` takes the key's node (or there is none).
     pub(super) selected: bool,
+    /// With a topology budget: the node's value of the budget's label.
+    pub(super) domain: Option<Name>,
     /// Advanced DaemonSet: the node has one pod of the current revision and at most one old
     /// pod, before the plan's actions (Kruise's `newPods`).
     pub(super) one_new: bool,
