@@ -14,7 +14,10 @@
 //! node tainted or untainted, a pod or node deleted or added back) plus
 //! [`Planner::plan_delta`]; `full_plan_ns` is the median cost of one [`plan`] of the same
 //! cluster. How long building the planner takes, against a full plan of objects just copied
-//! (as the planner is built from objects just copied), goes to stderr.
+//! (as the planner is built from objects just copied), goes to stderr, and so does the size of
+//! each mode's plan (`actions`, budget `used`, `held` and `waiting` nodes): a mode's event cost
+//! follows the size of its plan (every event makes the whole plan and its delta), not the
+//! size of the cluster.
 //!
 //! The floor is a plain loop that touches what any plan must read at least once: each node's
 //! name, labels and taints, and each pod's owner references, node name and phase. Plan and floor
@@ -97,6 +100,19 @@ fn main() {
         for (mode, ds, options) in modes(&options) {
             let nodes = support::nodes(size);
             let pods = support::pods(&ds, &nodes, support::Scenario::MidRollout);
+            let first = plan(&ds, &nodes, &pods, &options).unwrap();
+            let step = first.rolling_update.as_ref();
+            if let Some(daemonset_planner::RollingUpdateStep::Batch(batch)) = step {
+                eprintln!(
+                    "nodes={size} mode={mode} actions={} used={} held={} waiting={}",
+                    first.actions.len(),
+                    batch.used.len(),
+                    batch.held.len(),
+                    batch.waiting
+                );
+            } else {
+                eprintln!("nodes={size} mode={mode} step={step:?}");
+            }
             let planner = Planner::new(ds, nodes, pods, options).unwrap();
             // Fewer rounds where events may cost as much as a plan.
             let rounds = (2_000_000 / size).clamp(2, 2_000);

@@ -26,6 +26,7 @@ use super::cluster::Claim;
 use super::effective_namespace;
 use super::revision::CurrentRevision;
 use super::rolling::allows_surge;
+use super::strategy::{TopologyBudget, UpdateOrder};
 use super::types::{Plan, PlanError, PlanOptions, SkipReason};
 use crate::model::{DaemonSet, Node, Pod, Time};
 use crate::scheduling::{DaemonPlacement, LabelMatcher, Placement};
@@ -67,15 +68,26 @@ pub use delta::PlanDelta;
 /// without those actions); and when the rolling update switches between surge and no-surge (a
 /// percentage maxSurge while the desired count goes to or from zero), its sets are rebuilt.
 ///
-/// Two modes are not incremental yet: an OpenKruise Advanced DaemonSet
-/// ([`DaemonSet::is_kruise`]) and options beyond upstream
-/// ([`PlanOptions::goes_beyond_upstream`]: an update order, a topology budget, a strict budget,
-/// a freeze). Events are taken as always, but each plan is then made by [`plan`] over the held
-/// objects, at the cost of copying them and a full plan. The invariant above holds in every
-/// mode. Why: Kruise's update scope ranks every key by class and name against the partition,
-/// and the strategies sort every candidate by their order and per-domain budgets; the per-key
-/// sums and name-ordered sets the planner keeps do not answer those yet (an order-statistics
-/// index over the scope classes, and per-domain candidate sets, would).
+/// An OpenKruise Advanced DaemonSet ([`DaemonSet::is_kruise`]) is incremental too: the rolling
+/// index also sorts the keys into the classes Kruise's update scope ranks (updated, no pod, old
+/// and selected by `rollingUpdate.selector`, old and not selected), by name; making a plan
+/// takes the keys the partition keeps on the old revision (the lowest-ranked ones) out of the
+/// budget sets and puts them back after, at a cost that follows the partition (which the plan's
+/// held list lists anyway). `paused`, progressive creation and `burstReplicas` read counts the
+/// events keep, and so does [`PlanOptions::freeze`]. A [`PlanOptions::topology_budget`] on its
+/// own is incremental as well: the rolling index keeps the budget uses and candidates per
+/// domain, and the desired nodes per domain, and a plan lets each domain's first candidates
+/// through by the same rule [`plan`] uses, at a cost that follows the number of domains and
+/// the candidates chosen.
+///
+/// One mode is not incremental: the strategies' own selection, that is an
+/// [`PlanOptions::update_order`] other than by name, or a [`PlanOptions::strict_budget`] (with
+/// or without a topology budget). Events are taken as always, but each plan is then made by
+/// [`plan`] over the held objects, at the cost of copying them and a full plan. The invariant
+/// above holds in every mode. Why: those orders rank candidates by what the name-ordered sets
+/// do not keep (a label's priority, node health, the canary list, the active domain and its
+/// gate over every desired node), and the strict budget walks the unavailable old pods against
+/// the budget one by one; each would need an index of its own order.
 ///
 /// ```
 /// use daemonset_planner::{
@@ -160,6 +172,12 @@ struct Engine {
     selector: LabelMatcher,
     placement: DaemonPlacement,
     rules: Rules,
+    /// An Advanced DaemonSet's `rollingUpdate.selector`, compiled (`None`: none, or it does
+    /// not compile and the rolling update fails).
+    update_selector: Option<LabelMatcher>,
+    /// The topology budget, when the planner keeps per-domain sets for it (see
+    /// [`zone_budget`]).
+    zone_budget: Option<TopologyBudget>,
     index: Index,
     /// Adoptions and releases, by pod name (`Claim::Adopt` or `Claim::Release`).
     claims: BTreeMap<Name, Claim>,
@@ -344,12 +362,29 @@ impl Planner {
     }
 }
 
+/// The topology budget when the strategies' selection reduces to a budget per domain over
+/// name-ordered candidates (no other order, no strict budget): the planner then keeps
+/// per-domain sets.
+fn zone_budget(options: &PlanOptions) -> Option<TopologyBudget> {
+    let plain = options.update_order == UpdateOrder::NodeName && !options.strict_budget;
+    options.topology_budget.clone().filter(|_| plain)
+}
+
+/// An Advanced DaemonSet's `rollingUpdate.selector`, compiled, if it has one that compiles.
+fn update_selector(rules: &Rules) -> Option<LabelMatcher> {
+    rules
+        .update_selector
+        .as_ref()
+        .and_then(|selector| LabelMatcher::new(Some(selector)).ok())
+}
+
 fn rules(ds: &DaemonSet) -> Rules {
     Rules {
         allows_surge: allows_surge(ds),
         rolling: ds.is_rolling_update(),
         min_ready_seconds: ds.spec.min_ready_seconds,
         kruise: ds.is_kruise(),
+        update_selector: ds.kruise_rolling_update().and_then(|r| r.selector.clone()),
         uid: ds.metadata.uid.clone(),
         observed_generation: ds
             .status

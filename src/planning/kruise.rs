@@ -122,22 +122,34 @@ impl Kruise {
         new_pods: impl FnOnce() -> i64,
         creates: &mut Vec<usize>,
     ) {
-        if self.manage_partition == 0 || !self.progressive {
-            return;
+        let desired = || {
+            (0..snapshot.nodes.len())
+                .filter(|&n| snapshot.placement(n).should_run)
+                .count()
+        };
+        if let Some(max_create) = self.create_room(desired, new_pods) {
+            creates.sort_by(|&a, &b| snapshot.node_name(a).cmp(snapshot.node_name(b)));
+            creates.truncate(max_create);
         }
-        let desired = (0..snapshot.nodes.len())
-            .filter(|&n| snapshot.placement(n).should_run)
-            .count();
-        let desired = i64::try_from(desired).unwrap_or(i64::MAX);
+    }
+
+    /// How many creates progressive creation allows (`None`: no limit), for `desired` nodes
+    /// of which `new_pods` run a pod of the current revision (each counted only when needed).
+    pub(crate) fn create_room(
+        &self,
+        desired: impl FnOnce() -> usize,
+        new_pods: impl FnOnce() -> i64,
+    ) -> Option<usize> {
+        if self.manage_partition == 0 || !self.progressive {
+            return None;
+        }
+        let desired = i64::try_from(desired()).unwrap_or(i64::MAX);
         let partition = self.manage_partition.clamp(0, desired);
-        let new_pods = new_pods();
         let max_create = desired
-            .saturating_sub(new_pods)
+            .saturating_sub(new_pods())
             .saturating_sub(partition)
             .max(0);
-        let max_create = usize::try_from(max_create).unwrap_or(usize::MAX);
-        creates.sort_by(|&a, &b| snapshot.node_name(a).cmp(snapshot.node_name(b)));
-        creates.truncate(max_create);
+        Some(usize::try_from(max_create).unwrap_or(usize::MAX))
     }
 }
 

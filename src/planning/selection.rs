@@ -239,14 +239,7 @@ impl<'s> DomainBudget<'s> {
         }
         let mut limits = BTreeMap::new();
         for (domain, count) in desired {
-            let limit = budget
-                .max_unavailable
-                .scaled_value(count, true)
-                .map_err(|source| RollingUpdateError::TopologyBudget {
-                    key: budget.key.clone(),
-                    source,
-                })?;
-            limits.insert(domain, limit);
+            limits.insert(domain, domain_limit(budget, count)?);
         }
         Ok(DomainBudget {
             key: &budget.key,
@@ -278,6 +271,68 @@ impl<'s> DomainBudget<'s> {
         let limit = self.limits.get(&domain).copied().unwrap_or(0);
         self.use_of(domain).saturating_add(extra) < limit
     }
+}
+
+/// A topology budget's limit for a domain of `desired` nodes.
+pub(crate) fn domain_limit(
+    budget: &TopologyBudget,
+    desired: i64,
+) -> Result<i64, RollingUpdateError> {
+    budget
+        .max_unavailable
+        .scaled_value(desired, true)
+        .map_err(|source| RollingUpdateError::TopologyBudget {
+            key: budget.key.clone(),
+            source,
+        })
+}
+
+/// How many more nodes of a domain with `limit` may be unavailable when `in_use` are.
+pub(crate) fn domain_room(limit: i64, in_use: i64) -> usize {
+    usize::try_from(limit.saturating_sub(in_use).max(0)).unwrap_or(0)
+}
+
+/// The candidate rule of a topology budget, however the candidates are found (the walk over
+/// the objects, or the incremental planner's per-domain sets): each domain lets its first
+/// `room` candidates (in the update's order) through, and of those the first `budget_room`
+/// by rank (the update's order across domains) are chosen. `domains` gives each domain's room
+/// and its ranked candidates. Returns how many are chosen, and them, lazily.
+pub(crate) fn fill_domains<K: Ord, T, I: ExactSizeIterator<Item = (K, T)>>(
+    budget_room: usize,
+    domains: Vec<(usize, I)>,
+) -> (usize, impl Iterator<Item = T>) {
+    let open = domains
+        .iter()
+        .map(|(room, candidates)| (*room).min(candidates.len()))
+        .fold(0usize, usize::saturating_add);
+    let mut left = budget_room.min(open);
+    let count = left;
+    let mut domains: Vec<(usize, std::iter::Peekable<I>)> = domains
+        .into_iter()
+        .map(|(room, candidates)| (room, candidates.peekable()))
+        .collect();
+    let chosen = std::iter::from_fn(move || {
+        if left == 0 {
+            return None;
+        }
+        let mut best: Option<(usize, &K)> = None;
+        for (i, (room, candidates)) in domains.iter_mut().enumerate() {
+            if *room == 0 {
+                continue;
+            }
+            if let Some((rank, _)) = candidates.peek()
+                && best.is_none_or(|(_, b)| rank < b)
+            {
+                best = Some((i, rank));
+            }
+        }
+        let (i, _) = best?;
+        let (room, candidates) = domains.get_mut(i)?;
+        *room = room.saturating_sub(1);
+        left = left.saturating_sub(1);
+        candidates.next().map(|(_, item)| item)
+    });
+    (count, chosen)
 }
 
 /// Picks the old pods to replace now, honouring the order, its gate, the topology budget and
@@ -401,21 +456,29 @@ pub(crate) fn pick<'a>(
     } else {
         other
     };
-    let mut room = budget.saturating_sub(counted).max(0);
-    let mut chosen = Vec::new();
-    for item in candidates {
+    let room = usize::try_from(budget.saturating_sub(counted).max(0)).unwrap_or(usize::MAX);
+    let total = candidates.len();
+    let mut groups: BTreeMap<Option<Option<&str>>, Vec<(usize, Item<'a>)>> = BTreeMap::new();
+    for (rank, item) in candidates.into_iter().enumerate() {
         let domain = zones.as_ref().and_then(|z| z.domain(snapshot, item.node));
-        let zone_fits = zones.as_ref().is_none_or(|z| z.fits(domain, 0));
-        if room > 0 && zone_fits {
-            room = room.saturating_sub(1);
-            if let Some(zones) = zones.as_mut() {
-                zones.add(domain);
-            }
-            chosen.push(item);
-        } else {
-            waiting = waiting.saturating_add(1);
-        }
+        groups.entry(domain).or_default().push((rank, item));
     }
+    let domains = groups
+        .into_iter()
+        .map(|(domain, items)| {
+            let room = match (zones.as_ref(), domain) {
+                (Some(zones), Some(domain)) => domain_room(
+                    zones.limits.get(&domain).copied().unwrap_or(0),
+                    zones.use_of(domain),
+                ),
+                _ => usize::MAX,
+            };
+            (room, items.into_iter())
+        })
+        .collect();
+    let (count, chosen) = fill_domains(room, domains);
+    let chosen: Vec<Item<'a>> = chosen.collect();
+    waiting = waiting.saturating_add(total.saturating_sub(count));
     used.sort_by(|a, b| a.node.cmp(&b.node));
     held.sort_by(|a, b| a.node.cmp(&b.node));
     Ok(Picked {

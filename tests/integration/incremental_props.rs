@@ -663,6 +663,50 @@ proptest! {
         check_beyond(c, (kruise, beyond), burst, backoff, &events, &[])?;
     }
 
+    /// Advanced DaemonSets with no strategy selection (the planner's own indexes, not a plan
+    /// from scratch), frozen or not, on any cluster and on mid-rollout ones.
+    #[test]
+    fn incremental_kruise_and_freeze_plans_equal_full_plans(
+        c in prop_oneof![
+            cluster(StrategyMode::Any),
+            cluster(StrategyMode::RollingSurge),
+            cluster(StrategyMode::RollingNoSurge),
+        ],
+        kruise in kruise_gen(),
+        freeze in prop::bool::weighted(0.2),
+        burst in burst(),
+        backoff in backoff_gen(),
+        events in prop::collection::vec(event_gen(), 100..=200),
+    ) {
+        let options = PlanOptions::new(now()).with_freeze(freeze);
+        check_beyond(c, (kruise, options), burst, backoff, &events, &[])?;
+    }
+
+    /// A topology budget alone (per-domain sets, not a plan from scratch), on apps/v1 and
+    /// Advanced DaemonSets, with a count, a percentage or a malformed value.
+    #[test]
+    fn incremental_zone_budget_plans_equal_full_plans(
+        c in prop_oneof![
+            cluster(StrategyMode::Any),
+            cluster(StrategyMode::RollingSurge),
+            cluster(StrategyMode::RollingNoSurge),
+        ],
+        kruise in kruise_gen(),
+        budget in prop_oneof![
+            2 => Just(IntOrString::Int(1)),
+            2 => Just(IntOrString::from("50%")),
+            1 => Just(IntOrString::Int(0)),
+            1 => Just(IntOrString::from("half")),
+        ],
+        burst in burst(),
+        backoff in backoff_gen(),
+        events in prop::collection::vec(event_gen(), 100..=200),
+    ) {
+        let options =
+            PlanOptions::new(now()).with_topology_budget(TopologyBudget::new(ZONE_LABEL, budget));
+        check_beyond(c, (kruise, options), burst, backoff, &events, &[])?;
+    }
+
     /// Mid-rollout clusters without surge.
     #[test]
     fn incremental_no_surge_rollouts_equal_full_plans(

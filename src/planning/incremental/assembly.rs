@@ -2,19 +2,23 @@
 //! burst limit, the rolling update, status, requeue) and keeps the failed-pod backoff.
 
 use super::delta::PlanDelta;
-use super::index;
-use super::key::{self, KeyId, Keys, Name, PodId, Pods, RollingKey};
-use super::{Engine, Halt, Planner, State};
+use super::index::{self, KeyView};
+use super::key::{self, Contribution, KeyId, Keys, Name, PodId, Pods, RollingKey};
+use super::{Engine, Halt, Planner, State, zone_budget};
 use crate::model::{DaemonSet, Node, Pod};
 use crate::planning::assembly;
 use crate::planning::backoff::FailedPodBackoff;
 use crate::planning::cluster::Claim;
-use crate::planning::rolling::{budgets, fill_budget, sunset_room};
+use crate::planning::kruise::{Kruise, KruiseScope};
+use crate::planning::rolling::{budgets, clamp_budget, fill_budget, sunset_room};
+use crate::planning::selection::Extensions;
+use crate::planning::selection::{domain_limit, domain_room, fill_domains};
 use crate::planning::status::status_from_counts;
 use crate::planning::types::{
-    Action, BudgetUse, CreateReason, DeleteReason, Plan, PlanError, RollingUpdateError,
-    RollingUpdateStep, UpdateMode,
+    Action, BudgetUse, CreateReason, DeleteReason, HeldNode, HoldReason, PauseReason, Plan,
+    PlanError, RollingUpdateError, RollingUpdateStep, UpdateBatch, UpdateMode,
 };
+use std::collections::BTreeMap;
 
 impl Planner {
     /// Makes the plan for the current objects and time, as [`plan`] would with
@@ -45,11 +49,12 @@ impl Planner {
         }
     }
 
-    /// Whether plans come from [`crate::plan`] over the held objects: the indexes follow plain
-    /// apps/v1 semantics only, so an Advanced DaemonSet or an option beyond upstream (update
-    /// order, topology budget, strict budget, freeze) is planned from scratch on every call.
+    /// Whether plans come from [`crate::plan`] over the held objects: the indexes do not
+    /// answer the strategies' selection (an update order other than by name, a strict budget),
+    /// so with either each plan is made from scratch. A topology budget alone is answered by
+    /// per-domain sets.
     pub(super) fn plans_from_scratch(&self) -> bool {
-        self.daemon_set.is_kruise() || self.options.goes_beyond_upstream()
+        Extensions::from_options(&self.options).is_some() && zone_budget(&self.options).is_none()
     }
 
     pub(super) fn make_plan(&mut self) -> Result<Plan, PlanError> {
@@ -72,7 +77,18 @@ impl Planner {
             }
             State::Active(engine) => engine,
         };
-        let burst = self.options.burst_replicas;
+        let kruise = Kruise::new(&self.daemon_set);
+        let burst = kruise
+            .as_ref()
+            .and_then(|k| k.burst)
+            .unwrap_or(self.options.burst_replicas);
+        let paused = if self.options.freeze {
+            Some(PauseReason::Frozen)
+        } else if kruise.as_ref().is_some_and(|k| k.paused) {
+            Some(PauseReason::Paused)
+        } else {
+            None
+        };
         let pods = &self.pods;
         let mut actions = Vec::new();
         for (name, kind) in &engine.claims {
@@ -83,17 +99,42 @@ impl Planner {
             });
         }
 
-        // Manage: the first `burst` creates by node name, deletes by node then pod name.
+        // Manage: the first `burst` creates by node name (of those progressive creation
+        // allows), deletes by node then pod name (but the update's while paused).
         let index = &engine.index;
-        let (run, mut deferred_creates) = assembly::burst_split(index.creates.len(), burst);
+        let allowed = kruise.as_ref().and_then(|k| {
+            k.create_room(
+                || index.counts.desired,
+                || i64::try_from(index.new_pods).unwrap_or(i64::MAX),
+            )
+        });
+        let allowed = match allowed {
+            // A freeze creates nothing.
+            _ if self.options.freeze => 0,
+            Some(room) => room.min(index.creates.len()),
+            None => index.creates.len(),
+        };
+        let (run, mut deferred_creates) = assembly::burst_split(allowed, burst);
         let mut creates = index.creates.keys();
         actions.extend(creates.by_ref().take(run).map(|name| Action::Create {
             node: name.to_string(),
             reason: CreateReason::Missing,
         }));
         let create_cut: Option<Name> = creates.next().cloned();
-        let (run, mut deferred_deletes) = assembly::burst_split(index.deletes.len(), burst);
-        let mut deletes = index.deletes.iter();
+        let held_back = |reason: DeleteReason| {
+            paused.is_some()
+                && matches!(reason, DeleteReason::Superseded | DeleteReason::OldNotReady)
+        };
+        let count = if paused.is_some() {
+            index.deletes.len().saturating_sub(index.update_deletes)
+        } else {
+            index.deletes.len()
+        };
+        let (run, mut deferred_deletes) = assembly::burst_split(count, burst);
+        let mut deletes = index
+            .deletes
+            .iter()
+            .filter(|&(_, &(_, reason))| !held_back(reason));
         actions.extend(
             deletes
                 .by_ref()
@@ -102,9 +143,12 @@ impl Planner {
         );
         let delete_cut: Option<(Name, Name)> = deletes.next().map(|(entry, _)| entry.clone());
 
-        let rolling_update = if engine.rules.rolling {
+        let rolling_update = if let Some(reason) = paused.filter(|_| engine.rules.rolling) {
+            Some(RollingUpdateStep::Paused(reason))
+        } else if engine.rules.rolling {
             let step = rolling_step(
                 &self.daemon_set,
+                kruise.as_ref().map(|k| &k.scope),
                 engine,
                 &self.keys,
                 pods,
@@ -181,8 +225,10 @@ struct Step {
 }
 
 /// The rolling-update step on the state after manage's executed actions.
+#[allow(clippy::too_many_arguments)]
 fn rolling_step(
     ds: &DaemonSet,
+    scope: Option<&Result<KruiseScope, RollingUpdateError>>,
     engine: &mut Engine,
     keys: &Keys,
     pods: &Pods,
@@ -200,38 +246,111 @@ fn rolling_step(
             };
         }
     };
+    let scope = match scope {
+        None => None,
+        Some(Ok(scope)) => Some(scope),
+        Some(Err(error)) => {
+            return Step {
+                step: RollingUpdateStep::Failed(error.clone()),
+                deferred: None,
+            };
+        }
+    };
     let surge = max_surge != 0;
     if engine.index.rolling.surge != surge {
         // The mode switched: sum every key up again in the other mode.
-        engine.index.rolling = index::RollingIndex {
-            surge,
-            ..Default::default()
-        };
+        engine.index.rolling =
+            index::RollingIndex::new(surge, engine.rules.kruise, engine.zone_budget.is_some());
         for (id, key) in keys.iter() {
             if !key.dirty {
-                let c = &key.contribution;
+                let view = KeyView::of(&key.contribution);
                 engine
                     .index
                     .rolling
-                    .apply(id, keys.name(id), c.placement, &c.rolling, pods, true);
+                    .apply(id, keys.name(id), view, pods, true);
             }
         }
     }
     let fixes = deferred_views(engine, keys, pods, cuts, surge);
-    let step = if surge {
-        surge_batch(engine, pods, desired, max_surge, burst, actions)
-    } else {
-        unavailable_batch(engine, pods, desired, max_unavailable, burst, actions)
+    let (held, out) = match scope {
+        Some(scope) => partition_out(engine, keys, pods, scope.partition, &fixes),
+        None => (Vec::new(), Vec::new()),
     };
+    let step = if surge {
+        surge_batch(engine, pods, desired, max_surge, burst, held, actions)
+    } else {
+        unavailable_batch(engine, pods, desired, max_unavailable, burst, held, actions)
+    };
+    let rolling = &mut engine.index.rolling;
+    for (id, name) in out {
+        if let Some(key) = keys.get(id) {
+            let view = current_view(&key.contribution, id, &fixes);
+            rolling.apply_budget(id, &name, view, pods, true);
+        }
+    }
     for (id, view) in fixes {
         if let Some(key) = keys.get(id) {
-            let c = &key.contribution;
-            let rolling = &mut engine.index.rolling;
-            rolling.apply(id, keys.name(id), c.placement, &view, pods, false);
-            rolling.apply(id, keys.name(id), c.placement, &c.rolling, pods, true);
+            let c = KeyView::of(&key.contribution);
+            rolling.apply(id, keys.name(id), c.with(&view), pods, false);
+            rolling.apply(id, keys.name(id), c, pods, true);
         }
     }
     step
+}
+
+/// A key as the rolling update sees it in this plan: with its deferred view when it has one
+/// (`fixes`, sorted by key).
+fn current_view<'a>(
+    c: &'a Contribution,
+    id: KeyId,
+    fixes: &'a [(KeyId, RollingKey)],
+) -> KeyView<'a> {
+    let view = KeyView::of(c);
+    match fixes.binary_search_by_key(&id, |&(k, _)| k) {
+        Ok(i) => fixes.get(i).map_or(view, |(_, fix)| view.with(fix)),
+        Err(_) => view,
+    }
+}
+
+/// Kruise's update scope on the indexes: takes the keys a partition of `partition` keeps on
+/// the old revision out of the budget sets (to put back after the plan; returned) and lists
+/// the held nodes: those the selector does not take and the partition's old ones, by name.
+fn partition_out(
+    engine: &mut Engine,
+    keys: &Keys,
+    pods: &Pods,
+    partition: i64,
+    fixes: &[(KeyId, RollingKey)],
+) -> (Vec<HeldNode>, Vec<(KeyId, Name)>) {
+    let rolling = &mut engine.index.rolling;
+    let Some(classes) = &rolling.kruise else {
+        return (Vec::new(), Vec::new());
+    };
+    let count = classes.partitioned(partition);
+    let out: Vec<(KeyId, Name)> = classes
+        .lowest(count)
+        .map(|(name, &id)| (id, name.clone()))
+        .collect();
+    let partitioned = out.iter().take(classes.old.len()).map(|(_, name)| name);
+    let not_selected = classes.not_selected.keys();
+    let held = merge_first(
+        not_selected.map(|name| (name, (name, HoldReason::NotSelected))),
+        partitioned.map(|name| (name, (name, HoldReason::Partition))),
+        usize::MAX,
+    )
+    .into_iter()
+    .map(|(name, reason)| HeldNode {
+        node: name.to_string(),
+        reason,
+    })
+    .collect();
+    for (id, name) in &out {
+        if let Some(key) = keys.get(*id) {
+            let view = current_view(&key.contribution, *id, fixes);
+            rolling.apply_budget(*id, name, view, pods, false);
+        }
+    }
+    (held, out)
 }
 
 /// The keys whose manage actions the burst limit defers, seen by the rolling update without
@@ -247,7 +366,8 @@ fn deferred_views(
     if let Some(cut) = &cuts.create {
         // In surge mode a deferred create only matters where the key holds more than
         // terminating pods; without surge its budget use reads NoPod instead of Created.
-        let creates = if surge {
+        // Kruise's classes tell a node without a pod from one being created, in both modes.
+        let creates = if surge && engine.index.rolling.kruise.is_none() {
             &engine.index.sensitive_creates
         } else {
             &engine.index.creates
@@ -292,8 +412,9 @@ fn deferred_views(
         let view = key::rolling_key(key, pods, min_ready, created, &executed);
         if view != c.rolling {
             let rolling = &mut engine.index.rolling;
-            rolling.apply(id, keys.name(id), c.placement, &c.rolling, pods, false);
-            rolling.apply(id, keys.name(id), c.placement, &view, pods, true);
+            let seen = KeyView::of(c);
+            rolling.apply(id, keys.name(id), seen, pods, false);
+            rolling.apply(id, keys.name(id), seen.with(&view), pods, true);
             fixes.push((id, view));
         }
     }
@@ -345,18 +466,16 @@ fn unavailable_batch(
     desired: i64,
     max_unavailable: i64,
     burst: usize,
+    held: Vec<HeldNode>,
     actions: &mut Vec<Action>,
 ) -> Step {
     let rolling = &engine.index.rolling;
-    let (mut batch, chosen) = fill_budget(
-        UpdateMode::MaxUnavailable,
-        desired,
-        max_unavailable,
-        budget_uses(engine),
-        Vec::new(),
-        rolling.candidates.iter(),
-    );
-    let total = rolling.deletes.len().saturating_add(chosen.len());
+    let budget = (UpdateMode::MaxUnavailable, desired, max_unavailable);
+    let (mut batch, count, chosen) = match choose(engine, budget, held) {
+        Ok(chosen) => chosen,
+        Err(error) => return failed(error),
+    };
+    let total = rolling.deletes.len().saturating_add(count);
     let name_of = |p: PodId| pods.name(p);
     let always = always_deletes(rolling);
     let chosen = chosen.map(|(k, &(_, p))| ((k.as_ref(), name_of(p)), (p, DeleteReason::Outdated)));
@@ -376,6 +495,7 @@ fn surge_batch(
     desired: i64,
     max_surge: i64,
     burst: usize,
+    held: Vec<HeldNode>,
     actions: &mut Vec<Action>,
 ) -> Step {
     let rolling = &engine.index.rolling;
@@ -390,15 +510,13 @@ fn surge_batch(
     }
     let available = i64::try_from(rolling.available).unwrap_or(i64::MAX);
     let sunset_count = sunset_room(available, desired, rolling.sunset.len());
-    let (mut batch, chosen) = fill_budget(
-        UpdateMode::MaxSurge,
-        desired,
-        max_surge,
-        budget_uses(engine),
-        Vec::new(),
-        rolling.candidates.keys(),
-    );
-    let total_creates = rolling.creates.len().saturating_add(chosen.len());
+    let budget = (UpdateMode::MaxSurge, desired, max_surge);
+    let (mut batch, count, chosen) = match choose(engine, budget, held) {
+        Ok(chosen) => chosen,
+        Err(error) => return failed(error),
+    };
+    let chosen = chosen.map(|(k, _)| k);
+    let total_creates = rolling.creates.len().saturating_add(count);
     let always = rolling
         .creates
         .keys()
@@ -430,6 +548,65 @@ fn surge_batch(
             total_deletes.saturating_sub(burst),
         )),
     }
+}
+
+/// A rolling-update step that fails.
+fn failed(error: RollingUpdateError) -> Step {
+    Step {
+        step: RollingUpdateStep::Failed(error),
+        deferred: None,
+    }
+}
+
+/// A candidate of the rolling index: its key's name, the key and its old pod.
+type Candidate<'a> = (&'a Name, &'a (KeyId, PodId));
+
+/// What [`choose`] returns: the batch, how many candidates are chosen, and them by name.
+type Chosen<'a> = (
+    UpdateBatch,
+    usize,
+    Box<dyn Iterator<Item = Candidate<'a>> + 'a>,
+);
+
+/// The batch of budget uses and candidates in the rolling index, through the rolling update's
+/// rule ([`fill_budget`]) or, with a topology budget, its per-domain rule ([`fill_domains`]).
+fn choose<'a>(
+    engine: &'a Engine,
+    (mode, desired, budget): (UpdateMode, i64, i64),
+    held: Vec<HeldNode>,
+) -> Result<Chosen<'a>, RollingUpdateError> {
+    let rolling = &engine.index.rolling;
+    let used = budget_uses(engine);
+    let (Some(zones), Some(topology), Some(desired_per_domain)) = (
+        rolling.zones.as_ref(),
+        engine.zone_budget.as_ref(),
+        engine.index.domains.as_ref(),
+    ) else {
+        let candidates = rolling.candidates.iter();
+        let (batch, chosen) = fill_budget(mode, desired, budget, used, held, candidates);
+        return Ok((batch, chosen.len(), Box::new(chosen)));
+    };
+    let mut limits = BTreeMap::new();
+    for (domain, &count) in desired_per_domain {
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
+        limits.insert(domain, domain_limit(topology, count)?);
+    }
+    let mut domains = vec![(usize::MAX, zones.vanished.iter())];
+    for (domain, candidates) in &zones.candidates {
+        let in_use = zones.used.get(domain).copied().unwrap_or(0);
+        let in_use = i64::try_from(in_use).unwrap_or(i64::MAX);
+        let limit = limits.get(domain).copied().unwrap_or(0);
+        domains.push((domain_room(limit, in_use), candidates.iter()));
+    }
+    let domains = domains
+        .into_iter()
+        .map(|(room, candidates)| (room, candidates.map(|(name, value)| (name, (name, value)))))
+        .collect();
+    let room = clamp_budget(budget, used.len(), usize::MAX);
+    let (count, chosen) = fill_domains(room, domains);
+    let waiting = rolling.candidates.len().saturating_sub(count);
+    let batch = UpdateBatch::started(mode, desired, budget, used, waiting, held);
+    Ok((batch, count, Box::new(chosen)))
 }
 
 /// The rolling update's deletes that take no budget, by (node, pod) name.

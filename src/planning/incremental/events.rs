@@ -149,10 +149,7 @@ impl Planner {
         };
         let placement_changed = previous.spec.template.spec != ds.spec.template.spec;
         let revision_changed = self.update_revision(hash);
-        // After plans made from scratch (see `plans_from_scratch`) the contributions have not
-        // seen the failed-pod backoffs those plans recorded: recompute them all.
-        let from_scratch = previous.is_kruise() && !self.daemon_set.is_kruise();
-        self.refresh(placement_changed, revision_changed || from_scratch);
+        self.refresh(placement_changed, revision_changed);
     }
 
     /// The current revision hash changed (for example after [`crate::plan_history`] made a

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::index::Index;
 use super::key::{self, KeyId, KeySlot, Keys, Name, NameIndex, Named, PodId, PodSlot, Pods};
-use super::{Engine, Halt, Planner, State, halt, named_node, rules};
+use super::{Engine, Halt, Planner, State, halt, named_node, rules, update_selector, zone_budget};
 use crate::planning::assembly::revision_text;
 use crate::planning::cluster::{Claim, FactsContext, PodFacts, claim, compare_pods, target_node};
 use crate::planning::node_join::{self, widen};
@@ -52,7 +52,16 @@ impl Planner {
                         backoff: &self.options.failed_pod_backoff,
                     };
                     let name = self.keys.name(id);
-                    let c = key::contribution(key, name, &env);
+                    let mut c = key::contribution(key, name, &env);
+                    let node = self.keys.object(id);
+                    c.selected = engine.update_selector.as_ref().is_none_or(|selector| {
+                        node.is_some_and(|node| selector.matches(&node.metadata.labels))
+                    });
+                    if let Some(label) = engine.zone_budget.as_ref().map(|b| &b.key) {
+                        c.domain = node
+                            .and_then(|node| node.metadata.labels.get(label))
+                            .map(|value| Name::from(value.as_str()));
+                    }
                     engine.index.apply(id, name, &c, &self.pods, true);
                     for &at in &c.breakpoints {
                         engine.breakpoints.insert((at, id));
@@ -264,8 +273,15 @@ impl Planner {
         if !placement_changed && !facts_changed && rules == engine.rules {
             return;
         }
+        if rules.update_selector != engine.rules.update_selector {
+            engine.update_selector = update_selector(&rules);
+        }
+        engine.index = Index::new(
+            engine.index.rolling.surge,
+            rules.kruise,
+            engine.zone_budget.is_some(),
+        );
         engine.rules = rules;
-        engine.index = Index::new(engine.index.rolling.surge);
         engine.breakpoints.clear();
         if placement_changed {
             engine.placement = DaemonPlacement::new(ds, self.options.taint_comparison_operators);
@@ -370,11 +386,14 @@ impl Planner {
                 key.node = Some(placement.placement(node));
             }
         }
+        let rules = rules(ds);
         self.state = State::Active(Box::new(Engine {
             selector,
             placement,
-            rules: rules(ds),
-            index: Index::new(false),
+            update_selector: update_selector(&rules),
+            zone_budget: zone_budget(&self.options),
+            index: Index::new(false, rules.kruise, zone_budget(&self.options).is_some()),
+            rules,
             claims: BTreeMap::new(),
             breakpoints: BTreeSet::new(),
         }));

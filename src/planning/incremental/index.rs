@@ -57,17 +57,25 @@ pub(super) struct Index {
     pub(super) failed: BTreeMap<KeyId, u32>,
     /// Backoff delays still holding a deletion back, with how many keys have each.
     pub(super) requeue: BTreeMap<Duration, usize>,
+    /// How many of manage's deletes retire an old pod for the update (superseded, or old and
+    /// not ready): a paused Advanced DaemonSet holds them back.
+    pub(super) update_deletes: usize,
+    /// Nodes with one pod of the current revision and at most one old pod, before the plan's
+    /// actions (Kruise's `newPods`, for progressive creation; counted for an Advanced
+    /// DaemonSet only).
+    pub(super) new_pods: usize,
+    /// With a topology budget: desired nodes per domain.
+    pub(super) domains: Option<BTreeMap<Option<Name>, usize>>,
     pub(super) rolling: RollingIndex,
 }
 
 impl Index {
-    /// An empty index whose rolling part is in surge mode or not.
-    pub(super) fn new(surge: bool) -> Self {
+    /// An empty index whose rolling part is in surge mode or not, and sorts keys into
+    /// Kruise's classes or not (`kruise`).
+    pub(super) fn new(surge: bool, kruise: bool, zones: bool) -> Self {
         Index {
-            rolling: RollingIndex {
-                surge,
-                ..RollingIndex::default()
-            },
+            domains: zones.then(BTreeMap::new),
+            rolling: RollingIndex::new(surge, kruise, zones),
             ..Index::default()
         }
     }
@@ -101,7 +109,22 @@ impl Index {
         if c.create_sensitive {
             put_name(&mut self.sensitive_creates, name, key_id, add);
         }
+        if c.one_new {
+            step(&mut self.new_pods, add);
+        }
+        if let Some(domains) = &mut self.domains
+            && s.desired
+        {
+            let count = domains.entry(c.domain.clone()).or_default();
+            step(count, add);
+            if *count == 0 {
+                domains.remove(&c.domain);
+            }
+        }
         for &(p, reason) in c.deletes() {
+            if matches!(reason, DeleteReason::Superseded | DeleteReason::OldNotReady) {
+                step(&mut self.update_deletes, add);
+            }
             put(
                 &mut self.deletes,
                 pod_entry(name, pods, p),
@@ -123,8 +146,106 @@ impl Index {
                 }
             }
         }
-        self.rolling
-            .apply(key_id, name, c.placement, &c.rolling, pods, add);
+        self.rolling.apply(key_id, name, KeyView::of(c), pods, add);
+    }
+}
+
+/// How the rolling update sees one key: its node's placement (`None`: a vanished node),
+/// whether Kruise's `rollingUpdate.selector` takes the node, and its pods after manage.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct KeyView<'a> {
+    pub(super) placement: Option<Placement>,
+    pub(super) selected: bool,
+    /// The node's topology domain (its value of the topology budget's label), with a budget.
+    pub(super) domain: Option<&'a Name>,
+    pub(super) rolling: &'a RollingKey,
+}
+
+impl<'a> KeyView<'a> {
+    /// The view a contribution holds.
+    pub(super) fn of(c: &'a Contribution) -> Self {
+        KeyView {
+            placement: c.placement,
+            selected: c.selected,
+            domain: c.domain.as_ref(),
+            rolling: &c.rolling,
+        }
+    }
+
+    /// The same key seen with other pods (a deferred action's view).
+    pub(super) fn with(self, rolling: &'a RollingKey) -> Self {
+        KeyView { rolling, ..self }
+    }
+}
+
+/// A topology budget's view of the rolling index: per domain (a node's value of the budget's
+/// label; `None` for nodes without it), how many keys use the budget and the candidates, by
+/// name. Vanished nodes have no domain and are in neither.
+#[derive(Debug, Default)]
+pub(super) struct ZoneIndex {
+    pub(super) used: BTreeMap<Option<Name>, usize>,
+    pub(super) candidates: BTreeMap<Option<Name>, BTreeMap<Name, (KeyId, PodId)>>,
+    /// Candidates on vanished nodes (no domain: no limit).
+    pub(super) vanished: BTreeMap<Name, (KeyId, PodId)>,
+}
+
+/// An Advanced DaemonSet's keys sorted into the classes Kruise's update scope ranks them by
+/// (`filterDaemonPodsNodeToUpdate`): the scope takes updated nodes first, then nodes without a
+/// pod, then nodes with an old pod the selector takes, each from the highest name down, until
+/// `partition` keys are left; nodes the selector does not take are never in it.
+#[derive(Debug, Default)]
+pub(super) struct KruiseClasses {
+    /// Keys of existing nodes the rolling update would visit (the scope's total).
+    pub(super) total: usize,
+    /// Several pods of a kind, or a pod of the current revision.
+    pub(super) updated: BTreeMap<Name, KeyId>,
+    /// No pod that counts.
+    pub(super) no_pod: BTreeMap<Name, KeyId>,
+    /// Only an old pod, on a node the selector takes.
+    pub(super) old: BTreeMap<Name, KeyId>,
+    /// Only an old pod, on a node the selector does not take.
+    pub(super) not_selected: BTreeMap<Name, KeyId>,
+}
+
+impl KruiseClasses {
+    /// Adds (or removes) one key; whether the key is one the update scope may take (its
+    /// budget contribution belongs in the rolling index).
+    fn apply(&mut self, key_id: KeyId, name: &str, key: KeyView<'_>, add: bool) -> bool {
+        if key.placement.is_none() || *key.rolling == RollingKey::Skip {
+            // Kruise's scope knows existing nodes only.
+            return false;
+        }
+        step(&mut self.total, add);
+        let class = match key.rolling {
+            RollingKey::Empty => &mut self.no_pod,
+            RollingKey::OldOnly { .. } if key.selected => &mut self.old,
+            RollingKey::OldOnly { .. } => {
+                put_name(&mut self.not_selected, name, key_id, add);
+                return false;
+            }
+            _ => &mut self.updated,
+        };
+        put_name(class, name, key_id, add);
+        true
+    }
+
+    /// How many keys a partition of `partition` keeps out of the scope beside the keys the
+    /// selector does not take.
+    pub(super) fn partitioned(&self, partition: i64) -> usize {
+        let ranked = self.total.saturating_sub(self.not_selected.len());
+        let total = i64::try_from(self.total).unwrap_or(i64::MAX);
+        let room = usize::try_from(total.saturating_sub(partition).max(0)).unwrap_or(0);
+        ranked.saturating_sub(room)
+    }
+
+    /// The `count` keys a partition keeps out, lowest-ranked first: old pods, then no pod,
+    /// then updated, each from the lowest name up.
+    pub(super) fn lowest(&self, count: usize) -> impl Iterator<Item = (&Name, &KeyId)> {
+        self.old
+            .iter()
+            .chain(self.no_pod.iter())
+            .chain(self.updated.iter())
+            .take(count)
     }
 }
 
@@ -132,6 +253,11 @@ impl Index {
 #[derive(Debug, Default)]
 pub(super) struct RollingIndex {
     pub(super) surge: bool,
+    /// An Advanced DaemonSet's classes: then only keys the update scope may take (existing
+    /// nodes, selected when they hold only an old pod) add to the sets below.
+    pub(super) kruise: Option<KruiseClasses>,
+    /// With a topology budget: the budget uses and candidates per domain.
+    pub(super) zones: Option<ZoneIndex>,
     /// Keys using part of the budget, with why.
     pub(super) used: BTreeMap<Name, BudgetUseReason>,
     /// Deletions the budget does not limit: unavailable old pods without surge; sunset
@@ -150,47 +276,100 @@ pub(super) struct RollingIndex {
 }
 
 impl RollingIndex {
+    /// An empty index in surge mode or not, with Kruise's classes or not, with per-domain
+    /// sets or not.
+    pub(super) fn new(surge: bool, kruise: bool, zones: bool) -> Self {
+        RollingIndex {
+            surge,
+            kruise: kruise.then(KruiseClasses::default),
+            zones: zones.then(ZoneIndex::default),
+            ..RollingIndex::default()
+        }
+    }
+
     /// Adds (or removes) how the rolling update sees one key.
     pub(super) fn apply(
         &mut self,
         key_id: KeyId,
         name: &str,
-        placement: Option<Placement>,
-        view: &RollingKey,
+        key: KeyView<'_>,
+        pods: &Pods,
+        add: bool,
+    ) {
+        if let Some(classes) = &mut self.kruise
+            && !classes.apply(key_id, name, key, add)
+        {
+            return;
+        }
+        self.apply_budget(key_id, name, key, pods, add);
+    }
+
+    /// Adds (or removes) one key's part in the budget sets only (not Kruise's classes): how a
+    /// partition takes a key out of the update scope for one plan.
+    pub(super) fn apply_budget(
+        &mut self,
+        key_id: KeyId,
+        name: &str,
+        key: KeyView<'_>,
         pods: &Pods,
         add: bool,
     ) {
         if self.surge {
-            self.apply_surge(key_id, name, placement, view, pods, add);
+            self.apply_surge(key_id, name, key, pods, add);
         } else {
-            self.apply_no_surge(key_id, name, view, pods, add);
+            self.apply_no_surge(key_id, name, key, pods, add);
         }
     }
 
-    fn use_budget(&mut self, name: &str, why: BudgetUseReason, add: bool) {
+    fn use_budget(&mut self, name: &str, key: KeyView<'_>, why: BudgetUseReason, add: bool) {
         put_name(&mut self.used, name, why, add);
+        if let Some(zones) = &mut self.zones
+            && key.placement.is_some()
+        {
+            let count = zones.used.entry(key.domain.cloned()).or_default();
+            step(count, add);
+            if *count == 0 {
+                zones.used.remove(&key.domain.cloned());
+            }
+        }
+    }
+
+    fn candidate(&mut self, name: &str, key: KeyView<'_>, value: (KeyId, PodId), add: bool) {
+        put_name(&mut self.candidates, name, value, add);
+        if let Some(zones) = &mut self.zones {
+            if key.placement.is_none() {
+                put_name(&mut zones.vanished, name, value, add);
+                return;
+            }
+            let domain = key.domain.cloned();
+            let set = zones.candidates.entry(domain.clone()).or_default();
+            put_name(set, name, value, add);
+            if set.is_empty() {
+                zones.candidates.remove(&domain);
+            }
+        }
     }
 
     fn apply_no_surge(
         &mut self,
         key_id: KeyId,
         name: &str,
-        view: &RollingKey,
+        key: KeyView<'_>,
         pods: &Pods,
         add: bool,
     ) {
-        match view {
+        match key.rolling {
             RollingKey::Skip | RollingKey::NewOnly(NewState::Available) => {}
-            RollingKey::Several => self.use_budget(name, BudgetUseReason::SeveralPods, add),
-            RollingKey::Empty => self.use_budget(name, BudgetUseReason::NoPod, add),
-            RollingKey::Both { .. } => self.use_budget(name, BudgetUseReason::OldAndNew, add),
+            RollingKey::Several => self.use_budget(name, key, BudgetUseReason::SeveralPods, add),
+            RollingKey::Empty => self.use_budget(name, key, BudgetUseReason::NoPod, add),
+            RollingKey::Both { .. } => self.use_budget(name, key, BudgetUseReason::OldAndNew, add),
             RollingKey::NewOnly(NewState::Unavailable(why)) => {
-                self.use_budget(name, why.clone(), add)
+                self.use_budget(name, key, why.clone(), add)
             }
             RollingKey::OldOnly {
                 old,
                 available: true,
-            } => put_name(&mut self.candidates, name, (key_id, *old), add),
+            } => self.candidate(name, key, (key_id, *old), add),
             RollingKey::OldOnly {
                 old,
                 available: false,
@@ -202,23 +381,16 @@ impl RollingIndex {
                     (*old, DeleteReason::OutdatedUnavailable),
                     add,
                 );
-                self.use_budget(name, BudgetUseReason::OldUnavailable, add);
+                self.use_budget(name, key, BudgetUseReason::OldUnavailable, add);
             }
         }
     }
 
-    fn apply_surge(
-        &mut self,
-        key_id: KeyId,
-        name: &str,
-        placement: Option<Placement>,
-        view: &RollingKey,
-        pods: &Pods,
-        add: bool,
-    ) {
-        match view {
+    fn apply_surge(&mut self, key_id: KeyId, name: &str, key: KeyView<'_>, pods: &Pods, add: bool) {
+        let placement = key.placement;
+        match key.rolling {
             RollingKey::Skip | RollingKey::Empty => {}
-            RollingKey::Several => self.use_budget(name, BudgetUseReason::SeveralPods, add),
+            RollingKey::Several => self.use_budget(name, key, BudgetUseReason::SeveralPods, add),
             RollingKey::NewOnly(new) => {
                 if *new == NewState::Available {
                     step(&mut self.available, add);
@@ -238,7 +410,7 @@ impl RollingIndex {
                         let entry = pod_entry(name, pods, *old);
                         put(&mut self.deletes, entry, (*old, DeleteReason::Sunset), add);
                     }
-                    (true, true) => put_name(&mut self.candidates, name, (key_id, *old), add),
+                    (true, true) => self.candidate(name, key, (key_id, *old), add),
                     (true, false) => put_name(&mut self.sunset, name, *old, add),
                 }
             }
@@ -267,10 +439,123 @@ impl RollingIndex {
                             }
                             other => other.clone(),
                         };
-                        self.use_budget(name, why, add);
+                        self.use_budget(name, key, why, add);
                     }
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::planning::incremental::key::Table;
+
+    const RUNS: Option<Placement> = Some(Placement {
+        should_run: true,
+        should_continue_running: true,
+    });
+
+    fn no_pods() -> Pods {
+        Table::from_objects(Vec::new(), |_, _| None)
+    }
+
+    fn view(rolling: &RollingKey, selected: bool) -> KeyView<'_> {
+        KeyView {
+            placement: RUNS,
+            selected,
+            domain: None,
+            rolling,
+        }
+    }
+
+    const OLD: RollingKey = RollingKey::OldOnly {
+        old: 0,
+        available: true,
+    };
+
+    fn names(map: &BTreeMap<Name, KeyId>) -> Vec<&str> {
+        map.keys().map(|name| name.as_ref()).collect()
+    }
+
+    #[test]
+    fn kruise_classes_rank_updated_no_pod_old_and_keep_not_selected_apart() {
+        let mut rolling = RollingIndex::new(false, true, false);
+        let pods = no_pods();
+        let new = RollingKey::NewOnly(NewState::Available);
+        rolling.apply(0, "n1", view(&new, true), &pods, true);
+        rolling.apply(1, "n2", view(&RollingKey::Empty, true), &pods, true);
+        rolling.apply(2, "n3", view(&OLD, true), &pods, true);
+        rolling.apply(3, "n4", view(&OLD, false), &pods, true);
+        let classes = rolling.kruise.as_ref().unwrap();
+        assert_eq!(classes.total, 4);
+        assert_eq!(names(&classes.updated), ["n1"]);
+        assert_eq!(names(&classes.no_pod), ["n2"]);
+        assert_eq!(names(&classes.old), ["n3"]);
+        assert_eq!(names(&classes.not_selected), ["n4"]);
+        // The node the selector does not take is no budget candidate.
+        assert_eq!(names_of(&rolling.candidates), ["n3"]);
+        assert_eq!(names_of(&rolling.used), ["n2"]);
+    }
+
+    fn names_of<V>(map: &BTreeMap<Name, V>) -> Vec<&str> {
+        map.keys().map(|name| name.as_ref()).collect()
+    }
+
+    #[test]
+    fn kruise_classes_leave_out_vanished_nodes_and_keys_the_update_does_not_visit() {
+        let mut rolling = RollingIndex::new(true, true, false);
+        let pods = no_pods();
+        let vanished = KeyView {
+            placement: None,
+            ..view(&OLD, true)
+        };
+        rolling.apply(0, "gone", vanished, &pods, true);
+        rolling.apply(1, "idle", view(&RollingKey::Skip, true), &pods, true);
+        let classes = rolling.kruise.as_ref().unwrap();
+        assert_eq!(classes.total, 0);
+        // Without Kruise a vanished node's lone old pod fails a surge step; Kruise skips it.
+        assert!(rolling.vanished.is_empty());
+        let mut upstream = RollingIndex::new(true, false, false);
+        upstream.apply(0, "gone", vanished, &pods, true);
+        assert_eq!(names_of(&upstream.vanished), ["gone"]);
+    }
+
+    #[test]
+    fn removing_a_key_undoes_adding_it() {
+        let mut rolling = RollingIndex::new(false, true, false);
+        let pods = no_pods();
+        rolling.apply(2, "n3", view(&OLD, true), &pods, true);
+        rolling.apply(2, "n3", view(&OLD, true), &pods, false);
+        let classes = rolling.kruise.as_ref().unwrap();
+        assert_eq!(classes.total, 0);
+        assert!(classes.old.is_empty());
+        assert!(rolling.candidates.is_empty());
+    }
+
+    #[test]
+    fn a_partition_takes_the_lowest_old_nodes_first_then_nodes_without_a_pod() {
+        let mut classes = KruiseClasses::default();
+        let new = RollingKey::Several;
+        for (id, name) in ["a", "b"].iter().enumerate() {
+            classes.apply(id, name, view(&new, true), true);
+        }
+        classes.apply(2, "c", view(&RollingKey::Empty, true), true);
+        classes.apply(3, "e", view(&OLD, true), true);
+        classes.apply(4, "d", view(&OLD, true), true);
+        classes.apply(5, "f", view(&OLD, false), true);
+        // Six keys; one is never in scope: a partition of 4 keeps 3 ranked keys out.
+        assert_eq!(classes.partitioned(4), 3);
+        let out: Vec<&str> = classes.lowest(3).map(|(name, _)| name.as_ref()).collect();
+        assert_eq!(out, ["d", "e", "c"]);
+        // A partition no larger than the keys the selector leaves out keeps nothing else out.
+        assert_eq!(classes.partitioned(1), 0);
+        assert_eq!(classes.partitioned(0), 0);
+        // A partition beyond the keys keeps every ranked key out.
+        assert_eq!(classes.partitioned(100), 5);
+        assert_eq!(classes.partitioned(-3), 0);
     }
 }

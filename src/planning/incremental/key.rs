@@ -16,7 +16,7 @@ use super::super::kruise::preparing_delete;
 use super::super::manage::{NodePods, node_rule};
 use super::super::rolling::{find_updated, unavailable_reason};
 use super::super::types::{BudgetUseReason, DeleteReason};
-use crate::model::{Node, Pod, Time};
+use crate::model::{LabelSelector, Node, Pod, Time};
 use crate::scheduling::Placement;
 
 /// A name as the ordered indexes keep it: a node, a vanished node or a pod.
@@ -371,8 +371,11 @@ pub(super) struct Rules {
     /// The strategy is RollingUpdate: the rolling update runs.
     pub(super) rolling: bool,
     pub(super) min_ready_seconds: i32,
-    /// An Advanced DaemonSet (manage deletes pods in the `PreparingDelete` state).
+    /// An Advanced DaemonSet (manage deletes pods in the `PreparingDelete` state; the rolling
+    /// update is limited to Kruise's scope).
     pub(super) kruise: bool,
+    /// An Advanced DaemonSet's `rollingUpdate.selector`, as written.
+    pub(super) update_selector: Option<LabelSelector>,
     /// The DaemonSet's uid and observed generation: the failed-pod backoff key.
     pub(super) uid: String,
     pub(super) observed_generation: i64,
@@ -468,6 +471,13 @@ pub(super) struct Contribution {
     pub(super) manage: Option<Box<Manage>>,
     /// How the rolling update sees the key once every manage action is done.
     pub(super) rolling: RollingKey,
+    /// Kruise's `rollingUpdate.selector` takes the key's node (or there is none).
+    pub(super) selected: bool,
+    /// With a topology budget: the node's value of the budget's label.
+    pub(super) domain: Option<Name>,
+    /// Advanced DaemonSet: the node has one pod of the current revision and at most one old
+    /// pod, before the plan's actions (Kruise's `newPods`).
+    pub(super) one_new: bool,
     /// Seconds at which this contribution may change with the time alone, sorted.
     pub(super) breakpoints: Vec<i64>,
 }
@@ -527,6 +537,10 @@ pub(super) fn contribution(key: &KeySlot, name: &str, env: &Env<'_>) -> Contribu
         let mut deleted: Vec<PodId> = m.deletes.iter().map(|&(p, _)| p).collect();
         deleted.sort_unstable();
         c.rolling = rolling_key(key, pods, env.rules.min_ready_seconds, c.create, &deleted);
+    }
+    if env.rules.kruise && c.placement.is_some() {
+        let views = key.pods.iter().map(|&p| (p, facts_of(pods, p)));
+        c.one_new = matches!(find_updated(views), Some((Some(_), _)));
     }
     c.create_sensitive = c.create
         && (!m.deletes.is_empty() || key.pods.iter().any(|&p| !facts_of(pods, p).terminating()));
