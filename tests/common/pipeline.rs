@@ -1,4 +1,4 @@
-//! The whole pipeline on untrusted bytes, shared by `tests/robustness.rs`,
+//! The whole pipeline on untrusted bytes, shared by `tests/integration/robustness.rs`,
 //! `tests/integration/pipeline_props.rs` and the `pipeline` fuzz target (`fuzz/`), which includes this
 //! file by path.
 //!

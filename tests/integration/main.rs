@@ -26,9 +26,11 @@
 //! | `incremental_props` | `Planner` against `plan` after random events |
 //! | `interop` | k8s-openapi conversions (feature `k8s-openapi`) |
 //! | `lints` | the lints, and the real manifests drawing none |
+//! | `loading` | manifests and dumps in, mixed kinds, JSON and YAML, field validation, limits |
 //! | `pipeline_props` | the whole pipeline on generated input |
 //! | `planner` | planner behaviour beyond the case files |
 //! | `properties` | invariants of one plan, a short run and the budgets on random clusters |
+//! | `robustness` | the hostile corpus (`tests/hostile/`): each input's expected outcome |
 //! | `rollout_props` | whole rolling updates on a simulator |
 //! | `scale` | a million nodes, ignored by default |
 //! | `schema` | Kubernetes' schema of a DaemonSet manifest: unknown fields, did-you-mean |
@@ -39,21 +41,14 @@
 //! may unwrap, index and panic); modules do not repeat it. A module that needs a feature says
 //! so with an inner `#![cfg(feature = "...")]`.
 //!
-//! # Moving another test binary in
+//! # Adding a test file
 //!
-//! `tests/loading.rs` and `tests/robustness.rs` are still binaries of their own (they were
-//! being changed elsewhere when the others moved in). To move one, say `tests/loading.rs`, in:
+//! A new test file goes in this directory with a `mod` line below; it reaches the shared
+//! helpers through [`common`] (`use crate::common;`, `use crate::common::pipeline;`). The
+//! command's tests live with the command, in `cli/tests/`, because they run its binary.
 //!
-//! 1. `git mv tests/loading.rs tests/integration/loading.rs`, in a commit of its own so git
-//!    follows the rename when it merges other edits of the file;
-//! 2. add `mod loading;` below;
-//! 3. in the file, reach the shared helpers through [`common`]: `mod common;` becomes
-//!    `use crate::common;`, `#[path = "common/pipeline.rs"] mod pipeline;` becomes
-//!    `use crate::common::pipeline;`; its `#![allow(clippy::...)]` block can go.
-//!
-//! The shared helpers live in `tests/common/` (not in this directory) because the binaries
-//! not yet moved in and the fuzz target (`fuzz/`) reach them there. `tests/support/generators.rs`
-//! is still `include!`d by `properties` and `incremental_props` rather than a module: as a
+//! The shared helpers live in `tests/common/` (not in this directory) because the fuzz target
+//! (`fuzz/`) reaches them there. `tests/support/generators.rs` is still `include!`d by `properties` and `incremental_props` rather than a module: as a
 //! module it brings its own imports, and about fifteen of each includer's imports (used only by
 //! the generators) must go, an edit of `incremental_props.rs`'s import block best made once the
 //! branch changing that file is merged.
@@ -79,9 +74,11 @@ mod incremental_cases;
 mod incremental_props;
 mod interop;
 mod lints;
+mod loading;
 mod pipeline_props;
 mod planner;
 mod properties;
+mod robustness;
 mod rollout_props;
 mod scale;
 mod schema;

@@ -1,12 +1,5 @@
 //! Loading manifests: fixtures, streams and lists, and every kind of error.
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
 use std::time::{Duration, Instant};
 
@@ -18,9 +11,9 @@ use daemonset_planner::{
 };
 use proptest::prelude::*;
 
-const FLUENTD: &str = include_str!("data/fluentd-elasticsearch.yaml");
-const FLANNEL: &str = include_str!("data/kube-flannel.yaml");
-const REVISIONS: &str = include_str!("../examples/data/revisions.yaml");
+const FLUENTD: &str = include_str!("../data/fluentd-elasticsearch.yaml");
+const FLANNEL: &str = include_str!("../data/kube-flannel.yaml");
+const REVISIONS: &str = include_str!("../../examples/data/revisions.yaml");
 
 fn node(name: &str) -> String {
     format!("apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n")
@@ -1232,7 +1225,7 @@ mod load_module {
     };
     use daemonset_planner::{DaemonSet, LoadError, Node, Pod};
 
-    const FLUENTD: &str = include_str!("data/fluentd-elasticsearch.yaml");
+    const FLUENTD: &str = include_str!("../data/fluentd-elasticsearch.yaml");
 
     #[test]
     fn unknown_fields_follow_the_field_validation() {

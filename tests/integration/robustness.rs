@@ -8,16 +8,8 @@
 //! path, and states no real cluster can be in (two nodes with one name) are a
 //! [`PlanError`]. Inputs too large to keep in the repository are generated below.
 #![cfg(feature = "yaml")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
 
-#[path = "common/pipeline.rs"]
-mod pipeline;
+use crate::common::pipeline;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
