@@ -213,17 +213,7 @@ fn convert(engine: &mut Engine, document: usize, error: &serde_saphyr::Error) ->
             Some(key) => format!("duplicate key `{key}`"),
             None => "duplicate key".to_owned(),
         };
-        let location = error.location();
-        return engine.finish_error(document, message, |message| LoadError::Syntax {
-            document,
-            line: location
-                .as_ref()
-                .map(|l| usize::try_from(l.line()).unwrap_or(usize::MAX)),
-            column: location
-                .as_ref()
-                .map(|l| usize::try_from(l.column()).unwrap_or(usize::MAX)),
-            message,
-        });
+        return engine.finish_error(document, message, syntax_at(document, error));
     }
     let data = matches!(
         error,
@@ -248,8 +238,13 @@ fn convert(engine: &mut Engine, document: usize, error: &serde_saphyr::Error) ->
         // The parser's own error, wherever it happened.
         engine.context = None;
     }
+    engine.finish_error(document, error.to_string(), syntax_at(document, error))
+}
+
+/// The [`LoadError::Syntax`] for a message about `error`, at the place serde-saphyr gives.
+fn syntax_at(document: usize, error: &serde_saphyr::Error) -> impl FnOnce(String) -> LoadError {
     let location = error.location();
-    engine.finish_error(document, error.to_string(), |message| LoadError::Syntax {
+    move |message| LoadError::Syntax {
         document,
         line: location
             .as_ref()
@@ -258,5 +253,5 @@ fn convert(engine: &mut Engine, document: usize, error: &serde_saphyr::Error) ->
             .as_ref()
             .map(|l| usize::try_from(l.column()).unwrap_or(usize::MAX)),
         message,
-    })
+    }
 }
