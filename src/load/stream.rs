@@ -154,6 +154,28 @@ enum ListContext {
     Typed(Kind, String),
 }
 
+/// The `visit_*` methods of a visitor that takes no scalar: each names what it found to
+/// `$refuse`, the visitor's own error.
+macro_rules! refuse_scalars {
+    ($refuse:ident) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+            self.$refuse("a boolean")
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+            self.$refuse("a number")
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+            self.$refuse("a number")
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+            self.$refuse("a number")
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+            self.$refuse("a string")
+        }
+    };
+}
+
 /// A document or list item: an object, or (not an object) an error.
 struct AnyObject<'e> {
     engine: &'e mut Engine,
@@ -190,21 +212,7 @@ impl<'de> Visitor<'de> for AnyObject<'_> {
     fn visit_none<E: de::Error>(self) -> Result<(), E> {
         self.not_an_object("null")
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.not_an_object("a boolean")
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.not_an_object("a number")
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.not_an_object("a number")
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.not_an_object("a number")
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.not_an_object("a string")
-    }
+    refuse_scalars!(not_an_object);
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
         self.not_an_object("a sequence")
     }
@@ -951,21 +959,7 @@ impl<'de> Visitor<'de> for Items<'_> {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.not_a_sequence("a boolean")
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.not_a_sequence("a number")
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.not_a_sequence("a number")
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.not_a_sequence("a number")
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.not_a_sequence("a string")
-    }
+    refuse_scalars!(not_a_sequence);
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
         self.not_a_sequence("a mapping")
     }
