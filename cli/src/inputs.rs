@@ -101,18 +101,8 @@ pub fn load_inputs(args: &Args, options: &LoadOptions) -> Result<Inputs, Errors>
             Sources {
                 daemon_set: shown(ds_file).to_owned(),
                 nodes: shown(nodes_file).to_owned(),
-                pods: args
-                    .pods
-                    .as_deref()
-                    .map(shown)
-                    .unwrap_or_default()
-                    .to_owned(),
-                revisions: args
-                    .revisions
-                    .as_deref()
-                    .map(shown)
-                    .unwrap_or_default()
-                    .to_owned(),
+                pods: shown_or_empty(args.pods.as_deref()),
+                revisions: shown_or_empty(args.revisions.as_deref()),
             },
         )
     } else {
@@ -149,12 +139,7 @@ pub fn load_inputs(args: &Args, options: &LoadOptions) -> Result<Inputs, Errors>
                 daemon_set: "examples/data/fluentd-elasticsearch.yaml".to_owned(),
                 nodes: "examples/data/nodes.yaml".to_owned(),
                 pods: "examples/data/pods.yaml".to_owned(),
-                revisions: args
-                    .revisions
-                    .as_deref()
-                    .map(shown)
-                    .unwrap_or_default()
-                    .to_owned(),
+                revisions: shown_or_empty(args.revisions.as_deref()),
             },
         )
     };
@@ -280,6 +265,11 @@ fn open(path: &str) -> Result<Box<dyn Read>, String> {
 /// How a file is named in messages.
 fn shown(path: &str) -> &str {
     if path == "-" { "standard input" } else { path }
+}
+
+/// The [`shown`] name of an optional file; empty without one.
+fn shown_or_empty(path: Option<&str>) -> String {
+    path.map(shown).unwrap_or_default().to_owned()
 }
 
 /// Loads the objects of kind `T` of a file, other kinds skipped; keeps the load warnings.
