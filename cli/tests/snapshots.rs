@@ -76,6 +76,14 @@ const NODE_EXPORTER: [&str; 6] = [
     "data/node-exporter-pods.yaml",
 ];
 
+/// node-exporter in the small cluster dump.
+const CLUSTER: [&str; 4] = [
+    "--cluster",
+    "data/cluster.json",
+    "--name",
+    "monitoring/node-exporter",
+];
+
 #[test]
 fn table_and_json_snapshots() {
     let with = |base: &[&'static str], extra: &[&'static str]| -> Vec<&'static str> {
@@ -120,15 +128,7 @@ fn table_and_json_snapshots() {
                 "--rollout",
             ],
         ),
-        (
-            "cluster.txt",
-            vec![
-                "--cluster",
-                "data/cluster.json",
-                "--name",
-                "monitoring/node-exporter",
-            ],
-        ),
+        ("cluster.txt", with(&CLUSTER, &[])),
         (
             "cluster.json",
             vec![
@@ -144,38 +144,18 @@ fn table_and_json_snapshots() {
         ),
         (
             "what-if-image.txt",
-            vec![
-                "--cluster",
-                "data/cluster.json",
-                "--name",
-                "monitoring/node-exporter",
-                "--apply",
-                "data/node-exporter-v1.8.json",
-            ],
+            with(&CLUSTER, &["--apply", "data/node-exporter-v1.8.json"]),
         ),
         (
             "what-if-image.json",
-            vec![
-                "--cluster",
-                "data/cluster.json",
-                "--name",
-                "monitoring/node-exporter",
-                "--apply",
-                "data/node-exporter-v1.8.json",
-                "-o",
-                "json",
-            ],
+            with(
+                &CLUSTER,
+                &["--apply", "data/node-exporter-v1.8.json", "-o", "json"],
+            ),
         ),
         (
             "what-if-node-selector.txt",
-            vec![
-                "--cluster",
-                "data/cluster.json",
-                "--name",
-                "monitoring/node-exporter",
-                "--apply",
-                "data/node-exporter-zone-a.json",
-            ],
+            with(&CLUSTER, &["--apply", "data/node-exporter-zone-a.json"]),
         ),
         (
             "what-if-blocked.txt",
