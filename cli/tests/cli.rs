@@ -34,6 +34,13 @@ fn data(name: &str) -> String {
         .to_string()
 }
 
+/// The bundled data file `file` with its first `from` replaced by `to`, written to the
+/// temporary file `name`.
+fn edited_data(file: &str, name: &str, from: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(data(file)).unwrap();
+    temp_file(name, &text.replacen(from, to, 1))
+}
+
 fn json(output: &Output) -> serde_json::Value {
     assert!(
         output.status.success(),
@@ -385,6 +392,25 @@ fn plan_json(extra: &[&str]) -> serde_json::Value {
     json(&run(&args))
 }
 
+/// The JSON plan of the DaemonSet in `ds` over the bundled nodes and pods, at [`NOW`].
+fn plan_json_of(ds: &Path, extra: &[&str]) -> serde_json::Value {
+    let (nodes, pods) = (data("nodes.yaml"), data("pods.yaml"));
+    let mut args = vec![
+        "--daemonset",
+        ds.to_str().unwrap(),
+        "--nodes",
+        &nodes,
+        "--pods",
+        &pods,
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    json(&run(&args))
+}
+
 fn node_list(value: &serde_json::Value) -> Vec<String> {
     value
         .as_array()
@@ -433,19 +459,7 @@ fn conditions_are_always_in_the_json() {
 #[test]
 fn an_advanced_daemonset_loads_through_daemonset_and_plans_with_its_partition() {
     let ds = kruise_daemonset("      partition: 2\n");
-    let plan = json(&run(&[
-        "--daemonset",
-        ds.to_str().unwrap(),
-        "--nodes",
-        &data("nodes.yaml"),
-        "--pods",
-        &data("pods.yaml"),
-        "--now",
-        NOW,
-        "-o",
-        "json",
-        "--rollout",
-    ]));
+    let plan = plan_json_of(&ds, &["--rollout"]);
     let held = &plan["rollingUpdate"]["held"];
     assert_eq!(node_list(held), ["worker-1", "worker-2"]);
     assert_eq!(
@@ -463,18 +477,7 @@ fn an_advanced_daemonset_loads_through_daemonset_and_plans_with_its_partition() 
     assert!(worker_5["held"].is_null());
 
     let paused = kruise_daemonset("      paused: true\n");
-    let plan = json(&run(&[
-        "--daemonset",
-        paused.to_str().unwrap(),
-        "--nodes",
-        &data("nodes.yaml"),
-        "--pods",
-        &data("pods.yaml"),
-        "--now",
-        NOW,
-        "-o",
-        "json",
-    ]));
+    let plan = plan_json_of(&paused, &[]);
     assert_eq!(plan["rollingUpdate"]["paused"], true);
     assert_eq!(
         plan["actions"],
@@ -548,12 +551,9 @@ fn strategy_flags_shape_the_plan_and_the_rollout() {
     fails_with(&["--progress-deadline", "60"], "go together");
 }
 
-#[test]
-fn lint_reports_findings_and_still_exits_0() {
-    let plan = plan_json(&["--lint"]);
-    assert!(plan["lints"].is_array());
-    assert!(plan_json(&[]).get("lints").is_none());
-
+/// The bundled DaemonSet, written to the temporary file `name`, made to surge while its
+/// container holds host port 24224.
+fn surge_with_a_host_port(name: &str) -> PathBuf {
     let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
     let surge = text
         .replace("maxUnavailable: 1", "maxUnavailable: 0")
@@ -562,7 +562,16 @@ fn lint_reports_findings_and_still_exits_0() {
             "      - name: fluentd-elasticsearch\n        image:",
             "      - name: fluentd-elasticsearch\n        ports: [{containerPort: 24224, hostPort: 24224}]\n        image:",
         );
-    let ds = temp_file("surge-host-port.yaml", &surge);
+    temp_file(name, &surge)
+}
+
+#[test]
+fn lint_reports_findings_and_still_exits_0() {
+    let plan = plan_json(&["--lint"]);
+    assert!(plan["lints"].is_array());
+    assert!(plan_json(&[]).get("lints").is_none());
+
+    let ds = surge_with_a_host_port("surge-host-port.yaml");
     let out = run(&[
         "--daemonset",
         ds.to_str().unwrap(),
@@ -611,6 +620,22 @@ fn fixture(name: &str) -> String {
         .to_string()
 }
 
+/// The JSON plan of the DaemonSet `name` in the cluster dump `dump`, at [`NOW`].
+fn cluster_json(dump: &str, name: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "--cluster",
+        dump,
+        "--name",
+        name,
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    json(&run(&args))
+}
+
 /// The small cluster dump, copied to a temporary directory as a user's dump would be (one
 /// copy per test: tests run in parallel).
 fn cluster_dump(test: &str) -> String {
@@ -639,17 +664,7 @@ fn a_bundle_of_mixed_kinds_plans_with_daemonset_as_is() {
 #[test]
 fn a_cluster_dump_plans_from_a_file_and_from_a_pipe() {
     let dump = cluster_dump("a_cluster_dump_plans_from_a_file_and_fro");
-    let from_file = run(&[
-        "--cluster",
-        &dump,
-        "--name",
-        "monitoring/node-exporter",
-        "--now",
-        NOW,
-        "-o",
-        "json",
-    ]);
-    let plan = json(&from_file);
+    let plan = cluster_json(&dump, "monitoring/node-exporter", &[]);
     assert_eq!(plan["daemonSet"], "monitoring/node-exporter");
     assert_eq!(plan["status"]["desiredNumberScheduled"], 3);
     assert_eq!(plan["status"]["updatedNumberScheduled"], 3);
@@ -688,16 +703,7 @@ fn several_daemonsets_need_a_name_and_the_error_lists_them() {
         &["--cluster", &dump, "--name", "calico-node"],
         "no DaemonSet calico-node (candidates: kube-system/kube-proxy, monitoring/node-exporter)",
     );
-    let plan = json(&run(&[
-        "--cluster",
-        &dump,
-        "--name",
-        "kube-proxy",
-        "--now",
-        NOW,
-        "-o",
-        "json",
-    ]));
+    let plan = cluster_json(&dump, "kube-proxy", &[]);
     assert_eq!(plan["daemonSet"], "kube-system/kube-proxy");
     fails_with(
         &["--cluster", &dump, "--nodes", &data("nodes.yaml")],
@@ -708,18 +714,11 @@ fn several_daemonsets_need_a_name_and_the_error_lists_them() {
 #[test]
 fn what_if_a_new_image_reports_a_rolling_update() {
     let dump = cluster_dump("what_if_a_new_image_reports_a_rolling_up");
-    let plan = json(&run(&[
-        "--cluster",
+    let plan = cluster_json(
         &dump,
-        "--name",
         "monitoring/node-exporter",
-        "--apply",
-        &fixture("node-exporter-v1.8.json"),
-        "--now",
-        NOW,
-        "-o",
-        "json",
-    ]));
+        &["--apply", &fixture("node-exporter-v1.8.json")],
+    );
     let apply = &plan["apply"];
     assert_eq!(apply["templateChanged"], true);
     assert_eq!(apply["generation"], serde_json::json!({"from": 1, "to": 2}));
@@ -737,18 +736,11 @@ fn what_if_a_new_image_reports_a_rolling_update() {
 #[test]
 fn what_if_a_node_selector_names_the_nodes_that_lose_their_pod() {
     let dump = cluster_dump("what_if_a_node_selector_names_the_nodes_");
-    let plan = json(&run(&[
-        "--cluster",
+    let plan = cluster_json(
         &dump,
-        "--name",
         "monitoring/node-exporter",
-        "--apply",
-        &fixture("node-exporter-zone-a.json"),
-        "--now",
-        NOW,
-        "-o",
-        "json",
-    ]));
+        &["--apply", &fixture("node-exporter-zone-a.json")],
+    );
     assert_eq!(
         plan["apply"]["nodesLosing"],
         serde_json::json!(["ip-10-0-0-1.ec2.internal", "ip-10-0-0-2.ec2.internal"])
@@ -773,18 +765,11 @@ fn what_if_the_same_manifest_changes_nothing() {
     .to_string()
     .replace("v1.8.0", "v1.7.0");
     let same = temp_file("same.json", &live);
-    let plan = json(&run(&[
-        "--cluster",
+    let plan = cluster_json(
         &dump,
-        "--name",
         "monitoring/node-exporter",
-        "--apply",
-        same.to_str().unwrap(),
-        "--now",
-        NOW,
-        "-o",
-        "json",
-    ]));
+        &["--apply", same.to_str().unwrap()],
+    );
     assert_eq!(plan["apply"]["templateChanged"], false);
     assert_eq!(plan["apply"]["generation"]["to"], 1);
     assert_eq!(plan["actions"], serde_json::json!([]));
@@ -808,10 +793,11 @@ fn what_if_a_changed_selector_is_refused_with_exit_2() {
 
 #[test]
 fn validate_warn_drops_a_typo_and_reports_it_as_a_lint() {
-    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
-    let typo = temp_file(
+    let typo = edited_data(
+        "fluentd-elasticsearch.yaml",
         "typo.yaml",
-        &text.replacen("  template:\n", "  templte: {}\n  template:\n", 1),
+        "  template:\n",
+        "  templte: {}\n  template:\n",
     );
     let args = |mode: &'static str| {
         vec![
@@ -864,10 +850,11 @@ fn validate_warn_drops_a_typo_and_reports_it_as_a_lint() {
 
 #[test]
 fn a_misplaced_top_level_template_is_an_error_lint_under_warn() {
-    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
-    let misplaced = temp_file(
+    let misplaced = edited_data(
+        "fluentd-elasticsearch.yaml",
         "misplaced.yaml",
-        &text.replacen("spec:\n", "template: {}\nspec:\n", 1),
+        "spec:\n",
+        "template: {}\nspec:\n",
     );
     let path = misplaced.display().to_string();
     let args = [
@@ -894,10 +881,11 @@ fn a_misplaced_top_level_template_is_an_error_lint_under_warn() {
 
 #[test]
 fn an_invalid_revision_is_refused_with_its_file() {
-    let text = std::fs::read_to_string(data("revisions.yaml")).unwrap();
-    let negative = temp_file(
+    let negative = edited_data(
+        "revisions.yaml",
         "negative-revision.yaml",
-        &text.replacen("revision: 1\n", "revision: -1\n", 1),
+        "revision: 1\n",
+        "revision: -1\n",
     );
     let path = negative.display().to_string();
     fails_with(&["--now", NOW, "--revisions", &path], &format!("{path}: "));
@@ -922,15 +910,7 @@ fn a_reader_that_stops_early_is_no_crash() {
 
 #[test]
 fn what_if_surge_with_a_host_port_says_what_blocks_it() {
-    let text = std::fs::read_to_string(data("fluentd-elasticsearch.yaml")).unwrap();
-    let surge = text
-        .replace("maxUnavailable: 1", "maxUnavailable: 0")
-        .replace("maxSurge: 0", "maxSurge: 1")
-        .replace(
-            "      - name: fluentd-elasticsearch\n        image:",
-            "      - name: fluentd-elasticsearch\n        ports: [{containerPort: 24224, hostPort: 24224}]\n        image:",
-        );
-    let manifest = temp_file("what-if-surge-host-port.yaml", &surge);
+    let manifest = surge_with_a_host_port("what-if-surge-host-port.yaml");
     let plan = json(&run(&[
         "--apply",
         manifest.to_str().unwrap(),
