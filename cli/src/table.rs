@@ -6,6 +6,7 @@ use daemonset_planner::planning::{BudgetUseReason, UpdateMode};
 use daemonset_planner::{Action, NodeExplanation, RollingUpdateStep};
 
 use crate::report::{Report, budget_reason, collision_message};
+use crate::whatif::finishing;
 
 /// Cuts `text` to at most `width` characters, at a word boundary when one is near, marking
 /// the cut with `...`.
@@ -300,11 +301,7 @@ impl Report<'_> {
             out.push_str(&format!(
                 "\nRollout preview: {} batch(es), {} in {}s.\n",
                 rollout.batches.len(),
-                if rollout.finishes {
-                    "finishes"
-                } else {
-                    "does not finish"
-                },
+                finishing(rollout.finishes),
                 rollout.duration_seconds
             ));
             for (i, batch) in rollout.batches.iter().enumerate() {

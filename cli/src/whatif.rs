@@ -95,11 +95,7 @@ impl WhatIf {
         self.summary = Some(format!(
             "{} batch(es){budget}, {} in {}s at {startup}s per pod start",
             rollout.batches.len(),
-            if rollout.finishes {
-                "finishes"
-            } else {
-                "does not finish"
-            },
+            finishing(rollout.finishes),
             rollout.duration_seconds,
         ));
         if let Some(reason) = rollout.reason.as_ref().filter(|_| !rollout.finishes) {
@@ -168,5 +164,14 @@ impl WhatIf {
         }
         out.push('\n');
         out
+    }
+}
+
+/// Whether a previewed rollout finishes, in the words of the summary and the table.
+pub fn finishing(finishes: bool) -> &'static str {
+    if finishes {
+        "finishes"
+    } else {
+        "does not finish"
     }
 }
