@@ -402,13 +402,9 @@ fn plan_json_of(ds: &Path, extra: &[&str]) -> serde_json::Value {
         &nodes,
         "--pods",
         &pods,
-        "--now",
-        NOW,
-        "-o",
-        "json",
     ];
     args.extend_from_slice(extra);
-    json(&run(&args))
+    plan_json(&args)
 }
 
 fn node_list(value: &serde_json::Value) -> Vec<String> {
@@ -622,18 +618,9 @@ fn fixture(name: &str) -> String {
 
 /// The JSON plan of the DaemonSet `name` in the cluster dump `dump`, at [`NOW`].
 fn cluster_json(dump: &str, name: &str, extra: &[&str]) -> serde_json::Value {
-    let mut args = vec![
-        "--cluster",
-        dump,
-        "--name",
-        name,
-        "--now",
-        NOW,
-        "-o",
-        "json",
-    ];
+    let mut args = vec!["--cluster", dump, "--name", name];
     args.extend_from_slice(extra);
-    json(&run(&args))
+    plan_json(&args)
 }
 
 /// The small cluster dump, copied to a temporary directory as a user's dump would be (one
