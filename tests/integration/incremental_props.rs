@@ -4,31 +4,20 @@
 //! must equal [`plan`] over the same objects, value for value, and its delta must be the
 //! difference of the two plans.
 //!
-//! The generators of clusters are those of `tests/properties.rs` (tests/support/generators.rs).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
+//! The generators of clusters are those of `properties` (the module `generators`).
 
 use std::collections::BTreeMap;
 
 use daemonset_planner::model::{
-    Affinity, DaemonSetScaleStrategy, LabelSelectorOperator, LabelSelectorRequirement,
-    NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm,
-    OwnerReference, PodCondition, PodPhase, RollingUpdateDaemonSet, TolerationOperator,
-    UpdateStrategyType,
+    DaemonSetScaleStrategy, LabelSelectorOperator, LabelSelectorRequirement, PodPhase,
 };
 use daemonset_planner::{
     DaemonSet, DaemonSetStatus, FailedPodBackoff, IntOrString, LabelSelector, Node, Plan,
-    PlanDelta, PlanError, PlanOptions, Planner, Pod, Taint, TaintEffect, Time, Toleration,
-    TopologyBudget, UpdateOrder, apply_defaults, plan,
+    PlanDelta, PlanError, PlanOptions, Planner, Pod, Time, TopologyBudget, UpdateOrder, plan,
 };
 use proptest::prelude::*;
-// Random clusters: the generators and builders shared with tests/properties.rs.
-include!("../support/generators.rs");
+
+use super::generators::*;
 
 // ---------------------------------------------------------------------------------------------
 // Events

@@ -6,20 +6,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use daemonset_planner::model::{
-    Affinity, NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
-    NodeSelectorTerm, OwnerReference, PodCondition, PodPhase, RollingUpdateDaemonSet,
-    TolerationOperator, UpdateStrategyType,
-};
+use daemonset_planner::model::{NodeSelectorOperator, PodPhase};
 use daemonset_planner::rollout::Simulator;
 use daemonset_planner::scheduling::{DaemonPlacement, Placement};
 use daemonset_planner::{
-    Action, CreateReason, DaemonSet, DeleteReason, IntOrString, LabelSelector, Node, Plan,
-    PlanOptions, Pod, Taint, TaintEffect, Time, Toleration, apply_defaults, plan,
+    Action, CreateReason, DaemonSet, DeleteReason, IntOrString, Node, Plan, PlanOptions, Pod, plan,
 };
 use proptest::prelude::*;
-// Random clusters: the generators and builders shared with the incremental properties.
-include!("../support/generators.rs");
+
+use super::generators::*;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers the properties share
