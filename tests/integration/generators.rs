@@ -1,11 +1,14 @@
 //! Random clusters for the property tests: proptest generators and the builders of nodes,
 //! DaemonSets and pods, shared by `properties` and `incremental_props`.
 
+use std::collections::BTreeMap;
+
 use daemonset_planner::model::{
     Affinity, NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
     NodeSelectorTerm, OwnerReference, PodCondition, PodPhase, RollingUpdateDaemonSet,
     TolerationOperator, UpdateStrategyType,
 };
+use daemonset_planner::scheduling::{DaemonPlacement, Placement};
 use daemonset_planner::{
     DaemonSet, IntOrString, LabelSelector, Node, PlanOptions, Pod, Taint, TaintEffect, Time,
     Toleration, apply_defaults,
@@ -626,4 +629,37 @@ pub(crate) fn build_cluster(
         })
         .collect();
     Cluster { ds, nodes, pods }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the property tests look at (shared with rollout_props)
+// ---------------------------------------------------------------------------------------------
+
+pub(crate) fn placements(ds: &DaemonSet, nodes: &[Node]) -> BTreeMap<String, Placement> {
+    let placement = DaemonPlacement::new(ds, false);
+    nodes
+        .iter()
+        .map(|n| (n.metadata.name.clone(), placement.placement(n)))
+        .collect()
+}
+
+/// (maxUnavailable, maxSurge) scaled against `desired`, with the both-zero fallback
+/// (spec 5.1): the rolling update runs without surge iff the second is 0.
+pub(crate) fn budgets(ds: &DaemonSet, desired: i64) -> (i64, i64) {
+    let rolling = ds.spec.update_strategy.rolling_update.as_ref().unwrap();
+    let surge = rolling
+        .max_surge
+        .as_ref()
+        .map_or(0, |v| v.scaled_value(desired, true).unwrap());
+    let unavailable = rolling
+        .max_unavailable
+        .as_ref()
+        .unwrap()
+        .scaled_value(desired, true)
+        .unwrap();
+    if desired > 0 && surge == 0 && unavailable == 0 {
+        (1, 0)
+    } else {
+        (unavailable, surge)
+    }
 }
