@@ -603,6 +603,15 @@ fn backoff_gen() -> impl Strategy<Value = FailedPodBackoff> {
     })
 }
 
+/// Any cluster, or a mid-rollout one with or without surge, equally likely.
+fn any_or_mid_rollout_cluster() -> impl Strategy<Value = Cluster> {
+    prop_oneof![
+        cluster(StrategyMode::Any),
+        cluster(StrategyMode::RollingSurge),
+        cluster(StrategyMode::RollingNoSurge),
+    ]
+}
+
 fn burst() -> impl Strategy<Value = usize> {
     prop_oneof![3 => Just(250usize), 2 => 1..=4usize, 1 => Just(0usize)]
 }
@@ -638,11 +647,7 @@ proptest! {
     /// on any cluster and on mid-rollout ones with and without surge.
     #[test]
     fn incremental_kruise_and_beyond_upstream_plans_equal_full_plans(
-        c in prop_oneof![
-            cluster(StrategyMode::Any),
-            cluster(StrategyMode::RollingSurge),
-            cluster(StrategyMode::RollingNoSurge),
-        ],
+        c in any_or_mid_rollout_cluster(),
         kruise in kruise_gen(),
         beyond in options_gen(),
         burst in burst(),
@@ -656,11 +661,7 @@ proptest! {
     /// from scratch), frozen or not, on any cluster and on mid-rollout ones.
     #[test]
     fn incremental_kruise_and_freeze_plans_equal_full_plans(
-        c in prop_oneof![
-            cluster(StrategyMode::Any),
-            cluster(StrategyMode::RollingSurge),
-            cluster(StrategyMode::RollingNoSurge),
-        ],
+        c in any_or_mid_rollout_cluster(),
         kruise in kruise_gen(),
         freeze in prop::bool::weighted(0.2),
         burst in burst(),
@@ -675,11 +676,7 @@ proptest! {
     /// Advanced DaemonSets, with a count, a percentage or a malformed value.
     #[test]
     fn incremental_zone_budget_plans_equal_full_plans(
-        c in prop_oneof![
-            cluster(StrategyMode::Any),
-            cluster(StrategyMode::RollingSurge),
-            cluster(StrategyMode::RollingNoSurge),
-        ],
+        c in any_or_mid_rollout_cluster(),
         kruise in kruise_gen(),
         budget in prop_oneof![
             2 => Just(IntOrString::Int(1)),
