@@ -386,6 +386,19 @@ pub(crate) fn build_node(i: usize, g: &NodeGen) -> Node {
     node
 }
 
+impl DsGen {
+    /// A DaemonSet on every untainted node, no tolerations, minReadySeconds 0, with `strategy`.
+    pub(crate) fn plain(strategy: StrategyGen) -> Self {
+        DsGen {
+            ssd_only: false,
+            affinity: AffinityGen::None,
+            tolerations: TolerationGen::None,
+            strategy,
+            min_ready_seconds: 0,
+        }
+    }
+}
+
 pub(crate) fn build_daemon_set(g: &DsGen) -> DaemonSet {
     let mut ds = DaemonSet {
         api_version: "apps/v1".into(),

@@ -739,13 +739,9 @@ fn building_by_events_equals_building_at_once() {
 
 #[test]
 fn duplicate_names_are_rejected_when_building() {
-    let ds = build_daemon_set(&DsGen {
-        ssd_only: false,
-        affinity: AffinityGen::None,
-        tolerations: TolerationGen::None,
-        strategy: StrategyGen::MaxUnavailable(IntOrString::Int(1)),
-        min_ready_seconds: 0,
-    });
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::MaxUnavailable(
+        IntOrString::Int(1),
+    )));
     let node = build_node(
         0,
         &NodeGen {
@@ -786,13 +782,7 @@ fn duplicate_names_are_rejected_when_building() {
 /// made: the planner notices both times (the delay doubles before expiry, starts over after).
 #[test]
 fn backoff_windows_and_expiry_follow_the_time() {
-    let ds = build_daemon_set(&DsGen {
-        ssd_only: false,
-        affinity: AffinityGen::None,
-        tolerations: TolerationGen::None,
-        strategy: StrategyGen::OnDelete,
-        min_ready_seconds: 0,
-    });
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
     let node = build_node(
         0,
         &NodeGen {
@@ -850,13 +840,7 @@ fn planner_and_delta_are_send_and_sync() {
 
 #[test]
 fn a_delta_shows_added_and_removed_actions() {
-    let ds = build_daemon_set(&DsGen {
-        ssd_only: false,
-        affinity: AffinityGen::None,
-        tolerations: TolerationGen::None,
-        strategy: StrategyGen::OnDelete,
-        min_ready_seconds: 0,
-    });
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
     let node = |i| {
         build_node(
             i,

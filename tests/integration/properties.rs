@@ -459,13 +459,9 @@ proptest! {
 /// node-list order, so two orders of the same nodes gave different plans.
 #[test]
 fn budget_use_order_follows_node_order() {
-    let ds = build_daemon_set(&DsGen {
-        ssd_only: false,
-        affinity: AffinityGen::None,
-        tolerations: TolerationGen::None,
-        strategy: StrategyGen::MaxUnavailable(IntOrString::Int(1)),
-        min_ready_seconds: 0,
-    });
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::MaxUnavailable(
+        IntOrString::Int(1),
+    )));
     let node = |name: &str| {
         let mut node = Node::default();
         node.metadata.name = name.into();
