@@ -4,31 +4,20 @@
 //! must equal [`plan`] over the same objects, value for value, and its delta must be the
 //! difference of the two plans.
 //!
-//! The generators of clusters are those of `tests/properties.rs` (tests/support/generators.rs).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
+//! The generators of clusters are those of `properties` (the module `generators`).
 
 use std::collections::BTreeMap;
 
 use daemonset_planner::model::{
-    Affinity, DaemonSetScaleStrategy, LabelSelectorOperator, LabelSelectorRequirement,
-    NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm,
-    OwnerReference, PodCondition, PodPhase, RollingUpdateDaemonSet, TolerationOperator,
-    UpdateStrategyType,
+    DaemonSetScaleStrategy, LabelSelectorOperator, LabelSelectorRequirement, PodPhase,
 };
 use daemonset_planner::{
     DaemonSet, DaemonSetStatus, FailedPodBackoff, IntOrString, LabelSelector, Node, Plan,
-    PlanDelta, PlanError, PlanOptions, Planner, Pod, Taint, TaintEffect, Time, Toleration,
-    TopologyBudget, UpdateOrder, apply_defaults, plan,
+    PlanDelta, PlanError, PlanOptions, Planner, Pod, Time, TopologyBudget, UpdateOrder, plan,
 };
 use proptest::prelude::*;
-// Random clusters: the generators and builders shared with tests/properties.rs.
-include!("../support/generators.rs");
+
+use super::generators::*;
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -614,6 +603,15 @@ fn backoff_gen() -> impl Strategy<Value = FailedPodBackoff> {
     })
 }
 
+/// Any cluster, or a mid-rollout one with or without surge, equally likely.
+fn any_or_mid_rollout_cluster() -> impl Strategy<Value = Cluster> {
+    prop_oneof![
+        cluster(StrategyMode::Any),
+        cluster(StrategyMode::RollingSurge),
+        cluster(StrategyMode::RollingNoSurge),
+    ]
+}
+
 fn burst() -> impl Strategy<Value = usize> {
     prop_oneof![3 => Just(250usize), 2 => 1..=4usize, 1 => Just(0usize)]
 }
@@ -649,11 +647,7 @@ proptest! {
     /// on any cluster and on mid-rollout ones with and without surge.
     #[test]
     fn incremental_kruise_and_beyond_upstream_plans_equal_full_plans(
-        c in prop_oneof![
-            cluster(StrategyMode::Any),
-            cluster(StrategyMode::RollingSurge),
-            cluster(StrategyMode::RollingNoSurge),
-        ],
+        c in any_or_mid_rollout_cluster(),
         kruise in kruise_gen(),
         beyond in options_gen(),
         burst in burst(),
@@ -667,11 +661,7 @@ proptest! {
     /// from scratch), frozen or not, on any cluster and on mid-rollout ones.
     #[test]
     fn incremental_kruise_and_freeze_plans_equal_full_plans(
-        c in prop_oneof![
-            cluster(StrategyMode::Any),
-            cluster(StrategyMode::RollingSurge),
-            cluster(StrategyMode::RollingNoSurge),
-        ],
+        c in any_or_mid_rollout_cluster(),
         kruise in kruise_gen(),
         freeze in prop::bool::weighted(0.2),
         burst in burst(),
@@ -686,11 +676,7 @@ proptest! {
     /// Advanced DaemonSets, with a count, a percentage or a malformed value.
     #[test]
     fn incremental_zone_budget_plans_equal_full_plans(
-        c in prop_oneof![
-            cluster(StrategyMode::Any),
-            cluster(StrategyMode::RollingSurge),
-            cluster(StrategyMode::RollingNoSurge),
-        ],
+        c in any_or_mid_rollout_cluster(),
         kruise in kruise_gen(),
         budget in prop_oneof![
             2 => Just(IntOrString::Int(1)),
@@ -753,13 +739,9 @@ fn building_by_events_equals_building_at_once() {
 
 #[test]
 fn duplicate_names_are_rejected_when_building() {
-    let ds = build_daemon_set(&DsGen {
-        ssd_only: false,
-        affinity: AffinityGen::None,
-        tolerations: TolerationGen::None,
-        strategy: StrategyGen::MaxUnavailable(IntOrString::Int(1)),
-        min_ready_seconds: 0,
-    });
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::MaxUnavailable(
+        IntOrString::Int(1),
+    )));
     let node = build_node(
         0,
         &NodeGen {
@@ -800,13 +782,7 @@ fn duplicate_names_are_rejected_when_building() {
 /// made: the planner notices both times (the delay doubles before expiry, starts over after).
 #[test]
 fn backoff_windows_and_expiry_follow_the_time() {
-    let ds = build_daemon_set(&DsGen {
-        ssd_only: false,
-        affinity: AffinityGen::None,
-        tolerations: TolerationGen::None,
-        strategy: StrategyGen::OnDelete,
-        min_ready_seconds: 0,
-    });
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
     let node = build_node(
         0,
         &NodeGen {
@@ -864,13 +840,7 @@ fn planner_and_delta_are_send_and_sync() {
 
 #[test]
 fn a_delta_shows_added_and_removed_actions() {
-    let ds = build_daemon_set(&DsGen {
-        ssd_only: false,
-        affinity: AffinityGen::None,
-        tolerations: TolerationGen::None,
-        strategy: StrategyGen::OnDelete,
-        min_ready_seconds: 0,
-    });
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
     let node = |i| {
         build_node(
             i,

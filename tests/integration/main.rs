@@ -20,6 +20,7 @@
 //! | `cases` | the data-driven cases of `tests/cases/`, one test per file, and the schema's own tests |
 //! | `beyond` | Advanced DaemonSets (Kruise) and the extensions, beyond their cases |
 //! | `beyond_props` | properties beyond upstream on simulated rollouts |
+//! | `generators` | shared code, not tests: random clusters and the helpers the property tests share |
 //! | `history` | the runner of the history cases (`tests/cases/history/`) |
 //! | `history_props` | properties of the revision history |
 //! | `incremental_cases` | every planner case through an incremental `Planner` |
@@ -48,10 +49,11 @@
 //! command's tests live with the command, in `cli/tests/`, because they run its binary.
 //!
 //! The shared helpers live in `tests/common/` (not in this directory) because the fuzz target
-//! (`fuzz/`) reaches them there. `tests/support/generators.rs` is still `include!`d by `properties` and `incremental_props` rather than a module: as a
-//! module it brings its own imports, and about fifteen of each includer's imports (used only by
-//! the generators) must go, an edit of `incremental_props.rs`'s import block best made once the
-//! branch changing that file is merged.
+//! (`fuzz/`) reaches them there. The random clusters of the property tests (proptest
+//! generators and the builders of nodes, DaemonSets and pods) are the module `generators`,
+//! here: `properties` and `incremental_props` take them all (`use super::generators::*;`),
+//! `rollout_props`, whose clusters differ (old pods on every node, other taints), only the
+//! names, times and helpers they share.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -68,6 +70,7 @@ mod common;
 mod beyond;
 mod beyond_props;
 mod cases;
+mod generators;
 mod history;
 mod history_props;
 mod incremental_cases;

@@ -6,20 +6,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use daemonset_planner::model::{
-    Affinity, NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
-    NodeSelectorTerm, OwnerReference, PodCondition, PodPhase, RollingUpdateDaemonSet,
-    TolerationOperator, UpdateStrategyType,
-};
+use daemonset_planner::model::{NodeSelectorOperator, PodPhase};
 use daemonset_planner::rollout::Simulator;
-use daemonset_planner::scheduling::{DaemonPlacement, Placement};
 use daemonset_planner::{
-    Action, CreateReason, DaemonSet, DeleteReason, IntOrString, LabelSelector, Node, Plan,
-    PlanOptions, Pod, Taint, TaintEffect, Time, Toleration, apply_defaults, plan,
+    Action, CreateReason, DaemonSet, DeleteReason, IntOrString, Node, Plan, PlanOptions, Pod, plan,
 };
 use proptest::prelude::*;
-// Random clusters: the generators and builders shared with the incremental properties.
-include!("../support/generators.rs");
+
+use super::generators::*;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers the properties share
@@ -27,14 +21,6 @@ include!("../support/generators.rs");
 
 fn run(cluster: &Cluster, options: &PlanOptions) -> Plan {
     plan(&cluster.ds, &cluster.nodes, &cluster.pods, options).expect("the plan is made")
-}
-
-fn placements(ds: &DaemonSet, nodes: &[Node]) -> BTreeMap<String, Placement> {
-    let placement = DaemonPlacement::new(ds, false);
-    nodes
-        .iter()
-        .map(|n| (n.metadata.name.clone(), placement.placement(n)))
-        .collect()
 }
 
 fn creates(plan: &Plan) -> impl Iterator<Item = (&str, CreateReason)> {
@@ -111,26 +97,6 @@ fn allows_surge(ds: &DaemonSet) -> bool {
             .and_then(|r| r.max_surge.as_ref())
             .and_then(|v| v.scaled_value(1, true).ok())
             .is_some_and(|v| v > 0)
-}
-
-/// (maxUnavailable, maxSurge) scaled against `desired`, with the both-zero fallback.
-fn budgets(ds: &DaemonSet, desired: i64) -> (i64, i64) {
-    let rolling = ds.spec.update_strategy.rolling_update.as_ref().unwrap();
-    let surge = rolling
-        .max_surge
-        .as_ref()
-        .map_or(0, |v| v.scaled_value(desired, true).unwrap());
-    let unavailable = rolling
-        .max_unavailable
-        .as_ref()
-        .unwrap()
-        .scaled_value(desired, true)
-        .unwrap();
-    if desired > 0 && surge == 0 && unavailable == 0 {
-        (1, 0)
-    } else {
-        (unavailable, surge)
-    }
 }
 
 /// A small deterministic shuffle (xorshift), driven by a generated seed.
@@ -493,13 +459,9 @@ proptest! {
 /// node-list order, so two orders of the same nodes gave different plans.
 #[test]
 fn budget_use_order_follows_node_order() {
-    let ds = build_daemon_set(&DsGen {
-        ssd_only: false,
-        affinity: AffinityGen::None,
-        tolerations: TolerationGen::None,
-        strategy: StrategyGen::MaxUnavailable(IntOrString::Int(1)),
-        min_ready_seconds: 0,
-    });
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::MaxUnavailable(
+        IntOrString::Int(1),
+    )));
     let node = |name: &str| {
         let mut node = Node::default();
         node.metadata.name = name.into();

@@ -9,45 +9,29 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use daemonset_planner::model::{
     Affinity, NodeAffinity, NodeCondition, NodeSelector, NodeSelectorOperator,
-    NodeSelectorRequirement, NodeSelectorTerm, OwnerReference, PodCondition, PodPhase,
-    RollingUpdateDaemonSet, TolerationOperator, UpdateStrategyType,
+    NodeSelectorRequirement, NodeSelectorTerm, OwnerReference, PodPhase, RollingUpdateDaemonSet,
+    TolerationOperator, UpdateStrategyType,
 };
 use daemonset_planner::planning::UpdateMode;
 use daemonset_planner::rollout::Simulator;
 use daemonset_planner::scheduling::{DaemonPlacement, Placement};
 use daemonset_planner::{
-    Action, CreateReason, DaemonSet, DeleteReason, IntOrString, LabelSelector, Node, Plan,
-    PlanOptions, Pod, RollingUpdateStep, Taint, TaintEffect, Time, Toleration, apply_defaults,
-    preview_rollout,
+    Action, CreateReason, DaemonSet, DeleteReason, IntOrString, LabelSelector, Node, Plan, Pod,
+    RollingUpdateStep, Taint, TaintEffect, Time, Toleration, apply_defaults, preview_rollout,
 };
 use proptest::prelude::*;
+
+use super::generators::{
+    DS_NAME, DS_UID, HASH_LABEL, HOSTNAME_LABEL, NAMESPACE, ZONE_LABEL, ZONES, at, budgets,
+    max_surge_value, max_unavailable_value, now, options, placements, set_ready,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Fixed names and times
 // ---------------------------------------------------------------------------------------------
 
-const NOW_SECONDS: i64 = 1_700_000_000;
-const DS_NAME: &str = "ds";
-const DS_UID: &str = "ds-uid";
-const NAMESPACE: &str = "default";
-const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
-const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
-const HASH_LABEL: &str = "controller-revision-hash";
 const NEW: &str = "new";
 const OLD: &str = "old";
-const ZONES: [&str; 3] = ["zone-a", "zone-b", "zone-c"];
-
-fn now() -> Time {
-    Time::from_unix_seconds(NOW_SECONDS).unwrap()
-}
-
-fn at(offset: i64) -> Time {
-    Time::from_unix_seconds(NOW_SECONDS + offset).unwrap()
-}
-
-fn options() -> PlanOptions {
-    PlanOptions::new(now()).with_revision(NEW)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Generators: plain descriptions first, objects built from them
@@ -203,20 +187,6 @@ fn node_gen(not_ready_nodes: bool) -> impl Strategy<Value = NodeGen> {
                 stray,
             }
         })
-}
-
-fn max_unavailable_value() -> impl Strategy<Value = IntOrString> {
-    prop_oneof![
-        (0..=3i32).prop_map(IntOrString::Int),
-        prop::sample::select(vec!["0%", "10%", "25%", "50%", "100%"]).prop_map(IntOrString::from),
-    ]
-}
-
-fn max_surge_value() -> impl Strategy<Value = IntOrString> {
-    prop_oneof![
-        (1..=3i32).prop_map(IntOrString::Int),
-        prop::sample::select(vec!["10%", "30%", "100%"]).prop_map(IntOrString::from),
-    ]
 }
 
 fn strategy_gen(surge: Option<bool>) -> BoxedStrategy<StrategyGen> {
@@ -453,15 +423,6 @@ fn build_daemon_set(g: &DsGen) -> DaemonSet {
     ds
 }
 
-fn set_ready(pod: &mut Pod, ready: bool, since: Time) {
-    pod.status.conditions.push(PodCondition {
-        type_: "Ready".into(),
-        status: if ready { "True" } else { "False" }.into(),
-        last_transition_time: Some(since),
-        ..PodCondition::default()
-    });
-}
-
 /// An old-revision daemon pod scheduled on `node`.
 fn old_pod(name: String, node: &str, state: PodState, created: Time) -> Pod {
     let mut pod = Pod {
@@ -552,37 +513,8 @@ fn simulator(c: &Cluster) -> Simulator {
 // What the properties look at
 // ---------------------------------------------------------------------------------------------
 
-fn placements(ds: &DaemonSet, nodes: &[Node]) -> BTreeMap<String, Placement> {
-    let placement = DaemonPlacement::new(ds, false);
-    nodes
-        .iter()
-        .map(|n| (n.metadata.name.clone(), placement.placement(n)))
-        .collect()
-}
-
 fn desired_count(placements: &BTreeMap<String, Placement>) -> i64 {
     i64::try_from(placements.values().filter(|p| p.should_run).count()).unwrap()
-}
-
-/// (maxUnavailable, maxSurge) scaled against `desired`, with the both-zero fallback
-/// (spec 5.1): the rolling update runs without surge iff the second is 0.
-fn budgets(ds: &DaemonSet, desired: i64) -> (i64, i64) {
-    let rolling = ds.spec.update_strategy.rolling_update.as_ref().unwrap();
-    let surge = rolling
-        .max_surge
-        .as_ref()
-        .map_or(0, |v| v.scaled_value(desired, true).unwrap());
-    let unavailable = rolling
-        .max_unavailable
-        .as_ref()
-        .unwrap()
-        .scaled_value(desired, true)
-        .unwrap();
-    if desired > 0 && surge == 0 && unavailable == 0 {
-        (1, 0)
-    } else {
-        (unavailable, surge)
-    }
 }
 
 fn is_new(pod: &Pod) -> bool {

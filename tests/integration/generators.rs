@@ -1,27 +1,38 @@
-// Random clusters for the property tests: proptest generators and the builders of nodes,
-// DaemonSets and pods. Included with `include!` by tests/integration/properties.rs and
-// tests/integration/incremental_props.rs, which bring the imports it needs (so this file has
-// none).
+//! Random clusters for the property tests: proptest generators and the builders of nodes,
+//! DaemonSets and pods, shared by `properties` and `incremental_props`.
 
+use std::collections::BTreeMap;
 
-const NOW_SECONDS: i64 = 1_700_000_000;
-const DS_NAME: &str = "ds";
-const DS_UID: &str = "ds-uid";
-const NAMESPACE: &str = "default";
-const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
-const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
-const HASH_LABEL: &str = "controller-revision-hash";
-const ZONES: [&str; 3] = ["zone-a", "zone-b", "zone-c"];
+use daemonset_planner::model::{
+    Affinity, NodeAffinity, NodeSelector, NodeSelectorOperator, NodeSelectorRequirement,
+    NodeSelectorTerm, OwnerReference, PodCondition, PodPhase, RollingUpdateDaemonSet,
+    TolerationOperator, UpdateStrategyType,
+};
+use daemonset_planner::scheduling::{DaemonPlacement, Placement};
+use daemonset_planner::{
+    DaemonSet, IntOrString, LabelSelector, Node, PlanOptions, Pod, Taint, TaintEffect, Time,
+    Toleration, apply_defaults,
+};
+use proptest::prelude::*;
 
-fn now() -> Time {
+pub(crate) const NOW_SECONDS: i64 = 1_700_000_000;
+pub(crate) const DS_NAME: &str = "ds";
+pub(crate) const DS_UID: &str = "ds-uid";
+pub(crate) const NAMESPACE: &str = "default";
+pub(crate) const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
+pub(crate) const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
+pub(crate) const HASH_LABEL: &str = "controller-revision-hash";
+pub(crate) const ZONES: [&str; 3] = ["zone-a", "zone-b", "zone-c"];
+
+pub(crate) fn now() -> Time {
     Time::from_unix_seconds(NOW_SECONDS).unwrap()
 }
 
-fn at(offset: i64) -> Time {
+pub(crate) fn at(offset: i64) -> Time {
     Time::from_unix_seconds(NOW_SECONDS + offset).unwrap()
 }
 
-fn options() -> PlanOptions {
+pub(crate) fn options() -> PlanOptions {
     PlanOptions::new(now()).with_revision("new")
 }
 
@@ -30,7 +41,7 @@ fn options() -> PlanOptions {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum TaintKind {
+pub(crate) enum TaintKind {
     ControlPlane,
     NotReady,
     DedicatedGpu,
@@ -39,22 +50,22 @@ enum TaintKind {
 }
 
 #[derive(Debug, Clone)]
-struct NodeGen {
-    zone: usize,
+pub(crate) struct NodeGen {
+    pub(crate) zone: usize,
     /// `Some(true)` = `disk: ssd`, `Some(false)` = `disk: hdd`.
-    disk: Option<bool>,
-    taints: Vec<TaintKind>,
+    pub(crate) disk: Option<bool>,
+    pub(crate) taints: Vec<TaintKind>,
 }
 
 #[derive(Debug, Clone, Copy)]
-enum AffinityGen {
+pub(crate) enum AffinityGen {
     None,
     NotInZoneA,
     InZonesBC,
 }
 
 #[derive(Debug, Clone, Copy)]
-enum TolerationGen {
+pub(crate) enum TolerationGen {
     None,
     ControlPlane,
     DedicatedGpu,
@@ -63,7 +74,7 @@ enum TolerationGen {
 }
 
 #[derive(Debug, Clone)]
-enum StrategyGen {
+pub(crate) enum StrategyGen {
     MaxUnavailable(IntOrString),
     /// maxSurge, with maxUnavailable 0.
     MaxSurge(IntOrString),
@@ -71,16 +82,16 @@ enum StrategyGen {
 }
 
 #[derive(Debug, Clone)]
-struct DsGen {
-    ssd_only: bool,
-    affinity: AffinityGen,
-    tolerations: TolerationGen,
-    strategy: StrategyGen,
-    min_ready_seconds: i32,
+pub(crate) struct DsGen {
+    pub(crate) ssd_only: bool,
+    pub(crate) affinity: AffinityGen,
+    pub(crate) tolerations: TolerationGen,
+    pub(crate) strategy: StrategyGen,
+    pub(crate) min_ready_seconds: i32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum OwnerGen {
+pub(crate) enum OwnerGen {
     /// Controlled by the DaemonSet, labels matching.
     Ours,
     /// No controller, labels matching: adopted.
@@ -92,20 +103,20 @@ enum OwnerGen {
 }
 
 #[derive(Debug, Clone)]
-struct PodGen {
-    phase: PodPhase,
-    ready: bool,
+pub(crate) struct PodGen {
+    pub(crate) phase: PodPhase,
+    pub(crate) ready: bool,
     /// Seconds since the Ready condition last changed.
-    ready_age: i64,
-    terminating: bool,
-    new_revision: bool,
-    owner: OwnerGen,
+    pub(crate) ready_age: i64,
+    pub(crate) terminating: bool,
+    pub(crate) new_revision: bool,
+    pub(crate) owner: OwnerGen,
     /// Creation order: ranks of these keys give distinct creation timestamps.
-    order_key: u32,
+    pub(crate) order_key: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
-enum ExtraGen {
+pub(crate) enum ExtraGen {
     /// Unscheduled, aimed at an existing node (index taken modulo the node count).
     Aimed(usize),
     /// Scheduled on a node that no longer exists.
@@ -116,7 +127,7 @@ enum ExtraGen {
 
 /// Which update strategies a cluster strategy may produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum StrategyMode {
+pub(crate) enum StrategyMode {
     Any,
     /// OnDelete, or RollingUpdate with every pod of revision `new`.
     SettlesWithoutRollout,
@@ -125,13 +136,13 @@ enum StrategyMode {
 }
 
 #[derive(Debug, Clone)]
-struct Cluster {
-    ds: DaemonSet,
-    nodes: Vec<Node>,
-    pods: Vec<Pod>,
+pub(crate) struct Cluster {
+    pub(crate) ds: DaemonSet,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) pods: Vec<Pod>,
 }
 
-fn taint_kind() -> impl Strategy<Value = TaintKind> {
+pub(crate) fn taint_kind() -> impl Strategy<Value = TaintKind> {
     prop_oneof![
         Just(TaintKind::ControlPlane),
         Just(TaintKind::NotReady),
@@ -141,7 +152,7 @@ fn taint_kind() -> impl Strategy<Value = TaintKind> {
     ]
 }
 
-fn node_gen() -> impl Strategy<Value = NodeGen> {
+pub(crate) fn node_gen() -> impl Strategy<Value = NodeGen> {
     let taints = prop_oneof![
         6 => Just(Vec::new()),
         3 => prop::collection::vec(taint_kind(), 1..=1),
@@ -159,21 +170,21 @@ fn node_gen() -> impl Strategy<Value = NodeGen> {
         })
 }
 
-fn max_unavailable_value() -> impl Strategy<Value = IntOrString> {
+pub(crate) fn max_unavailable_value() -> impl Strategy<Value = IntOrString> {
     prop_oneof![
         (0..=3i32).prop_map(IntOrString::Int),
         prop::sample::select(vec!["0%", "10%", "25%", "50%", "100%"]).prop_map(IntOrString::from),
     ]
 }
 
-fn max_surge_value() -> impl Strategy<Value = IntOrString> {
+pub(crate) fn max_surge_value() -> impl Strategy<Value = IntOrString> {
     prop_oneof![
         (1..=3i32).prop_map(IntOrString::Int),
         prop::sample::select(vec!["10%", "30%", "100%"]).prop_map(IntOrString::from),
     ]
 }
 
-fn strategy_gen(mode: StrategyMode) -> BoxedStrategy<StrategyGen> {
+pub(crate) fn strategy_gen(mode: StrategyMode) -> BoxedStrategy<StrategyGen> {
     let no_surge = max_unavailable_value().prop_map(StrategyGen::MaxUnavailable);
     let surge = max_surge_value().prop_map(StrategyGen::MaxSurge);
     match mode {
@@ -188,7 +199,7 @@ fn strategy_gen(mode: StrategyMode) -> BoxedStrategy<StrategyGen> {
     }
 }
 
-fn ds_gen(mode: StrategyMode) -> impl Strategy<Value = DsGen> {
+pub(crate) fn ds_gen(mode: StrategyMode) -> impl Strategy<Value = DsGen> {
     let affinity = prop_oneof![
         3 => Just(AffinityGen::None),
         1 => Just(AffinityGen::NotInZoneA),
@@ -221,7 +232,7 @@ fn ds_gen(mode: StrategyMode) -> impl Strategy<Value = DsGen> {
 
 /// A pod in any state; with `calm`, mostly a healthy Running, Ready pod of the DaemonSet, so
 /// that rolling updates have budget left to spend.
-fn pod_gen(calm: bool) -> impl Strategy<Value = PodGen> {
+pub(crate) fn pod_gen(calm: bool) -> impl Strategy<Value = PodGen> {
     let phase = if calm {
         prop_oneof![
             38 => Just(PodPhase::Running),
@@ -280,7 +291,7 @@ fn pod_gen(calm: bool) -> impl Strategy<Value = PodGen> {
         )
 }
 
-fn extra_gen() -> impl Strategy<Value = ExtraGen> {
+pub(crate) fn extra_gen() -> impl Strategy<Value = ExtraGen> {
     prop_oneof![
         2 => any::<usize>().prop_map(ExtraGen::Aimed),
         1 => (0..3u8).prop_map(ExtraGen::VanishedScheduled),
@@ -289,7 +300,7 @@ fn extra_gen() -> impl Strategy<Value = ExtraGen> {
 }
 
 /// A random cluster. Half of them are "calm": one healthy pod on most nodes and few extras.
-fn cluster(mode: StrategyMode) -> impl Strategy<Value = Cluster> {
+pub(crate) fn cluster(mode: StrategyMode) -> impl Strategy<Value = Cluster> {
     (1..=60usize, any::<bool>())
         .prop_flat_map(move |(n, calm)| {
             let per_node = if calm {
@@ -320,11 +331,11 @@ fn cluster(mode: StrategyMode) -> impl Strategy<Value = Cluster> {
 // Building objects
 // ---------------------------------------------------------------------------------------------
 
-fn node_name(i: usize) -> String {
+pub(crate) fn node_name(i: usize) -> String {
     format!("node-{i}")
 }
 
-fn build_node(i: usize, g: &NodeGen) -> Node {
+pub(crate) fn build_node(i: usize, g: &NodeGen) -> Node {
     let mut node = Node::default();
     node.metadata.name = node_name(i);
     node.metadata
@@ -375,7 +386,20 @@ fn build_node(i: usize, g: &NodeGen) -> Node {
     node
 }
 
-fn build_daemon_set(g: &DsGen) -> DaemonSet {
+impl DsGen {
+    /// A DaemonSet on every untainted node, no tolerations, minReadySeconds 0, with `strategy`.
+    pub(crate) fn plain(strategy: StrategyGen) -> Self {
+        DsGen {
+            ssd_only: false,
+            affinity: AffinityGen::None,
+            tolerations: TolerationGen::None,
+            strategy,
+            min_ready_seconds: 0,
+        }
+    }
+}
+
+pub(crate) fn build_daemon_set(g: &DsGen) -> DaemonSet {
     let mut ds = DaemonSet {
         api_version: "apps/v1".into(),
         kind: "DaemonSet".into(),
@@ -475,7 +499,7 @@ fn build_daemon_set(g: &DsGen) -> DaemonSet {
     ds
 }
 
-fn aim(pod: &mut Pod, node: &str) {
+pub(crate) fn aim(pod: &mut Pod, node: &str) {
     pod.spec.affinity = Some(Affinity {
         node_affinity: Some(NodeAffinity {
             required: Some(NodeSelector {
@@ -494,7 +518,7 @@ fn aim(pod: &mut Pod, node: &str) {
     });
 }
 
-fn set_ready(pod: &mut Pod, ready: bool, since: Time) {
+pub(crate) fn set_ready(pod: &mut Pod, ready: bool, since: Time) {
     pod.status.conditions.push(PodCondition {
         type_: "Ready".into(),
         status: if ready { "True" } else { "False" }.into(),
@@ -504,7 +528,7 @@ fn set_ready(pod: &mut Pod, ready: bool, since: Time) {
 }
 
 /// `scheduled_on` is the node of a scheduled pod; `aimed_at` the target of an unscheduled one.
-fn build_pod(
+pub(crate) fn build_pod(
     name: String,
     g: &PodGen,
     scheduled_on: Option<&str>,
@@ -565,7 +589,7 @@ fn build_pod(
     pod
 }
 
-fn build_cluster(
+pub(crate) fn build_cluster(
     mode: StrategyMode,
     node_gens: &[NodeGen],
     per_node: &[Vec<PodGen>],
@@ -618,4 +642,37 @@ fn build_cluster(
         })
         .collect();
     Cluster { ds, nodes, pods }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the property tests look at (shared with rollout_props)
+// ---------------------------------------------------------------------------------------------
+
+pub(crate) fn placements(ds: &DaemonSet, nodes: &[Node]) -> BTreeMap<String, Placement> {
+    let placement = DaemonPlacement::new(ds, false);
+    nodes
+        .iter()
+        .map(|n| (n.metadata.name.clone(), placement.placement(n)))
+        .collect()
+}
+
+/// (maxUnavailable, maxSurge) scaled against `desired`, with the both-zero fallback
+/// (spec 5.1): the rolling update runs without surge iff the second is 0.
+pub(crate) fn budgets(ds: &DaemonSet, desired: i64) -> (i64, i64) {
+    let rolling = ds.spec.update_strategy.rolling_update.as_ref().unwrap();
+    let surge = rolling
+        .max_surge
+        .as_ref()
+        .map_or(0, |v| v.scaled_value(desired, true).unwrap());
+    let unavailable = rolling
+        .max_unavailable
+        .as_ref()
+        .unwrap()
+        .scaled_value(desired, true)
+        .unwrap();
+    if desired > 0 && surge == 0 && unavailable == 0 {
+        (1, 0)
+    } else {
+        (unavailable, surge)
+    }
 }
