@@ -17,6 +17,7 @@ mod events;
 mod grouping;
 mod index;
 mod key;
+mod output;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -148,7 +149,10 @@ pub struct Planner {
     pod_index: NameIndex,
     /// Keys whose contribution is out of the indexes, to recompute when the event ends.
     dirty: Vec<KeyId>,
-    last: Option<Plan>,
+    /// The last plan made, with its lists by reference.
+    last: Option<output::Last>,
+    /// Empty buffers for the next plan's lists by reference.
+    pool: output::Sketch,
 }
 
 /// Whether plans are made, and with what.
@@ -244,6 +248,7 @@ impl Planner {
             pod_index,
             dirty: Vec::new(),
             last: None,
+            pool: output::Sketch::default(),
         };
         // Everything is as forget_grouping() leaves it: fresh slots, no vanished keys.
         planner.start();
@@ -311,7 +316,7 @@ impl Planner {
 
     /// The last plan [`Planner::plan`] or [`Planner::plan_delta`] made, if any.
     pub fn last_plan(&self) -> Option<&Plan> {
-        self.last.as_ref()
+        self.last.as_ref().map(|last| &last.plan)
     }
 }
 

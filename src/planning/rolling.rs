@@ -407,10 +407,16 @@ pub(crate) fn fill_budget<C: ExactSizeIterator>(
     held: Vec<HeldNode>,
     candidates: C,
 ) -> (UpdateBatch, std::iter::Take<C>) {
-    let room = clamp_budget(budget, used.len(), candidates.len());
-    let waiting = candidates.len().saturating_sub(room);
+    let (room, waiting) = budget_split(budget, used.len(), candidates.len());
     let batch = UpdateBatch::started(mode, desired, budget, used, waiting, held);
     (batch, candidates.take(room))
+}
+
+/// The budget rule itself: with `used` nodes already counting against `budget`, how many of
+/// `candidates` are chosen now (the first in the update's order), and how many wait.
+pub(crate) fn budget_split(budget: i64, used: usize, candidates: usize) -> (usize, usize) {
+    let room = clamp_budget(budget, used, candidates);
+    (room, candidates.saturating_sub(room))
 }
 
 /// maxSurge mode: how many of `sunset` available old pods on nodes that should no longer run

@@ -305,13 +305,22 @@ pub(crate) fn fill_domains<K: Ord, T, I: ExactSizeIterator<Item = (K, T)>>(
         .iter()
         .map(|(room, candidates)| (*room).min(candidates.len()))
         .fold(0usize, usize::saturating_add);
-    let mut left = budget_room.min(open);
-    let count = left;
+    let count = budget_room.min(open);
+    (count, merge_domains(count, domains))
+}
+
+/// The candidates the domains let through, in rank order across domains, the first `left` of
+/// them: each domain lets as many through as its room (the first part of [`fill_domains`]'s
+/// rule, for candidates however found).
+pub(crate) fn merge_domains<K: Ord, T, I: Iterator<Item = (K, T)>>(
+    mut left: usize,
+    domains: Vec<(usize, I)>,
+) -> impl Iterator<Item = T> {
     let mut domains: Vec<(usize, std::iter::Peekable<I>)> = domains
         .into_iter()
         .map(|(room, candidates)| (room, candidates.peekable()))
         .collect();
-    let chosen = std::iter::from_fn(move || {
+    std::iter::from_fn(move || {
         if left == 0 {
             return None;
         }
@@ -331,8 +340,7 @@ pub(crate) fn fill_domains<K: Ord, T, I: ExactSizeIterator<Item = (K, T)>>(
         *room = room.saturating_sub(1);
         left = left.saturating_sub(1);
         candidates.next().map(|(_, item)| item)
-    });
-    (count, chosen)
+    })
 }
 
 /// Picks the old pods to replace now, honouring the order, its gate, the topology budget and

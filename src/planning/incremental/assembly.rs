@@ -3,20 +3,21 @@
 
 use super::delta::PlanDelta;
 use super::index::{self, KeyView};
-use super::key::{self, Contribution, KeyId, Keys, Name, PodId, Pods, RollingKey};
+use super::key::{self, Contribution, KeyId, Keys, Name, PodId, Pods, Ref, RollingKey};
+use super::output::{self, ActionItem, BatchItems, Last, Sketch, Source};
 use super::{Engine, Halt, Planner, State, zone_budget};
 use crate::model::{DaemonSet, Node, Pod};
 use crate::planning::assembly;
 use crate::planning::backoff::FailedPodBackoff;
 use crate::planning::cluster::Claim;
 use crate::planning::kruise::{Kruise, KruiseScope};
-use crate::planning::rolling::{budgets, clamp_budget, fill_budget, sunset_room};
+use crate::planning::rolling::{budget_split, budgets, clamp_budget, sunset_room};
 use crate::planning::selection::Extensions;
-use crate::planning::selection::{domain_limit, domain_room, fill_domains};
+use crate::planning::selection::{domain_limit, domain_room, merge_domains};
 use crate::planning::status::status_from_counts;
 use crate::planning::types::{
-    Action, BudgetUse, CreateReason, DeleteReason, HeldNode, HoldReason, PauseReason, Plan,
-    PlanError, RollingUpdateError, RollingUpdateStep, UpdateBatch, UpdateMode,
+    BudgetUseReason, CreateReason, DeleteReason, HoldReason, PauseReason, Plan, PlanError,
+    RollingUpdateError, RollingUpdateStep, UpdateBatch, UpdateMode,
 };
 use std::collections::BTreeMap;
 
@@ -27,26 +28,43 @@ impl Planner {
     ///
     /// [`plan`]: crate::plan
     pub fn plan(&mut self) -> Result<Plan, PlanError> {
-        let made = self.make_plan();
-        self.last = made.as_ref().ok().cloned();
-        made
+        self.settle(false).map(|(plan, _)| plan.clone())
     }
 
     /// Makes the plan (as [`Planner::plan`]) and says how it differs from the previous one;
     /// the plan itself is then [`Planner::last_plan`]. After an error the next delta starts
     /// afresh (every action added).
     pub fn plan_delta(&mut self) -> Result<PlanDelta, PlanError> {
-        match self.make_plan() {
-            Ok(next) => {
-                let delta = PlanDelta::between(self.last.as_ref(), &next);
-                self.last = Some(next);
-                Ok(delta)
+        self.settle(true)
+            .map(|(_, delta)| delta.unwrap_or_default())
+    }
+
+    /// Makes the plan and keeps it as the last one (none after an error); the delta from the
+    /// previous one when asked.
+    fn settle(&mut self, want_delta: bool) -> Result<(&Plan, Option<PlanDelta>), PlanError> {
+        let made = self.make_plan();
+        let last = self.last.take();
+        let (next, delta) = match made {
+            Err(error) => return Err(error),
+            Ok(Made::Whole(plan)) => {
+                let previous = last.map(|last| last.plan);
+                let delta = want_delta.then(|| PlanDelta::between(previous.as_ref(), &plan));
+                (Last::whole(plan), delta)
             }
-            Err(error) => {
-                self.last = None;
-                Err(error)
+            Ok(Made::Sketched(shell, sketch)) => {
+                let source = Source {
+                    keys: &self.keys,
+                    pods: &self.pods,
+                };
+                let (next, delta, old) = output::settle(shell, sketch, last, source, want_delta);
+                if let Some(old) = old {
+                    self.pool = old.recycled();
+                }
+                (next, delta)
             }
-        }
+        };
+        let last = self.last.insert(next);
+        Ok((&last.plan, delta))
     }
 
     /// Whether plans come from [`crate::plan`] over the held objects: the indexes do not
@@ -57,23 +75,25 @@ impl Planner {
         Extensions::from_options(&self.options).is_some() && zone_budget(&self.options).is_none()
     }
 
-    pub(super) fn make_plan(&mut self) -> Result<Plan, PlanError> {
+    /// The plan for the current objects and time: whole, or (from the indexes) with its lists
+    /// by reference, for [`output::settle`] to read.
+    fn make_plan(&mut self) -> Result<Made, PlanError> {
         if self.plans_from_scratch() {
             let nodes: Vec<Node> = self.nodes().cloned().collect();
             let pods: Vec<Pod> = self.pods().cloned().collect();
             let plan = crate::planning::plan(&self.daemon_set, &nodes, &pods, &self.options)?;
             self.options.failed_pod_backoff = plan.failed_pod_backoff.clone();
-            return Ok(plan);
+            return Ok(Made::Whole(plan));
         }
         let engine = match &mut self.state {
             State::Halted(Halt::Error(error)) => return Err(error.clone()),
             State::Halted(Halt::Skip(reason)) => {
-                return Ok(assembly::skipped_plan(
+                return Ok(Made::Whole(assembly::skipped_plan(
                     &self.daemon_set,
                     self.revision.hash.clone(),
                     *reason,
                     self.options.failed_pod_backoff.clone(),
-                ));
+                )));
             }
             State::Active(engine) => engine,
         };
@@ -90,12 +110,12 @@ impl Planner {
             None
         };
         let pods = &self.pods;
-        let mut actions = Vec::new();
+        let mut actions = std::mem::take(&mut self.pool.actions);
         for (name, kind) in &engine.claims {
-            let pod = name.to_string();
+            let pod = name.clone();
             actions.push(match kind {
-                Claim::Release => Action::Release { pod },
-                _ => Action::Adopt { pod },
+                Claim::Release => ActionItem::Release(pod),
+                _ => ActionItem::Adopt(pod),
             });
         }
 
@@ -115,12 +135,14 @@ impl Planner {
             None => index.creates.len(),
         };
         let (run, mut deferred_creates) = assembly::burst_split(allowed, burst);
-        let mut creates = index.creates.keys();
-        actions.extend(creates.by_ref().take(run).map(|name| Action::Create {
-            node: name.to_string(),
-            reason: CreateReason::Missing,
-        }));
-        let create_cut: Option<Name> = creates.next().cloned();
+        let mut creates = index.creates.iter();
+        actions.extend(
+            creates
+                .by_ref()
+                .take(run)
+                .map(|(_, &key)| ActionItem::Create(key, CreateReason::Missing)),
+        );
+        let create_cut: Option<Name> = creates.next().map(|(name, _)| name.clone());
         let held_back = |reason: DeleteReason| {
             paused.is_some()
                 && matches!(reason, DeleteReason::Superseded | DeleteReason::OldNotReady)
@@ -139,10 +161,11 @@ impl Planner {
             deletes
                 .by_ref()
                 .take(run)
-                .filter_map(|(_, &(p, reason))| delete_action(pods, p, reason)),
+                .map(|(_, &(pod, reason))| ActionItem::Delete(pod, reason)),
         );
         let delete_cut: Option<(Name, Name)> = deletes.next().map(|(entry, _)| entry.clone());
 
+        let mut batch_items = None;
         let rolling_update = if let Some(reason) = paused.filter(|_| engine.rules.rolling) {
             Some(RollingUpdateStep::Paused(reason))
         } else if engine.rules.rolling {
@@ -157,12 +180,14 @@ impl Planner {
                     create: create_cut,
                     delete: delete_cut,
                 },
+                std::mem::take(&mut self.pool.batch).unwrap_or_default(),
                 &mut actions,
             );
             if let Some((creates, deletes)) = step.deferred {
                 deferred_creates = deferred_creates.saturating_add(creates);
                 deferred_deletes = deferred_deletes.saturating_add(deletes);
             }
+            batch_items = step.items;
             Some(step.step)
         } else {
             None
@@ -194,9 +219,9 @@ impl Planner {
         }
         self.finish();
 
-        Ok(assembly::Parts {
+        let shell = assembly::Parts {
             revision: self.revision.hash.clone(),
-            actions,
+            actions: Vec::new(),
             status,
             deferred_creates,
             deferred_deletes,
@@ -204,13 +229,23 @@ impl Planner {
             failed_pod_backoff: self.options.failed_pod_backoff.clone(),
             rolling_update,
         }
-        .finish(&self.daemon_set))
+        .finish(&self.daemon_set);
+        let sketch = Sketch {
+            actions,
+            batch: batch_items,
+        };
+        Ok(Made::Sketched(shell, sketch))
     }
 }
 
-fn delete_action(pods: &Pods, p: PodId, reason: DeleteReason) -> Option<Action> {
-    Some(assembly::delete_action(pods.object(p)?, reason))
+/// A plan as [`Planner::make_plan`] makes it.
+enum Made {
+    /// Made whole (from scratch, or a skipped sync).
+    Whole(Plan),
+    /// Made from the indexes: every field but the lists (empty), and the lists by reference.
+    Sketched(Plan, Sketch),
 }
+
 
 /// Where the burst limit cut manage's creates and deletes: the first deferred item of each.
 struct Cuts {
@@ -220,6 +255,8 @@ struct Cuts {
 
 struct Step {
     step: RollingUpdateStep,
+    /// The batch's lists, when the step is a batch.
+    items: Option<BatchItems>,
     /// Creates and deletes the rolling update defers (when it ran).
     deferred: Option<(usize, usize)>,
 }
@@ -234,27 +271,20 @@ fn rolling_step(
     pods: &Pods,
     burst: usize,
     cuts: &Cuts,
-    actions: &mut Vec<Action>,
+    mut items: BatchItems,
+    actions: &mut Vec<ActionItem>,
 ) -> Step {
     let desired = i64::try_from(engine.index.counts.desired).unwrap_or(i64::MAX);
     let (max_unavailable, max_surge) = match budgets(ds, desired) {
         Ok(budgets) => budgets,
         Err(error) => {
-            return Step {
-                step: RollingUpdateStep::Failed(error),
-                deferred: None,
-            };
+            return failed(error);
         }
     };
     let scope = match scope {
         None => None,
         Some(Ok(scope)) => Some(scope),
-        Some(Err(error)) => {
-            return Step {
-                step: RollingUpdateStep::Failed(error.clone()),
-                deferred: None,
-            };
-        }
+        Some(Err(error)) => return failed(error.clone()),
     };
     let surge = max_surge != 0;
     if engine.index.rolling.surge != surge {
@@ -272,22 +302,15 @@ fn rolling_step(
         }
     }
     let fixes = deferred_views(engine, keys, pods, cuts, surge);
-    let (held, out) = match scope {
-        Some(scope) => partition_out(engine, keys, pods, scope.partition, &fixes),
-        None => (Vec::new(), Vec::new()),
-    };
+    if let Some(scope) = scope {
+        partition(engine, keys, pods, scope.partition, &fixes, &mut items.held);
+    }
     let step = if surge {
-        surge_batch(engine, pods, desired, max_surge, burst, held, actions)
+        surge_batch(engine, pods, desired, max_surge, burst, items, actions)
     } else {
-        unavailable_batch(engine, pods, desired, max_unavailable, burst, held, actions)
+        unavailable_batch(engine, pods, desired, max_unavailable, burst, items, actions)
     };
     let rolling = &mut engine.index.rolling;
-    for (id, name) in out {
-        if let Some(key) = keys.get(id) {
-            let view = current_view(&key.contribution, id, &fixes);
-            rolling.apply_budget(id, &name, view, pods, true);
-        }
-    }
     for (id, view) in fixes {
         if let Some(key) = keys.get(id) {
             let c = KeyView::of(&key.contribution);
@@ -312,45 +335,50 @@ fn current_view<'a>(
     }
 }
 
-/// Kruise's update scope on the indexes: takes the keys a partition of `partition` keeps on
-/// the old revision out of the budget sets (to put back after the plan; returned) and lists
-/// the held nodes: those the selector does not take and the partition's old ones, by name.
-fn partition_out(
+/// Kruise's update scope on the indexes: keeps the keys a partition of `partition` keeps on
+/// the old revision out of the budget sets, and lists the held nodes (those the selector does
+/// not take and the partition's old ones, by name) into `held`.
+///
+/// The keys kept out stay out between plans (the events leave their budget contribution
+/// out, see [`index::KruiseClasses::is_out`]); a plan only moves the keys that entered or
+/// left the partition since the last one, so its cost is a walk over the partition's keys.
+fn partition(
     engine: &mut Engine,
     keys: &Keys,
     pods: &Pods,
     partition: i64,
     fixes: &[(KeyId, RollingKey)],
-) -> (Vec<HeldNode>, Vec<(KeyId, Name)>) {
+    held: &mut Vec<(Ref, HoldReason)>,
+) {
     let rolling = &mut engine.index.rolling;
-    let Some(classes) = &rolling.kruise else {
-        return (Vec::new(), Vec::new());
+    let Some(classes) = &mut rolling.kruise else {
+        return;
     };
     let count = classes.partitioned(partition);
-    let out: Vec<(KeyId, Name)> = classes
+    let not_selected = classes
+        .not_selected
+        .iter()
+        .map(|(name, &id)| (name, (id, HoldReason::NotSelected)));
+    let partitioned = classes
         .lowest(count)
-        .map(|(name, &id)| (id, name.clone()))
-        .collect();
-    let partitioned = out.iter().take(classes.old.len()).map(|(_, name)| name);
-    let not_selected = classes.not_selected.keys();
-    let held = merge_first(
-        not_selected.map(|name| (name, (name, HoldReason::NotSelected))),
-        partitioned.map(|name| (name, (name, HoldReason::Partition))),
-        usize::MAX,
-    )
-    .into_iter()
-    .map(|(name, reason)| HeldNode {
-        node: name.to_string(),
-        reason,
-    })
-    .collect();
-    for (id, name) in &out {
-        if let Some(key) = keys.get(*id) {
-            let view = current_view(&key.contribution, *id, fixes);
-            rolling.apply_budget(*id, name, view, pods, false);
+        .take(classes.old.len())
+        .map(|(name, &id)| (name, (id, HoldReason::Partition)));
+    held.extend(merge(not_selected, partitioned));
+    let (enter, leave) = classes.repartition(count);
+    for id in leave {
+        if let Some(key) = keys.get(id) {
+            let view = current_view(&key.contribution, id, fixes);
+            if !key.dirty && index::KruiseClasses::in_scope(view) {
+                rolling.apply_budget(keys.name(id), view, pods, true);
+            }
         }
     }
-    (held, out)
+    for (id, name) in enter {
+        if let Some(key) = keys.get(id) {
+            let view = current_view(&key.contribution, id, fixes);
+            rolling.apply_budget(&name, view, pods, false);
+        }
+    }
 }
 
 /// The keys whose manage actions the burst limit defers, seen by the rolling update without
@@ -372,12 +400,12 @@ fn deferred_views(
         } else {
             &engine.index.creates
         };
-        affected.extend(creates.range(cut.clone()..).map(|(_, &id)| id));
+        affected.extend(creates.range(cut.clone()..).map(|(_, key)| key.id));
     }
     if let Some(cut) = &cuts.delete {
         let mut last = None;
         for &(p, _) in engine.index.deletes.range(cut.clone()..).map(|(_, v)| v) {
-            let id = pods.get(p).and_then(|slot| slot.key);
+            let id = pods.get(p.id).and_then(|slot| slot.key);
             if id != last {
                 affected.extend(id);
                 last = id;
@@ -421,128 +449,114 @@ fn deferred_views(
     fixes
 }
 
-/// Merges two sorted streams and keeps the first `limit` items.
-fn merge_first<K: Ord, T>(
+/// Merges two streams sorted by key.
+fn merge<K: Ord, T>(
     a: impl Iterator<Item = (K, T)>,
     b: impl Iterator<Item = (K, T)>,
-    limit: usize,
-) -> Vec<T> {
+) -> impl Iterator<Item = T> {
     let mut a = a.peekable();
     let mut b = b.peekable();
-    let mut out = Vec::new();
-    while out.len() < limit {
+    std::iter::from_fn(move || {
         let take_a = match (a.peek(), b.peek()) {
             (Some((ka, _)), Some((kb, _))) => ka <= kb,
             (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
+            (None, _) => false,
         };
         let next = if take_a { a.next() } else { b.next() };
-        if let Some((_, item)) = next {
-            out.push(item);
-        }
-    }
-    out
+        next.map(|(_, item)| item)
+    })
 }
 
-fn budget_uses(engine: &Engine) -> Vec<BudgetUse> {
+/// The keys using part of the budget, with why, by name.
+fn budget_uses(engine: &Engine) -> impl Iterator<Item = (Ref, BudgetUseReason)> + '_ {
     engine
         .index
         .rolling
         .used
-        .iter()
-        .map(|(name, reason)| BudgetUse {
-            node: name.to_string(),
-            reason: reason.clone(),
-        })
-        .collect()
+        .values()
+        .map(|(key, reason)| (*key, reason.clone()))
 }
 
 /// maxUnavailable mode: the rolling index's budget uses and candidates through the rolling
-/// update's rule ([`fill_budget`]), the deletes within the burst limit.
+/// update's rule ([`budget_split`]), the deletes within the burst limit.
+#[allow(clippy::too_many_arguments)]
 fn unavailable_batch(
     engine: &Engine,
     pods: &Pods,
     desired: i64,
     max_unavailable: i64,
     burst: usize,
-    held: Vec<HeldNode>,
-    actions: &mut Vec<Action>,
+    items: BatchItems,
+    actions: &mut Vec<ActionItem>,
 ) -> Step {
     let rolling = &engine.index.rolling;
     let budget = (UpdateMode::MaxUnavailable, desired, max_unavailable);
-    let (mut batch, count, chosen) = match choose(engine, budget, held) {
+    let (batch, mut items, count, chosen) = match choose(engine, budget, items) {
         Ok(chosen) => chosen,
         Err(error) => return failed(error),
     };
     let total = rolling.deletes.len().saturating_add(count);
-    let name_of = |p: PodId| pods.name(p);
     let always = always_deletes(rolling);
-    let chosen = chosen.map(|(k, &(_, p))| ((k.as_ref(), name_of(p)), (p, DeleteReason::Outdated)));
-    let deletes = merge_first(always, chosen, burst);
-    batch.deleted = push_deletes(pods, &deletes, actions);
+    let chosen = chosen.map(|(k, &index::Candidate { pod, .. })| {
+        let key = (k.as_ref(), PodKey::Held(pods, pod.id));
+        (key, (pod, DeleteReason::Outdated))
+    });
+    push_deletes(merge(always, chosen).take(burst), &mut items, actions);
     Step {
         step: RollingUpdateStep::Batch(batch),
+        items: Some(items),
         deferred: Some((0, total.saturating_sub(burst))),
     }
 }
 
 /// maxSurge mode: the rolling index's budget uses and candidates through the rolling update's
-/// rules ([`fill_budget`], [`sunset_room`]), the creates and deletes within the burst limit.
+/// rules ([`budget_split`], [`sunset_room`]), the creates and deletes within the burst limit.
+#[allow(clippy::too_many_arguments)]
 fn surge_batch(
     engine: &Engine,
     pods: &Pods,
     desired: i64,
     max_surge: i64,
     burst: usize,
-    held: Vec<HeldNode>,
-    actions: &mut Vec<Action>,
+    items: BatchItems,
+    actions: &mut Vec<ActionItem>,
 ) -> Step {
     let rolling = &engine.index.rolling;
     if let Some((node, &p)) = rolling.vanished.iter().next() {
-        return Step {
-            step: RollingUpdateStep::Failed(RollingUpdateError::VanishedNode {
-                node: node.to_string(),
-                pod: pods.name(p).to_owned(),
-            }),
-            deferred: None,
-        };
+        return failed(RollingUpdateError::VanishedNode {
+            node: node.to_string(),
+            pod: pods.name(p).to_owned(),
+        });
     }
     let available = i64::try_from(rolling.available).unwrap_or(i64::MAX);
     let sunset_count = sunset_room(available, desired, rolling.sunset.len());
     let budget = (UpdateMode::MaxSurge, desired, max_surge);
-    let (mut batch, count, chosen) = match choose(engine, budget, held) {
+    let (batch, mut items, count, chosen) = match choose(engine, budget, items) {
         Ok(chosen) => chosen,
         Err(error) => return failed(error),
     };
-    let chosen = chosen.map(|(k, _)| k);
     let total_creates = rolling.creates.len().saturating_add(count);
     let always = rolling
         .creates
-        .keys()
-        .map(|k| (k.as_ref(), (k, CreateReason::SurgeForUnavailable)));
-    let chosen = chosen.map(|k| (k.as_ref(), (k, CreateReason::Surge)));
-    let creates = merge_first(always, chosen, burst);
-    for (node, reason) in creates {
-        batch.surged.push(node.to_string());
-        actions.push(Action::Create {
-            node: node.to_string(),
-            reason,
-        });
+        .iter()
+        .map(|(k, &id)| (k.as_ref(), (id, CreateReason::SurgeForUnavailable)));
+    let chosen = chosen.map(|(k, c)| (k.as_ref(), (c.key, CreateReason::Surge)));
+    for (key, reason) in merge(always, chosen).take(burst) {
+        items.surged.push(key);
+        actions.push(ActionItem::Create(key, reason));
     }
 
-    let name_of = |p: PodId| pods.name(p);
     let always = always_deletes(rolling);
     let sunset = rolling
         .sunset
         .iter()
         .take(sunset_count)
-        .map(|(k, &p)| ((k.as_ref(), name_of(p)), (p, DeleteReason::Sunset)));
-    let deletes = merge_first(always, sunset, burst);
+        .map(|(k, &p)| ((k.as_ref(), PodKey::Held(pods, p.id)), (p, DeleteReason::Sunset)));
     let total_deletes = rolling.deletes.len().saturating_add(sunset_count);
-    batch.deleted = push_deletes(pods, &deletes, actions);
+    push_deletes(merge(always, sunset).take(burst), &mut items, actions);
     Step {
         step: RollingUpdateStep::Batch(batch),
+        items: Some(items),
         deferred: Some((
             total_creates.saturating_sub(burst),
             total_deletes.saturating_sub(burst),
@@ -554,83 +568,225 @@ fn surge_batch(
 fn failed(error: RollingUpdateError) -> Step {
     Step {
         step: RollingUpdateStep::Failed(error),
+        items: None,
         deferred: None,
     }
 }
 
-/// A candidate of the rolling index: its key's name, the key and its old pod.
-type Candidate<'a> = (&'a Name, &'a (KeyId, PodId));
+/// A candidate of the rolling index: its key's name, the key, its old pod and its domain.
+type Candidate<'a> = (&'a Name, &'a index::Candidate);
 
-/// What [`choose`] returns: the batch, how many candidates are chosen, and them by name.
+/// What [`choose`] returns: the batch (its lists empty), its lists begun (budget uses and held
+/// nodes), how many candidates are chosen, and them by name.
 type Chosen<'a> = (
     UpdateBatch,
+    BatchItems,
     usize,
     Box<dyn Iterator<Item = Candidate<'a>> + 'a>,
 );
 
 /// The batch of budget uses and candidates in the rolling index, through the rolling update's
-/// rule ([`fill_budget`]) or, with a topology budget, its per-domain rule ([`fill_domains`]).
+/// rule ([`budget_split`]) or, with a topology budget, its per-domain rule ([`fill_domains`]).
 fn choose<'a>(
     engine: &'a Engine,
     (mode, desired, budget): (UpdateMode, i64, i64),
-    held: Vec<HeldNode>,
+    mut items: BatchItems,
 ) -> Result<Chosen<'a>, RollingUpdateError> {
     let rolling = &engine.index.rolling;
-    let used = budget_uses(engine);
+    items.used.extend(budget_uses(engine));
+    let used = items.used.len();
     let (Some(zones), Some(topology), Some(desired_per_domain)) = (
         rolling.zones.as_ref(),
         engine.zone_budget.as_ref(),
         engine.index.domains.as_ref(),
     ) else {
         let candidates = rolling.candidates.iter();
-        let (batch, chosen) = fill_budget(mode, desired, budget, used, held, candidates);
-        return Ok((batch, chosen.len(), Box::new(chosen)));
+        let (room, waiting) = budget_split(budget, used, candidates.len());
+        let batch = UpdateBatch::started(mode, desired, budget, Vec::new(), waiting, Vec::new());
+        return Ok((batch, items, room, Box::new(candidates.take(room))));
     };
     let mut limits = BTreeMap::new();
     for (domain, &count) in desired_per_domain {
         let count = i64::try_from(count).unwrap_or(i64::MAX);
         limits.insert(domain, domain_limit(topology, count)?);
     }
-    let mut domains = vec![(usize::MAX, zones.vanished.iter())];
-    for (domain, candidates) in &zones.candidates {
+    let room_of = |domain: &Option<Name>| {
         let in_use = zones.used.get(domain).copied().unwrap_or(0);
         let in_use = i64::try_from(in_use).unwrap_or(i64::MAX);
-        let limit = limits.get(domain).copied().unwrap_or(0);
-        domains.push((domain_room(limit, in_use), candidates.iter()));
+        domain_room(limits.get(domain).copied().unwrap_or(0), in_use)
+    };
+    let open = zones
+        .candidates
+        .iter()
+        .map(|(domain, candidates)| room_of(domain).min(candidates.len()))
+        .fold(zones.vanished.len(), usize::saturating_add);
+    let room = clamp_budget(budget, used, usize::MAX);
+    let count = room.min(open);
+    let mut rooms = vec![0; zones.domain_ids.len()];
+    for (domain, &id) in &zones.domain_ids {
+        if let Some(slot) = usize::try_from(id).ok().and_then(|id| rooms.get_mut(id)) {
+            *slot = room_of(domain);
+        }
     }
-    let domains = domains
-        .into_iter()
-        .map(|(room, candidates)| (room, candidates.map(|(name, value)| (name, (name, value)))))
-        .collect();
-    let room = clamp_budget(budget, used.len(), usize::MAX);
-    let (count, chosen) = fill_domains(room, domains);
+    let mut chosen = ZoneWalk {
+        zones,
+        rooms,
+        left: count,
+        skipped: 0,
+        walk: Walk::All(rolling.candidates.iter()),
+    };
+    if zones.domain_ids.len() >= usize::try_from(index::NO_DOMAIN).unwrap_or(usize::MAX) {
+        // More domains than numbers: candidates may share one, so only their sets tell.
+        chosen.merge_after(None);
+    }
     let waiting = rolling.candidates.len().saturating_sub(count);
-    let batch = UpdateBatch::started(mode, desired, budget, used, waiting, held);
-    Ok((batch, count, Box::new(chosen)))
+    let batch = UpdateBatch::started(mode, desired, budget, Vec::new(), waiting, Vec::new());
+    Ok((batch, items, count, Box::new(chosen)))
+}
+
+/// How many candidates of full domains a walk over every candidate passes over before it
+/// merges the domains' own sets instead.
+const SKIPS: usize = 32;
+
+/// A topology budget's choice ([`fill_domains`]'s rule) over the rolling index: the first
+/// `left` candidates, in name order, of those their domain's room lets through. It walks every
+/// candidate in name order while the domains have room, which costs one step a chosen
+/// candidate; once it has passed over [`SKIPS`] candidates of full domains it merges the open
+/// domains' own sets from there ([`merge_domains`]), which costs a comparison per open domain
+/// and candidate instead.
+struct ZoneWalk<'a> {
+    zones: &'a index::ZoneIndex,
+    /// Room left per domain number.
+    rooms: Vec<usize>,
+    left: usize,
+    skipped: usize,
+    walk: Walk<'a>,
+}
+
+enum Walk<'a> {
+    All(std::collections::btree_map::Iter<'a, Name, index::Candidate>),
+    Merged(Box<dyn Iterator<Item = Candidate<'a>> + 'a>),
+}
+
+impl<'a> Iterator for ZoneWalk<'a> {
+    type Item = Candidate<'a>;
+
+    fn next(&mut self) -> Option<Candidate<'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        let candidates = match &mut self.walk {
+            Walk::Merged(merged) => {
+                let next = merged.next();
+                self.left = self.left.saturating_sub(usize::from(next.is_some()));
+                return next;
+            }
+            Walk::All(candidates) => candidates,
+        };
+        for (name, candidate) in candidates.by_ref() {
+            if candidate.domain == index::NO_DOMAIN {
+                self.left = self.left.saturating_sub(1);
+                return Some((name, candidate));
+            }
+            let room = usize::try_from(candidate.domain)
+                .ok()
+                .and_then(|id| self.rooms.get_mut(id));
+            if let Some(room) = room.filter(|room| **room > 0) {
+                *room = room.saturating_sub(1);
+                self.left = self.left.saturating_sub(1);
+                return Some((name, candidate));
+            }
+            self.skipped = self.skipped.saturating_add(1);
+            if self.skipped >= SKIPS {
+                self.merge_after(Some(name));
+                return self.next();
+            }
+        }
+        None
+    }
+}
+
+impl<'a> ZoneWalk<'a> {
+    /// Goes on from after `name` (from the first, without one) by merging the domains' own
+    /// sets.
+    fn merge_after(&mut self, name: Option<&Name>) {
+        use std::ops::Bound::{Excluded, Unbounded};
+        let after = (name.map_or(Unbounded, |name| Excluded(name.clone())), Unbounded);
+        let mut domains: Vec<(usize, Box<dyn Iterator<Item = _> + 'a>)> = Vec::new();
+        let vanished = self.zones.vanished.range(after.clone());
+        domains.push((usize::MAX, Box::new(vanished)));
+        for (domain, candidates) in &self.zones.candidates {
+            let id = self.zones.domain_ids.get(domain).copied();
+            let room = id
+                .and_then(|id| usize::try_from(id).ok())
+                .and_then(|id| self.rooms.get(id))
+                .copied()
+                .unwrap_or(0);
+            domains.push((room, Box::new(candidates.range(after.clone()))));
+        }
+        let domains = domains
+            .into_iter()
+            .map(|(room, candidates)| (room, candidates.map(|(name, value)| (name, (name, value)))))
+            .collect();
+        self.walk = Walk::Merged(Box::new(merge_domains(self.left, domains)));
+    }
 }
 
 /// The rolling update's deletes that take no budget, by (node, pod) name.
 fn always_deletes(
     rolling: &index::RollingIndex,
-) -> impl Iterator<Item = ((&str, &str), (PodId, DeleteReason))> {
+) -> impl Iterator<Item = ((&str, PodKey<'_>), (Ref, DeleteReason))> {
     rolling
         .deletes
         .iter()
-        .map(|((k, n), &(p, reason))| ((k.as_ref(), n.as_ref()), (p, reason)))
+        .map(|((k, n), &(p, reason))| ((k.as_ref(), PodKey::Named(n)), (p, reason)))
 }
 
-/// Appends the deletes; returns the deleted pods' names.
-fn push_deletes(
-    pods: &Pods,
-    deletes: &[(PodId, DeleteReason)],
-    actions: &mut Vec<Action>,
-) -> Vec<String> {
-    let mut names = Vec::with_capacity(deletes.len());
-    for &(p, reason) in deletes {
-        if let Some(action) = delete_action(pods, p, reason) {
-            names.push(pods.name(p).to_owned());
-            actions.push(action);
+/// A pod's name as a merge of deletes orders them (after the node's name): read from the pod
+/// only when two deletes are on one node, so that ordering them costs no read of each pod.
+#[derive(Clone, Copy)]
+enum PodKey<'a> {
+    Named(&'a str),
+    Held(&'a Pods, PodId),
+}
+
+impl PodKey<'_> {
+    fn name(&self) -> &str {
+        match self {
+            PodKey::Named(name) => name,
+            PodKey::Held(pods, p) => pods.name(*p),
         }
     }
-    names
+}
+
+impl PartialEq for PodKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for PodKey<'_> {}
+
+impl PartialOrd for PodKey<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PodKey<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.name().cmp(other.name())
+    }
+}
+
+/// Appends the deletes to the actions and to the batch's deleted pods.
+fn push_deletes(
+    deletes: impl Iterator<Item = (Ref, DeleteReason)>,
+    items: &mut BatchItems,
+    actions: &mut Vec<ActionItem>,
+) {
+    for (pod, reason) in deletes {
+        items.deleted.push(pod);
+        actions.push(ActionItem::Delete(pod, reason));
+    }
 }

@@ -7,7 +7,7 @@ use foldhash::fast::RandomState;
 use crate::planning::types::{Action, Plan};
 
 /// What changed between two consecutive plans of a [`Planner`](super::Planner).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PlanDelta {
     /// Actions of the new plan that the previous plan did not have, in plan order.

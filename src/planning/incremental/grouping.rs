@@ -62,6 +62,7 @@ impl Planner {
                             .and_then(|node| node.metadata.labels.get(label))
                             .map(|value| Name::from(value.as_str()));
                     }
+                    c.key = self.keys.at(id);
                     engine.index.apply(id, name, &c, &self.pods, true);
                     for &at in &c.breakpoints {
                         engine.breakpoints.insert((at, id));

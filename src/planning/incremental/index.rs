@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::super::status::StatusCounts;
 use super::super::types::{BudgetUseReason, DeleteReason};
-use super::key::{Contribution, KeyId, Name, NewState, PodId, Pods, RollingKey};
+use super::key::{Contribution, KeyId, Name, NewState, Pods, Ref, RollingKey};
 use crate::scheduling::Placement;
 
 /// Adds one to a count, or takes one away.
@@ -42,17 +42,20 @@ fn pod_entry(name: &str, pods: &Pods, p: PodId) -> (Name, Name) {
     (Name::from(name), Name::from(pods.name(p)))
 }
 
+/// A pod's place in the pods.
+type PodId = super::key::PodId;
+
 /// Everything but the claims (which belong to pods, not keys).
 #[derive(Debug, Default)]
 pub(super) struct Index {
     pub(super) counts: StatusCounts,
     /// Manage's creates, by node name.
-    pub(super) creates: BTreeMap<Name, KeyId>,
+    pub(super) creates: BTreeMap<Name, Ref>,
     /// The creates whose key the rolling update may see differently in surge mode when the
     /// create is deferred.
-    pub(super) sensitive_creates: BTreeMap<Name, KeyId>,
+    pub(super) sensitive_creates: BTreeMap<Name, Ref>,
     /// Manage's deletes, by (target node, pod name).
-    pub(super) deletes: BTreeMap<(Name, Name), (PodId, DeleteReason)>,
+    pub(super) deletes: BTreeMap<(Name, Name), (Ref, DeleteReason)>,
     /// Keys with failed pods manage deletes, and how many.
     pub(super) failed: BTreeMap<KeyId, u32>,
     /// Backoff delays still holding a deletion back, with how many keys have each.
@@ -104,10 +107,10 @@ impl Index {
             }
         }
         if c.create {
-            put_name(&mut self.creates, name, key_id, add);
+            put_name(&mut self.creates, name, c.key, add);
         }
         if c.create_sensitive {
-            put_name(&mut self.sensitive_creates, name, key_id, add);
+            put_name(&mut self.sensitive_creates, name, c.key, add);
         }
         if c.one_new {
             step(&mut self.new_pods, add);
@@ -128,7 +131,7 @@ impl Index {
             put(
                 &mut self.deletes,
                 pod_entry(name, pods, p),
-                (p, reason),
+                (pods.at(p), reason),
                 add,
             );
         }
@@ -154,6 +157,8 @@ impl Index {
 /// whether Kruise's `rollingUpdate.selector` takes the node, and its pods after manage.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct KeyView<'a> {
+    /// The key's node, as the plan's output refers to it.
+    pub(super) key: Ref,
     pub(super) placement: Option<Placement>,
     pub(super) selected: bool,
     /// The node's topology domain (its value of the topology budget's label), with a budget.
@@ -165,6 +170,7 @@ impl<'a> KeyView<'a> {
     /// The view a contribution holds.
     pub(super) fn of(c: &'a Contribution) -> Self {
         KeyView {
+            key: c.key,
             placement: c.placement,
             selected: c.selected,
             domain: c.domain.as_ref(),
@@ -184,9 +190,43 @@ impl<'a> KeyView<'a> {
 #[derive(Debug, Default)]
 pub(super) struct ZoneIndex {
     pub(super) used: BTreeMap<Option<Name>, usize>,
-    pub(super) candidates: BTreeMap<Option<Name>, BTreeMap<Name, (KeyId, PodId)>>,
+    pub(super) candidates: BTreeMap<Option<Name>, BTreeMap<Name, Candidate>>,
     /// Candidates on vanished nodes (no domain: no limit).
-    pub(super) vanished: BTreeMap<Name, (KeyId, PodId)>,
+    pub(super) vanished: BTreeMap<Name, Candidate>,
+    /// A number for each domain seen (kept once seen: domains are few), which the candidates
+    /// carry so that a plan can walk them all in name order and count each domain's.
+    pub(super) domain_ids: BTreeMap<Option<Name>, DomainId>,
+}
+
+/// A topology domain's number in [`ZoneIndex::domain_ids`].
+pub(super) type DomainId = u32;
+
+/// The domain of candidates on vanished nodes (no limit), and of every candidate without a
+/// topology budget.
+pub(super) const NO_DOMAIN: DomainId = DomainId::MAX;
+
+/// A budget candidate: the key, its old pod, its topology domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Candidate {
+    pub(super) key: Ref,
+    pub(super) pod: Ref,
+    pub(super) domain: DomainId,
+}
+
+impl ZoneIndex {
+    /// The number of `domain`, given one if it has none yet.
+    fn domain_id(&mut self, domain: Option<&Name>) -> DomainId {
+        if let Some(&id) = self.domain_ids.get(&domain.cloned()) {
+            return id;
+        }
+        // Numbers stay below NO_DOMAIN: past that many domains they are shared, and a plan
+        // merges the per-domain sets instead of reading the numbers.
+        let id = DomainId::try_from(self.domain_ids.len())
+            .unwrap_or(NO_DOMAIN)
+            .min(NO_DOMAIN.saturating_sub(1));
+        self.domain_ids.insert(domain.cloned(), id);
+        id
+    }
 }
 
 /// An Advanced DaemonSet's keys sorted into the classes Kruise's update scope ranks them by
@@ -198,21 +238,34 @@ pub(super) struct KruiseClasses {
     /// Keys of existing nodes the rolling update would visit (the scope's total).
     pub(super) total: usize,
     /// Several pods of a kind, or a pod of the current revision.
-    pub(super) updated: BTreeMap<Name, KeyId>,
+    pub(super) updated: BTreeMap<Name, Ref>,
     /// No pod that counts.
-    pub(super) no_pod: BTreeMap<Name, KeyId>,
+    pub(super) no_pod: BTreeMap<Name, Ref>,
     /// Only an old pod, on a node the selector takes.
-    pub(super) old: BTreeMap<Name, KeyId>,
+    pub(super) old: BTreeMap<Name, Ref>,
     /// Only an old pod, on a node the selector does not take.
-    pub(super) not_selected: BTreeMap<Name, KeyId>,
+    pub(super) not_selected: BTreeMap<Name, Ref>,
+    /// Keys a partition keeps out of the update scope, by key: their budget contribution is
+    /// out of the budget sets. Plans keep this set current (see [`KruiseClasses::lowest`]);
+    /// between plans it may hold keys the partition no longer keeps out (or keys gone), and
+    /// a key's contribution goes in or out of the budget sets as the flag says.
+    out: Vec<u8>,
+    /// The keys flagged in `out`.
+    out_keys: Vec<KeyId>,
 }
+
+/// A key's budget contribution is in the budget sets.
+const IN: u8 = 0;
+/// A key's budget contribution is out of the budget sets.
+const OUT: u8 = 1;
+/// Out, and the partition keeps it out (while a plan moves keys in and out).
+const KEPT: u8 = 2;
 
 impl KruiseClasses {
     /// Adds (or removes) one key; whether the key is one the update scope may take (its
     /// budget contribution belongs in the rolling index).
     fn apply(&mut self, key_id: KeyId, name: &str, key: KeyView<'_>, add: bool) -> bool {
-        if key.placement.is_none() || *key.rolling == RollingKey::Skip {
-            // Kruise's scope knows existing nodes only.
+        if !Self::known(key) {
             return false;
         }
         step(&mut self.total, add);
@@ -220,13 +273,72 @@ impl KruiseClasses {
             RollingKey::Empty => &mut self.no_pod,
             RollingKey::OldOnly { .. } if key.selected => &mut self.old,
             RollingKey::OldOnly { .. } => {
-                put_name(&mut self.not_selected, name, key_id, add);
+                put_name(&mut self.not_selected, name, key.key, add);
                 return false;
             }
             _ => &mut self.updated,
         };
-        put_name(class, name, key_id, add);
-        true
+        put_name(class, name, key.key, add);
+        !self.is_out(key_id)
+    }
+
+    /// Whether Kruise's scope knows the key: existing nodes the rolling update visits.
+    fn known(key: KeyView<'_>) -> bool {
+        key.placement.is_some() && *key.rolling != RollingKey::Skip
+    }
+
+    /// Whether the update scope may take the key (its budget contribution belongs in the
+    /// budget sets unless a partition keeps it out).
+    pub(super) fn in_scope(key: KeyView<'_>) -> bool {
+        Self::known(key) && !matches!(key.rolling, RollingKey::OldOnly { .. } if !key.selected)
+    }
+
+    /// Whether a partition keeps the key out (as the last plan left it).
+    pub(super) fn is_out(&self, key_id: KeyId) -> bool {
+        self.out.get(key_id).is_some_and(|&flag| flag != IN)
+    }
+
+    fn flag(&mut self, key_id: KeyId, flag: u8) {
+        if self.out.len() <= key_id {
+            if flag == IN {
+                return;
+            }
+            self.out.resize(key_id.saturating_add(1), IN);
+        }
+        if let Some(slot) = self.out.get_mut(key_id) {
+            *slot = flag;
+        }
+    }
+
+    /// Makes the keys kept out those of a partition that keeps `count` keys out: returns the
+    /// keys that enter the partition (whose budget contribution is to leave the budget sets)
+    /// and those that leave it (whose contribution, when they are in scope, is to come
+    /// back). Costs a walk over the partition's keys and the previous ones.
+    pub(super) fn repartition(&mut self, count: usize) -> (Vec<(KeyId, Name)>, Vec<KeyId>) {
+        let previous = std::mem::take(&mut self.out_keys);
+        let mut kept = Vec::with_capacity(count.min(previous.len().saturating_add(1)));
+        let mut enter = Vec::new();
+        for (name, &Ref { id, .. }) in self.lowest(count) {
+            kept.push(id);
+            if !self.is_out(id) {
+                enter.push((id, name.clone()));
+            }
+        }
+        for &id in &kept {
+            self.flag(id, KEPT);
+        }
+        let mut leave = Vec::new();
+        for id in previous {
+            if self.out.get(id) == Some(&OUT) {
+                self.flag(id, IN);
+                leave.push(id);
+            }
+        }
+        for &id in &kept {
+            self.flag(id, OUT);
+        }
+        self.out_keys = kept;
+        (enter, leave)
     }
 
     /// How many keys a partition of `partition` keeps out of the scope beside the keys the
@@ -240,7 +352,7 @@ impl KruiseClasses {
 
     /// The `count` keys a partition keeps out, lowest-ranked first: old pods, then no pod,
     /// then updated, each from the lowest name up.
-    pub(super) fn lowest(&self, count: usize) -> impl Iterator<Item = (&Name, &KeyId)> {
+    pub(super) fn lowest(&self, count: usize) -> impl Iterator<Item = (&Name, &Ref)> {
         self.old
             .iter()
             .chain(self.no_pod.iter())
@@ -259,16 +371,16 @@ pub(super) struct RollingIndex {
     /// With a topology budget: the budget uses and candidates per domain.
     pub(super) zones: Option<ZoneIndex>,
     /// Keys using part of the budget, with why.
-    pub(super) used: BTreeMap<Name, BudgetUseReason>,
+    pub(super) used: BTreeMap<Name, (Ref, BudgetUseReason)>,
     /// Deletions the budget does not limit: unavailable old pods without surge; sunset
     /// unavailable old pods and superseded ones with surge.
-    pub(super) deletes: BTreeMap<(Name, Name), (PodId, DeleteReason)>,
+    pub(super) deletes: BTreeMap<(Name, Name), (Ref, DeleteReason)>,
     /// Surge pods the budget does not limit (beside unavailable old pods).
-    pub(super) creates: BTreeMap<Name, KeyId>,
+    pub(super) creates: BTreeMap<Name, Ref>,
     /// Budget candidates: available old pods to delete (no surge), or nodes to surge on.
-    pub(super) candidates: BTreeMap<Name, (KeyId, PodId)>,
+    pub(super) candidates: BTreeMap<Name, Candidate>,
     /// Surge: available old pods on nodes the new template cannot use.
-    pub(super) sunset: BTreeMap<Name, PodId>,
+    pub(super) sunset: BTreeMap<Name, Ref>,
     /// Surge: keys whose counted pod is available.
     pub(super) available: usize,
     /// Surge: vanished nodes with a lone old pod (the step fails).
@@ -301,28 +413,21 @@ impl RollingIndex {
         {
             return;
         }
-        self.apply_budget(key_id, name, key, pods, add);
+        self.apply_budget(name, key, pods, add);
     }
 
     /// Adds (or removes) one key's part in the budget sets only (not Kruise's classes): how a
-    /// partition takes a key out of the update scope for one plan.
-    pub(super) fn apply_budget(
-        &mut self,
-        key_id: KeyId,
-        name: &str,
-        key: KeyView<'_>,
-        pods: &Pods,
-        add: bool,
-    ) {
+    /// partition takes a key out of the update scope, or lets it back in.
+    pub(super) fn apply_budget(&mut self, name: &str, key: KeyView<'_>, pods: &Pods, add: bool) {
         if self.surge {
-            self.apply_surge(key_id, name, key, pods, add);
+            self.apply_surge(name, key, pods, add);
         } else {
-            self.apply_no_surge(key_id, name, key, pods, add);
+            self.apply_no_surge(name, key, pods, add);
         }
     }
 
     fn use_budget(&mut self, name: &str, key: KeyView<'_>, why: BudgetUseReason, add: bool) {
-        put_name(&mut self.used, name, why, add);
+        put_name(&mut self.used, name, (key.key, why), add);
         if let Some(zones) = &mut self.zones
             && key.placement.is_some()
         {
@@ -334,25 +439,32 @@ impl RollingIndex {
         }
     }
 
-    fn candidate(&mut self, name: &str, key: KeyView<'_>, value: (KeyId, PodId), add: bool) {
-        put_name(&mut self.candidates, name, value, add);
+    fn candidate(&mut self, name: &str, key: KeyView<'_>, pod: Ref, add: bool) {
+        let mut value = Candidate {
+            key: key.key,
+            pod,
+            domain: NO_DOMAIN,
+        };
         if let Some(zones) = &mut self.zones {
             if key.placement.is_none() {
                 put_name(&mut zones.vanished, name, value, add);
-                return;
-            }
-            let domain = key.domain.cloned();
-            let set = zones.candidates.entry(domain.clone()).or_default();
-            put_name(set, name, value, add);
-            if set.is_empty() {
-                zones.candidates.remove(&domain);
+            } else {
+                if add {
+                    value.domain = zones.domain_id(key.domain);
+                }
+                let domain = key.domain.cloned();
+                let set = zones.candidates.entry(domain.clone()).or_default();
+                put_name(set, name, value, add);
+                if set.is_empty() {
+                    zones.candidates.remove(&domain);
+                }
             }
         }
+        put_name(&mut self.candidates, name, value, add);
     }
 
     fn apply_no_surge(
         &mut self,
-        key_id: KeyId,
         name: &str,
         key: KeyView<'_>,
         pods: &Pods,
@@ -369,7 +481,7 @@ impl RollingIndex {
             RollingKey::OldOnly {
                 old,
                 available: true,
-            } => self.candidate(name, key, (key_id, *old), add),
+            } => self.candidate(name, key, pods.at(*old), add),
             RollingKey::OldOnly {
                 old,
                 available: false,
@@ -378,7 +490,7 @@ impl RollingIndex {
                 put(
                     &mut self.deletes,
                     entry,
-                    (*old, DeleteReason::OutdatedUnavailable),
+                    (pods.at(*old), DeleteReason::OutdatedUnavailable),
                     add,
                 );
                 self.use_budget(name, key, BudgetUseReason::OldUnavailable, add);
@@ -386,7 +498,7 @@ impl RollingIndex {
         }
     }
 
-    fn apply_surge(&mut self, key_id: KeyId, name: &str, key: KeyView<'_>, pods: &Pods, add: bool) {
+    fn apply_surge(&mut self, name: &str, key: KeyView<'_>, pods: &Pods, add: bool) {
         let placement = key.placement;
         match key.rolling {
             RollingKey::Skip | RollingKey::Empty => {}
@@ -405,13 +517,13 @@ impl RollingIndex {
                     return;
                 };
                 match (*available, placement.should_run) {
-                    (false, true) => put_name(&mut self.creates, name, key_id, add),
+                    (false, true) => put_name(&mut self.creates, name, key.key, add),
                     (false, false) => {
                         let entry = pod_entry(name, pods, *old);
-                        put(&mut self.deletes, entry, (*old, DeleteReason::Sunset), add);
+                        put(&mut self.deletes, entry, (pods.at(*old), DeleteReason::Sunset), add);
                     }
-                    (true, true) => self.candidate(name, key, (key_id, *old), add),
-                    (true, false) => put_name(&mut self.sunset, name, *old, add),
+                    (true, true) => self.candidate(name, key, pods.at(*old), add),
+                    (true, false) => put_name(&mut self.sunset, name, pods.at(*old), add),
                 }
             }
             RollingKey::Both {
@@ -428,7 +540,7 @@ impl RollingIndex {
                         put(
                             &mut self.deletes,
                             entry,
-                            (*old, DeleteReason::Superseded),
+                            (pods.at(*old), DeleteReason::Superseded),
                             add,
                         );
                     }

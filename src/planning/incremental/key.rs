@@ -29,12 +29,24 @@ pub(super) type PodId = usize;
 /// Objects by stable index, each with what the planner knows about it (its meta), freed
 /// indices reused. The objects stay in the vector they came in (a planner is built without
 /// copying them); a freed place holds a default object.
+///
+/// Each place has a version, changed whenever its object may change (replaced, removed, a
+/// new one put there): a plan's output refers to objects by [`Ref`], and an output item whose
+/// reference has not changed reads the same as before, so it is not read again.
 #[derive(Debug)]
 pub(super) struct Table<M, O> {
     meta: Vec<Option<M>>,
     objects: Vec<O>,
+    versions: Vec<u64>,
     free: Vec<usize>,
     len: usize,
+}
+
+/// An object of a [`Table`] at one version: equal references read the same object.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Ref {
+    pub(super) id: usize,
+    version: u64,
 }
 
 impl<M, O: Default> Table<M, O> {
@@ -46,6 +58,7 @@ impl<M, O: Default> Table<M, O> {
         let mut table = Table {
             meta: Vec::with_capacity(objects.len()),
             objects: Vec::new(),
+            versions: vec![0; objects.len()],
             free: Vec::new(),
             len: 0,
         };
@@ -77,6 +90,7 @@ impl<M, O: Default> Table<M, O> {
                 id
             }
         };
+        self.bump(id);
         if let Some(slot) = self.meta.get_mut(id) {
             *slot = Some(meta);
         }
@@ -93,6 +107,7 @@ impl<M, O: Default> Table<M, O> {
             .get_mut(id)
             .map(std::mem::take)
             .unwrap_or_default();
+        self.bump(id);
         self.free.push(id);
         self.len = self.len.saturating_sub(1);
         Some((meta, object))
@@ -100,6 +115,23 @@ impl<M, O: Default> Table<M, O> {
 }
 
 impl<M, O> Table<M, O> {
+    /// Marks the object at `id` as (possibly) changed.
+    fn bump(&mut self, id: usize) {
+        if self.versions.len() <= id {
+            self.versions.resize(id.saturating_add(1), 0);
+        }
+        if let Some(version) = self.versions.get_mut(id) {
+            *version = version.wrapping_add(1);
+        }
+    }
+
+    /// The object at `id` as it is now. The indexes keep references taken when a key is
+    /// worked out, which every change of its node or pods does, so they stay current.
+    pub(super) fn at(&self, id: usize) -> Ref {
+        let version = self.versions.get(id).copied().unwrap_or(0);
+        Ref { id, version }
+    }
+
     pub(super) fn get(&self, id: usize) -> Option<&M> {
         self.meta.get(id)?.as_ref()
     }
@@ -117,6 +149,7 @@ impl<M, O> Table<M, O> {
     /// The object at `id`, to replace it.
     pub(super) fn object_mut(&mut self, id: usize) -> Option<&mut O> {
         self.meta.get(id)?.as_ref()?;
+        self.bump(id);
         self.objects.get_mut(id)
     }
 
@@ -480,6 +513,9 @@ pub(super) struct Contribution {
     pub(super) one_new: bool,
     /// Seconds at which this contribution may change with the time alone, sorted.
     pub(super) breakpoints: Vec<i64>,
+    /// The key's node at the version this was worked out for (what the plan's output refers
+    /// to: a node's change always works its key out again).
+    pub(super) key: Ref,
 }
 
 fn facts_of(pods: &Pods, p: PodId) -> PodFacts {

@@ -1,0 +1,368 @@
+//! A plan's lists by reference, and the plan made from them by reusing what the previous plan
+//! already read.
+//!
+//! A plan of a large cluster mid-rollout holds hundreds of actions (the burst limit) and the
+//! nodes a partition holds, each with a name or two; reading them out of the objects again on
+//! every event would cost far more than the event. So the assembly lists its decisions as
+//! references to objects at a version ([`Ref`]): an item whose reference did not change reads
+//! the same as before, and is moved from the previous plan instead of read again. Only the
+//! items that differ are read, and the delta comes from the same comparison.
+
+use std::collections::HashSet;
+
+use foldhash::fast::RandomState;
+
+use super::delta::PlanDelta;
+use super::key::{Keys, Name, Pods, Ref};
+use crate::planning::assembly;
+use crate::planning::types::{
+    Action, BudgetUse, BudgetUseReason, CreateReason, DeleteReason, HeldNode, HoldReason, Plan,
+    RollingUpdateStep, UpdateBatch,
+};
+
+/// One action of a plan, by reference.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum ActionItem {
+    Adopt(Name),
+    Release(Name),
+    /// A create on the node of the key.
+    Create(Ref, CreateReason),
+    /// A delete of the pod.
+    Delete(Ref, DeleteReason),
+}
+
+/// The lists of a rolling-update batch, by reference (keys for nodes, pods for pod names).
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct BatchItems {
+    pub(super) used: Vec<(Ref, BudgetUseReason)>,
+    pub(super) deleted: Vec<Ref>,
+    pub(super) surged: Vec<Ref>,
+    pub(super) held: Vec<(Ref, HoldReason)>,
+}
+
+/// A plan's lists by reference: its actions, and its batch's lists when it has a batch.
+#[derive(Debug, Default)]
+pub(super) struct Sketch {
+    pub(super) actions: Vec<ActionItem>,
+    pub(super) batch: Option<BatchItems>,
+}
+
+impl Sketch {
+    /// The sketch emptied, its buffers kept for the next plan's lists.
+    pub(super) fn recycled(mut self) -> Self {
+        self.actions.clear();
+        if let Some(batch) = &mut self.batch {
+            batch.used.clear();
+            batch.deleted.clear();
+            batch.surged.clear();
+            batch.held.clear();
+        }
+        self
+    }
+}
+
+/// The last plan made, with its lists by reference when it was made from the indexes.
+#[derive(Debug)]
+pub(super) struct Last {
+    pub(super) plan: Plan,
+    pub(super) sketch: Option<Sketch>,
+}
+
+impl Last {
+    /// A plan made whole.
+    pub(super) fn whole(plan: Plan) -> Self {
+        Last { plan, sketch: None }
+    }
+}
+
+/// Reads references out of the planner's objects.
+#[derive(Clone, Copy)]
+pub(super) struct Source<'a> {
+    pub(super) keys: &'a Keys,
+    pub(super) pods: &'a Pods,
+}
+
+impl Source<'_> {
+    fn node(&self, key: Ref) -> String {
+        self.keys.name(key.id).to_owned()
+    }
+
+    fn pod(&self, pod: Ref) -> String {
+        self.pods.name(pod.id).to_owned()
+    }
+
+    fn action(&self, item: &ActionItem) -> Action {
+        match item {
+            ActionItem::Adopt(pod) => Action::Adopt {
+                pod: pod.to_string(),
+            },
+            ActionItem::Release(pod) => Action::Release {
+                pod: pod.to_string(),
+            },
+            ActionItem::Create(key, reason) => Action::Create {
+                node: self.node(*key),
+                reason: *reason,
+            },
+            ActionItem::Delete(pod, reason) => match self.pods.object(pod.id) {
+                Some(object) => assembly::delete_action(object, *reason),
+                // The assembly lists only pods it holds.
+                None => Action::Delete {
+                    pod: String::new(),
+                    node: None,
+                    reason: *reason,
+                },
+            },
+        }
+    }
+
+    fn budget_use(&self, (key, reason): &(Ref, BudgetUseReason)) -> BudgetUse {
+        BudgetUse {
+            node: self.node(*key),
+            reason: reason.clone(),
+        }
+    }
+
+    fn held(&self, (key, reason): &(Ref, HoldReason)) -> HeldNode {
+        HeldNode {
+            node: self.node(*key),
+            reason: reason.clone(),
+        }
+    }
+}
+
+/// How far ahead the comparison of two lists looks for an item inserted or removed before it
+/// takes an item as replaced: far enough for the usual event (an item in, the burst limit's
+/// last one out), near enough to stay cheap.
+const LOOKAHEAD: usize = 8;
+
+/// How many places two lists may differ in before the rest of the list is read anew: each
+/// place moves the list's tail.
+const EDITS: usize = 16;
+
+/// What editing a list changed.
+struct Edited<T> {
+    /// The previous items no longer in the list.
+    removed: Vec<T>,
+    /// Where the items read anew sit.
+    made: Vec<usize>,
+}
+
+impl<T> Edited<T> {
+    /// Whether the list differs from the previous one in value.
+    fn changed(&self) -> bool {
+        !self.removed.is_empty() || !self.made.is_empty()
+    }
+}
+
+/// The position of `item` among the first [`LOOKAHEAD`] items of `rest`.
+fn ahead<S: PartialEq>(rest: Option<&[S]>, item: &S) -> Option<usize> {
+    rest?.iter().take(LOOKAHEAD).position(|other| other == item)
+}
+
+/// Edits `list` (read from the references `old`) in place into the list of the references
+/// `new`: an item whose reference did not change stays, the others are read with `make`.
+/// Costs a comparison per reference and a move of the tail per place the lists differ in.
+fn edit<S: PartialEq, T: PartialEq>(
+    list: &mut Vec<T>,
+    old: &[S],
+    new: &[S],
+    make: impl Fn(&S) -> T,
+) -> Edited<T> {
+    let mut removed = Vec::new();
+    let mut made = Vec::new();
+    // Invariant: `list` is the new list's first `j` items, then the old list from `i`.
+    let mut i = 0usize;
+    let mut j = 0usize;
+    let mut edits = 0usize;
+    while let (Some(previous), Some(item)) = (old.get(i), new.get(j)) {
+        if previous == item {
+            i = i.saturating_add(1);
+            j = j.saturating_add(1);
+            continue;
+        }
+        edits = edits.saturating_add(1);
+        if edits > EDITS {
+            break;
+        }
+        let next_i = i.saturating_add(1);
+        let next_j = j.saturating_add(1);
+        if let Some(skip) = ahead(old.get(next_i..), item) {
+            // Old items were removed before this one.
+            let end = j.saturating_add(skip).saturating_add(1).min(list.len());
+            removed.extend(list.drain(j.min(end)..end));
+            i = next_i.saturating_add(skip).saturating_add(1);
+            j = next_j;
+        } else if let Some(skip) = ahead(new.get(next_j..), previous) {
+            // New items were inserted before the old one.
+            let end = next_j.saturating_add(skip);
+            let fresh = new.get(j..end).unwrap_or_default().iter().map(&make);
+            let at = j.min(list.len());
+            list.splice(at..at, fresh);
+            made.extend(j..end);
+            i = next_i;
+            j = end.saturating_add(1);
+        } else {
+            // Replaced in place; it may read as before (an object changed in what the plan
+            // does not show).
+            let fresh = make(item);
+            if let Some(slot) = list.get_mut(j)
+                && *slot != fresh
+            {
+                removed.push(std::mem::replace(slot, fresh));
+                made.push(j);
+            }
+            i = next_i;
+            j = next_j;
+        }
+    }
+    // The rest of the old list goes, the rest of the new one is read.
+    removed.extend(list.drain(j.min(list.len())..));
+    for (at, item) in new.iter().enumerate().skip(j) {
+        made.push(at);
+        list.push(make(item));
+    }
+    Edited { removed, made }
+}
+
+/// How many removed-and-made pairs the delta compares one by one before it hashes instead.
+const PAIRS: usize = 4096;
+
+/// The plan of `shell` (every field but its lists, which are empty) with the lists of
+/// `sketch`, reusing what `last` read; and, when asked, the delta from `last`. Returns the new
+/// last plan, and the previous sketch (to reuse its buffers).
+pub(super) fn settle(
+    shell: Plan,
+    sketch: Sketch,
+    last: Option<Last>,
+    source: Source<'_>,
+    want_delta: bool,
+) -> (Last, Option<PlanDelta>, Option<Sketch>) {
+    let (mut previous, old) = match last {
+        Some(Last {
+            plan,
+            sketch: Some(old),
+        }) => (plan, old),
+        last => {
+            let plan = read_all(shell, &sketch, source);
+            let previous = last.map(|l| l.plan);
+            let delta = want_delta.then(|| PlanDelta::between(previous.as_ref(), &plan));
+            let sketch = Some(sketch);
+            return (Last { plan, sketch }, delta, None);
+        }
+    };
+    let mut plan = shell;
+    // The lists out of the previous plan, every other field compares as it is.
+    let mut actions = std::mem::take(&mut previous.actions);
+    let was_batch = batch_of(&mut previous.rolling_update).map(take_lists);
+    let mut changed = previous != plan;
+    let edited = edit(&mut actions, &old.actions, &sketch.actions, |item| {
+        source.action(item)
+    });
+    changed |= edited.changed();
+    plan.actions = actions;
+    if let (Some(batch), Some(new)) = (batch_of(&mut plan.rolling_update), &sketch.batch) {
+        match (was_batch, &old.batch) {
+            (Some(was), Some(old)) => changed |= edit_batch(was, batch, (old, new), source),
+            _ => read_batch(batch, new, source),
+        }
+    }
+    let delta = want_delta.then(|| {
+        let (added, removed) = cancel(&plan.actions, &edited.made, edited.removed);
+        PlanDelta {
+            added,
+            removed,
+            changed,
+        }
+    });
+    let sketch = Some(sketch);
+    (Last { plan, sketch }, delta, Some(old))
+}
+
+/// The batch of a rolling-update step, if it is one.
+fn batch_of(step: &mut Option<RollingUpdateStep>) -> Option<&mut UpdateBatch> {
+    match step {
+        Some(RollingUpdateStep::Batch(batch)) => Some(batch),
+        _ => None,
+    }
+}
+
+/// A batch's lists, taken out of it.
+fn take_lists(batch: &mut UpdateBatch) -> Lists {
+    Lists {
+        used: std::mem::take(&mut batch.used),
+        deleted: std::mem::take(&mut batch.deleted),
+        surged: std::mem::take(&mut batch.surged),
+        held: std::mem::take(&mut batch.held),
+    }
+}
+
+/// A batch's lists.
+struct Lists {
+    used: Vec<BudgetUse>,
+    deleted: Vec<String>,
+    surged: Vec<String>,
+    held: Vec<HeldNode>,
+}
+
+/// Edits the previous batch's lists into the new batch's; whether any list changed.
+fn edit_batch(
+    mut was: Lists,
+    batch: &mut UpdateBatch,
+    (old, new): (&BatchItems, &BatchItems),
+    source: Source<'_>,
+) -> bool {
+    let changes = [
+        edit(&mut was.used, &old.used, &new.used, |u| source.budget_use(u)).changed(),
+        edit(&mut was.deleted, &old.deleted, &new.deleted, |&p| source.pod(p)).changed(),
+        edit(&mut was.surged, &old.surged, &new.surged, |&k| source.node(k)).changed(),
+        edit(&mut was.held, &old.held, &new.held, |h| source.held(h)).changed(),
+    ];
+    batch.used = was.used;
+    batch.deleted = was.deleted;
+    batch.surged = was.surged;
+    batch.held = was.held;
+    changes.contains(&true)
+}
+
+/// Reads every list of a batch.
+fn read_batch(batch: &mut UpdateBatch, items: &BatchItems, source: Source<'_>) {
+    batch.used = items.used.iter().map(|u| source.budget_use(u)).collect();
+    batch.deleted = items.deleted.iter().map(|&p| source.pod(p)).collect();
+    batch.surged = items.surged.iter().map(|&k| source.node(k)).collect();
+    batch.held = items.held.iter().map(|h| source.held(h)).collect();
+}
+
+/// The plan with every list read anew.
+fn read_all(mut plan: Plan, sketch: &Sketch, source: Source<'_>) -> Plan {
+    plan.actions = sketch.actions.iter().map(|a| source.action(a)).collect();
+    if let (Some(batch), Some(items)) = (batch_of(&mut plan.rolling_update), &sketch.batch) {
+        read_batch(batch, items, source);
+    }
+    plan
+}
+
+/// The delta's lists: the actions read anew that the previous plan did not have, and the
+/// previous ones the plan no longer has (a pair of equal ones is no change: an action whose
+/// objects changed in what it does not show).
+fn cancel(actions: &[Action], made: &[usize], removed: Vec<Action>) -> (Vec<Action>, Vec<Action>) {
+    let mut added: Vec<Option<&Action>> = made.iter().map(|&j| actions.get(j)).collect();
+    let mut kept = Vec::with_capacity(removed.len());
+    if removed.len().saturating_mul(added.len()) <= PAIRS {
+        for action in removed {
+            match added.iter_mut().find(|a| a.is_some_and(|a| *a == action)) {
+                Some(slot) => *slot = None,
+                None => kept.push(action),
+            }
+        }
+    } else {
+        let gone: HashSet<&Action, RandomState> = removed.iter().collect();
+        let fresh: HashSet<&Action, RandomState> = added.iter().flatten().copied().collect();
+        for slot in &mut added {
+            if slot.is_some_and(|a| gone.contains(a)) {
+                *slot = None;
+            }
+        }
+        kept = removed.iter().filter(|a| !fresh.contains(a)).cloned().collect();
+    }
+    (added.into_iter().flatten().cloned().collect(), kept)
+}
