@@ -18,6 +18,7 @@ mod grouping;
 mod index;
 mod key;
 mod output;
+mod rolling;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -153,6 +154,8 @@ pub struct Planner {
     last: Option<output::Last>,
     /// Empty buffers for the next plan's lists by reference.
     pool: output::Sketch,
+    /// How many plans were made from the indexes.
+    plans: u64,
 }
 
 /// Whether plans are made, and with what.
@@ -249,6 +252,7 @@ impl Planner {
             dirty: Vec::new(),
             last: None,
             pool: output::Sketch::default(),
+            plans: 0,
         };
         // Everything is as forget_grouping() leaves it: fresh slots, no vanished keys.
         planner.start();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::super::status::StatusCounts;
-use super::super::types::{BudgetUseReason, DeleteReason};
+use super::super::types::{BudgetUseReason, DeleteReason, HoldReason};
 use super::key::{Contribution, KeyId, Name, NewState, Pods, Ref, RollingKey};
 use crate::scheduling::Placement;
 
@@ -34,6 +34,68 @@ fn put_name<V>(map: &mut BTreeMap<Name, V>, name: &str, value: V, add: bool) {
         map.insert(Name::from(name), value);
     } else {
         map.remove(name);
+    }
+}
+
+/// The lowest key a sorted set changed at since a plan last read it: a plan that read the
+/// set up to a key below that one would read the same again.
+#[derive(Debug)]
+pub(super) struct Low<K> {
+    key: Option<K>,
+    /// Everything may have changed (a new set).
+    all: bool,
+}
+
+impl<K> Default for Low<K> {
+    fn default() -> Self {
+        Low {
+            key: None,
+            all: true,
+        }
+    }
+}
+
+impl<K: Ord + Clone> Low<K> {
+    fn note(&mut self, key: &K) {
+        if self.key.as_ref().is_none_or(|low| key < low) {
+            self.key = Some(key.clone());
+        }
+    }
+
+    /// Whether a read that saw the keys up to `cut` reads the same now.
+    pub(super) fn unchanged_to(&self, cut: &Cut<K>) -> bool {
+        match (&self.key, cut) {
+            (_, Cut::Nothing) => true,
+            _ if self.all => false,
+            (None, _) => true,
+            (Some(low), Cut::Upto(cut)) => low > cut,
+            (Some(_), Cut::All) => false,
+        }
+    }
+
+    /// The set was just read.
+    pub(super) fn read(&mut self) {
+        self.key = None;
+        self.all = false;
+    }
+}
+
+/// How far a plan read a sorted set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Cut<K> {
+    /// No key.
+    Nothing,
+    /// The keys up to this one.
+    Upto(K),
+    /// Every key.
+    All,
+}
+
+impl Low<Name> {
+    fn note_name(&mut self, name: &str) {
+        if self.key.as_deref().is_none_or(|low| name < low) {
+            self.key = Some(Name::from(name));
+        }
     }
 }
 
@@ -252,6 +314,22 @@ pub(super) struct KruiseClasses {
     out: Vec<u8>,
     /// The keys flagged in `out`.
     out_keys: Vec<KeyId>,
+    /// An empty buffer for the next `out_keys`.
+    spare_keys: Vec<KeyId>,
+    /// Where each class changed since a plan last read the partition: old, no pod, updated,
+    /// not selected.
+    lows: [Low<Name>; 4],
+    /// How the last plan that read the partition read it.
+    read: Option<PartitionRead>,
+}
+
+/// How a plan read the partition: the plan's number, how many keys it kept out, and how far
+/// it read the classes old, no pod and updated (the one not selected is read whole).
+#[derive(Debug)]
+struct PartitionRead {
+    plan: u64,
+    count: usize,
+    cuts: [Cut<Name>; 3],
 }
 
 /// A key's budget contribution is in the budget sets.
@@ -269,16 +347,19 @@ impl KruiseClasses {
             return false;
         }
         step(&mut self.total, add);
-        let class = match key.rolling {
-            RollingKey::Empty => &mut self.no_pod,
-            RollingKey::OldOnly { .. } if key.selected => &mut self.old,
+        let [old, no_pod, updated, not_selected] = &mut self.lows;
+        let (class, low) = match key.rolling {
+            RollingKey::Empty => (&mut self.no_pod, no_pod),
+            RollingKey::OldOnly { .. } if key.selected => (&mut self.old, old),
             RollingKey::OldOnly { .. } => {
                 put_name(&mut self.not_selected, name, key.key, add);
+                not_selected.note_name(name);
                 return false;
             }
-            _ => &mut self.updated,
+            _ => (&mut self.updated, updated),
         };
         put_name(class, name, key.key, add);
+        low.note_name(name);
         !self.is_out(key_id)
     }
 
@@ -310,25 +391,93 @@ impl KruiseClasses {
         }
     }
 
+    /// Whether the partition reads as plan `plan` read it, for a partition that keeps
+    /// `count` keys out: the keys kept out and the nodes held are the same.
+    pub(super) fn unchanged_since(&self, plan: u64, count: usize) -> bool {
+        let Some(read) = &self.read else {
+            return false;
+        };
+
+        let [old, no_pod, updated, not_selected] = &self.lows;
+        let [old_cut, no_pod_cut, updated_cut] = &read.cuts;
+        read.plan == plan
+            && read.count == count
+            && old.unchanged_to(old_cut)
+            && no_pod.unchanged_to(no_pod_cut)
+            && updated.unchanged_to(updated_cut)
+            && not_selected.unchanged_to(&Cut::All)
+    }
+
+    /// Plan `plan` found the partition as the last plan read it.
+    pub(super) fn read_again(&mut self, plan: u64) {
+        for low in &mut self.lows {
+            low.read();
+        }
+        if let Some(read) = &mut self.read {
+            read.plan = plan;
+        }
+    }
+
     /// Makes the keys kept out those of a partition that keeps `count` keys out: returns the
     /// keys that enter the partition (whose budget contribution is to leave the budget sets)
     /// and those that leave it (whose contribution, when they are in scope, is to come
-    /// back). Costs a walk over the partition's keys and the previous ones.
-    pub(super) fn repartition(&mut self, count: usize) -> (Vec<(KeyId, Name)>, Vec<KeyId>) {
+    /// back). When no node is left out by the selector, also lists the nodes the partition
+    /// holds (its old ones) into `held`. Costs a walk over the partition's keys and the
+    /// previous ones.
+    pub(super) fn repartition(
+        &mut self,
+        (plan, count): (u64, usize),
+        held: &mut Vec<(Ref, HoldReason)>,
+    ) -> (Vec<(KeyId, Name)>, Vec<KeyId>) {
         let previous = std::mem::take(&mut self.out_keys);
-        let mut kept = Vec::with_capacity(count.min(previous.len().saturating_add(1)));
+        let mut kept = std::mem::take(&mut self.spare_keys);
+        kept.clear();
         let mut enter = Vec::new();
-        for (name, &Ref { id, .. }) in self.lowest(count) {
-            kept.push(id);
-            if !self.is_out(id) {
-                enter.push((id, name.clone()));
+        let list_held = self.not_selected.is_empty();
+        let lens = [self.old.len(), self.no_pod.len(), self.updated.len()];
+        let [old, no_pod, _] = lens;
+        let mut last: [Option<&Name>; 3] = [None; 3];
+        let mut read = [0usize; 3];
+        for (rank, (name, key)) in self.lowest(count).enumerate() {
+            let class = if rank < old {
+                0
+            } else if rank < old.saturating_add(no_pod) {
+                1
+            } else {
+                2
+            };
+            if let (Some(last), Some(read)) = (last.get_mut(class), read.get_mut(class)) {
+                *last = Some(name);
+                *read = read.saturating_add(1);
+            }
+            kept.push(key.id);
+            if list_held && rank < old {
+                held.push((*key, HoldReason::Partition));
+            }
+            if !self.is_out(key.id) {
+                enter.push((key.id, name.clone()));
             }
         }
+        // A class is read when the walk reaches it (even empty): in part up to a name, or
+        // whole.
+        let before = [0, old, old.saturating_add(no_pod)];
+        let cut = |i: usize| match (before.get(i), read.get(i), lens.get(i), last.get(i)) {
+            (Some(&before), ..) if count <= before => Cut::Nothing,
+            (_, Some(read), Some(len), Some(Some(name))) if read < len => {
+                Cut::Upto((*name).clone())
+            }
+            _ => Cut::All,
+        };
+        let cuts = [cut(0), cut(1), cut(2)];
+        for low in &mut self.lows {
+            low.read();
+        }
+        self.read = Some(PartitionRead { plan, count, cuts });
         for &id in &kept {
             self.flag(id, KEPT);
         }
         let mut leave = Vec::new();
-        for id in previous {
+        for &id in &previous {
             if self.out.get(id) == Some(&OUT) {
                 self.flag(id, IN);
                 leave.push(id);
@@ -338,6 +487,7 @@ impl KruiseClasses {
             self.flag(id, OUT);
         }
         self.out_keys = kept;
+        self.spare_keys = previous;
         (enter, leave)
     }
 
@@ -385,6 +535,10 @@ pub(super) struct RollingIndex {
     pub(super) available: usize,
     /// Surge: vanished nodes with a lone old pod (the step fails).
     pub(super) vanished: BTreeMap<Name, PodId>,
+    /// Where `candidates` changed since a plan read it.
+    pub(super) low_candidates: Low<Name>,
+    /// Where `deletes` changed since a plan read it.
+    pub(super) low_deletes: Low<(Name, Name)>,
 }
 
 impl RollingIndex {
@@ -461,6 +615,13 @@ impl RollingIndex {
             }
         }
         put_name(&mut self.candidates, name, value, add);
+        self.low_candidates.note_name(name);
+    }
+
+    /// Adds or removes a deletion the budget does not limit.
+    fn delete(&mut self, entry: (Name, Name), value: (Ref, DeleteReason), add: bool) {
+        self.low_deletes.note(&entry);
+        put(&mut self.deletes, entry, value, add);
     }
 
     fn apply_no_surge(
@@ -487,12 +648,8 @@ impl RollingIndex {
                 available: false,
             } => {
                 let entry = pod_entry(name, pods, *old);
-                put(
-                    &mut self.deletes,
-                    entry,
-                    (pods.at(*old), DeleteReason::OutdatedUnavailable),
-                    add,
-                );
+                let value = (pods.at(*old), DeleteReason::OutdatedUnavailable);
+                self.delete(entry, value, add);
                 self.use_budget(name, key, BudgetUseReason::OldUnavailable, add);
             }
         }
@@ -520,7 +677,7 @@ impl RollingIndex {
                     (false, true) => put_name(&mut self.creates, name, key.key, add),
                     (false, false) => {
                         let entry = pod_entry(name, pods, *old);
-                        put(&mut self.deletes, entry, (pods.at(*old), DeleteReason::Sunset), add);
+                        self.delete(entry, (pods.at(*old), DeleteReason::Sunset), add);
                     }
                     (true, true) => self.candidate(name, key, pods.at(*old), add),
                     (true, false) => put_name(&mut self.sunset, name, pods.at(*old), add),
@@ -537,12 +694,8 @@ impl RollingIndex {
                 match new {
                     NewState::Available => {
                         let entry = pod_entry(name, pods, *old);
-                        put(
-                            &mut self.deletes,
-                            entry,
-                            (pods.at(*old), DeleteReason::Superseded),
-                            add,
-                        );
+                        let value = (pods.at(*old), DeleteReason::Superseded);
+                        self.delete(entry, value, add);
                     }
                     NewState::Unavailable(why) => {
                         let why = match why {

@@ -13,7 +13,8 @@ use std::collections::HashSet;
 use foldhash::fast::RandomState;
 
 use super::delta::PlanDelta;
-use super::key::{Keys, Name, Pods, Ref};
+use super::key::{Keys, Pods, Ref};
+use super::rolling::DeletesRead;
 use crate::planning::assembly;
 use crate::planning::types::{
     Action, BudgetUse, BudgetUseReason, CreateReason, DeleteReason, HeldNode, HoldReason, Plan,
@@ -21,10 +22,12 @@ use crate::planning::types::{
 };
 
 /// One action of a plan, by reference.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ActionItem {
-    Adopt(Name),
-    Release(Name),
+    /// An adoption of the pod.
+    Adopt(Ref),
+    /// A release of the pod.
+    Release(Ref),
     /// A create on the node of the key.
     Create(Ref, CreateReason),
     /// A delete of the pod.
@@ -32,30 +35,48 @@ pub(super) enum ActionItem {
 }
 
 /// The lists of a rolling-update batch, by reference (keys for nodes, pods for pod names).
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub(super) struct BatchItems {
     pub(super) used: Vec<(Ref, BudgetUseReason)>,
     pub(super) deleted: Vec<Ref>,
     pub(super) surged: Vec<Ref>,
     pub(super) held: Vec<(Ref, HoldReason)>,
+    /// How the deletes were read (maxUnavailable mode), for the next plan to copy them.
+    pub(super) deletes_read: Option<DeletesRead>,
 }
 
 /// A plan's lists by reference: its actions, and its batch's lists when it has a batch.
 #[derive(Debug, Default)]
 pub(super) struct Sketch {
+    /// The plan's number (the planner counts its plans).
+    pub(super) number: u64,
     pub(super) actions: Vec<ActionItem>,
     pub(super) batch: Option<BatchItems>,
+    /// A run of actions copied from the previous plan's (and with it the batch's deleted
+    /// pods), which need no comparing.
+    pub(super) copied: Option<Copied>,
+}
+
+/// A run of actions copied from the previous plan's sketch: from `old` there, to `new` here,
+/// `len` of them.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Copied {
+    pub(super) old: usize,
+    pub(super) new: usize,
+    pub(super) len: usize,
 }
 
 impl Sketch {
     /// The sketch emptied, its buffers kept for the next plan's lists.
     pub(super) fn recycled(mut self) -> Self {
         self.actions.clear();
+        self.copied = None;
         if let Some(batch) = &mut self.batch {
             batch.used.clear();
             batch.deleted.clear();
             batch.surged.clear();
             batch.held.clear();
+            batch.deletes_read = None;
         }
         self
     }
@@ -94,10 +115,10 @@ impl Source<'_> {
     fn action(&self, item: &ActionItem) -> Action {
         match item {
             ActionItem::Adopt(pod) => Action::Adopt {
-                pod: pod.to_string(),
+                pod: self.pod(*pod),
             },
             ActionItem::Release(pod) => Action::Release {
-                pod: pod.to_string(),
+                pod: self.pod(*pod),
             },
             ActionItem::Create(key, reason) => Action::Create {
                 node: self.node(*key),
@@ -164,8 +185,8 @@ fn ahead<S: PartialEq>(rest: Option<&[S]>, item: &S) -> Option<usize> {
 /// Costs a comparison per reference and a move of the tail per place the lists differ in.
 fn edit<S: PartialEq, T: PartialEq>(
     list: &mut Vec<T>,
-    old: &[S],
-    new: &[S],
+    (old, new): (&[S], &[S]),
+    copied: Option<Copied>,
     make: impl Fn(&S) -> T,
 ) -> Edited<T> {
     let mut removed = Vec::new();
@@ -175,6 +196,11 @@ fn edit<S: PartialEq, T: PartialEq>(
     let mut j = 0usize;
     let mut edits = 0usize;
     while let (Some(previous), Some(item)) = (old.get(i), new.get(j)) {
+        if let Some(run) = copied.filter(|run| run.old == i && run.new == j && run.len > 0) {
+            i = i.saturating_add(run.len);
+            j = j.saturating_add(run.len);
+            continue;
+        }
         if previous == item {
             i = i.saturating_add(1);
             j = j.saturating_add(1);
@@ -255,14 +281,16 @@ pub(super) fn settle(
     let mut actions = std::mem::take(&mut previous.actions);
     let was_batch = batch_of(&mut previous.rolling_update).map(take_lists);
     let mut changed = previous != plan;
-    let edited = edit(&mut actions, &old.actions, &sketch.actions, |item| {
-        source.action(item)
-    });
+    let lists = (&old.actions[..], &sketch.actions[..]);
+    let edited = edit(&mut actions, lists, sketch.copied, |item| source.action(item));
     changed |= edited.changed();
     plan.actions = actions;
     if let (Some(batch), Some(new)) = (batch_of(&mut plan.rolling_update), &sketch.batch) {
         match (was_batch, &old.batch) {
-            (Some(was), Some(old)) => changed |= edit_batch(was, batch, (old, new), source),
+            (Some(was), Some(old)) => {
+                let copied = sketch.copied.is_some();
+                changed |= edit_batch(was, batch, (old, new), copied, source);
+            }
             _ => read_batch(batch, new, source),
         }
     }
@@ -309,13 +337,27 @@ fn edit_batch(
     mut was: Lists,
     batch: &mut UpdateBatch,
     (old, new): (&BatchItems, &BatchItems),
+    deleted_copied: bool,
     source: Source<'_>,
 ) -> bool {
+    let deleted = (&old.deleted[..], &new.deleted[..]);
+    // Copied deletes come with the batch's deleted pods, whole.
+    let all = deleted_copied.then_some(Copied {
+        old: 0,
+        new: 0,
+        len: new.deleted.len(),
+    });
     let changes = [
-        edit(&mut was.used, &old.used, &new.used, |u| source.budget_use(u)).changed(),
-        edit(&mut was.deleted, &old.deleted, &new.deleted, |&p| source.pod(p)).changed(),
-        edit(&mut was.surged, &old.surged, &new.surged, |&k| source.node(k)).changed(),
-        edit(&mut was.held, &old.held, &new.held, |h| source.held(h)).changed(),
+        edit(&mut was.used, (&old.used, &new.used), None, |u| {
+            source.budget_use(u)
+        })
+        .changed(),
+        edit(&mut was.deleted, deleted, all, |&p| source.pod(p)).changed(),
+        edit(&mut was.surged, (&old.surged, &new.surged), None, |&k| {
+            source.node(k)
+        })
+        .changed(),
+        edit(&mut was.held, (&old.held, &new.held), None, |h| source.held(h)).changed(),
     ];
     batch.used = was.used;
     batch.deleted = was.deleted;
