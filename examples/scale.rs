@@ -15,9 +15,10 @@
 //! [`Planner::plan_delta`]; `full_plan_ns` is the median cost of one [`plan`] of the same
 //! cluster. How long building the planner takes, against a full plan of objects just copied
 //! (as the planner is built from objects just copied), goes to stderr, and so does the size of
-//! each mode's plan (`actions`, budget `used`, `held` and `waiting` nodes): a mode's event cost
-//! follows the size of its plan (every event makes the whole plan and its delta), not the
-//! size of the cluster.
+//! each mode's plan (`actions`, budget `used`, `held` and `waiting` nodes): a plan moves the
+//! actions and nodes that did not change from the previous plan, so a mode's event cost
+//! follows what changed and, by a comparison each, the size of its plan; not the size of the
+//! cluster.
 //!
 //! The floor is a plain loop that touches what any plan must read at least once: each node's
 //! name, labels and taints, and each pod's owner references, node name and phase. Plan and floor

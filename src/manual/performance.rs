@@ -31,8 +31,8 @@
 //! batch's list of nodes that use the update budget. The rollout preview of 1,000 nodes at
 //! maxUnavailable 10% takes 10.7 ms.
 //!
-//! A [`Planner`](crate::Planner) event costs about a microsecond (see
-//! [`incremental`](super::incremental)).
+//! A [`Planner`](crate::Planner) event costs about a microsecond in a steady cluster and a few
+//! mid-rollout (see [`incremental`](super::incremental)).
 //!
 //! # Loading
 //!

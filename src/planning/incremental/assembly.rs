@@ -3,7 +3,7 @@
 
 use super::delta::PlanDelta;
 use super::key::{KeyId, Name};
-use super::output::{self, ActionItem, Last, Sketch, Source};
+use super::output::{ActionItem, Sketch, Source};
 use super::rolling::{Cuts, Previous, rolling_step};
 use super::{Halt, Planner, State, zone_budget};
 use crate::model::{Node, Pod};
@@ -38,29 +38,23 @@ impl Planner {
     /// Makes the plan and keeps it as the last one (none after an error); the delta from the
     /// previous one when asked.
     fn settle(&mut self, want_delta: bool) -> Result<(&Plan, Option<PlanDelta>), PlanError> {
-        let made = self.make_plan();
-        let last = self.last.take();
-        let (next, delta) = match made {
-            Err(error) => return Err(error),
-            Ok(Made::Whole(plan)) => {
-                let previous = last.map(|last| last.plan);
-                let delta = want_delta.then(|| PlanDelta::between(previous.as_ref(), &plan));
-                (Last::whole(plan), delta)
+        match self.make_plan() {
+            Err(error) => {
+                self.last.forget();
+                Err(error)
             }
+            Ok(Made::Whole(plan)) => Ok(self.last.keep_whole(plan, want_delta)),
             Ok(Made::Sketched(shell, sketch)) => {
                 let source = Source {
                     keys: &self.keys,
                     pods: &self.pods,
                 };
-                let (next, delta, old) = output::settle(shell, sketch, last, source, want_delta);
-                if let Some(old) = old {
-                    self.pool = old.recycled();
-                }
-                (next, delta)
+                let revision = &self.revision.hash;
+                Ok(self
+                    .last
+                    .keep((shell, revision), sketch, source, want_delta))
             }
-        };
-        let last = self.last.insert(next);
-        Ok((&last.plan, delta))
+        }
     }
 
     /// Whether plans come from [`crate::plan`] over the held objects: the indexes do not
@@ -106,7 +100,8 @@ impl Planner {
             None
         };
         let pods = &self.pods;
-        let mut actions = std::mem::take(&mut self.pool.actions);
+        let mut sketch = self.last.pool.take().unwrap_or_default();
+        let mut actions = std::mem::take(&mut sketch.actions);
         self.plans = self.plans.wrapping_add(1);
         let number = self.plans;
         for (name, kind) in &engine.claims {
@@ -183,19 +178,16 @@ impl Planner {
                     create: create_cut,
                     delete: delete_cut,
                 },
-                std::mem::take(&mut self.pool.batch).unwrap_or_default(),
+                sketch.batch.take().unwrap_or_default(),
                 (
                     number,
-                    self.last
-                        .as_ref()
-                        .and_then(|last| last.sketch.as_ref())
-                        .and_then(|sketch| {
-                            Some(Previous {
-                                number: sketch.number,
-                                actions: &sketch.actions,
-                                batch: sketch.batch.as_ref()?,
-                            })
-                        }),
+                    self.last.sketch.as_ref().and_then(|sketch| {
+                        Some(Previous {
+                            number: sketch.number,
+                            actions: &sketch.actions,
+                            batch: sketch.batch.as_ref()?,
+                        })
+                    }),
                 ),
                 &mut actions,
             );
@@ -237,7 +229,8 @@ impl Planner {
         self.finish();
 
         let shell = assembly::Parts {
-            revision: self.revision.hash.clone(),
+            // Moved from the last plan when it has the same (see `Last::keep`).
+            revision: String::new(),
             actions: Vec::new(),
             status,
             deferred_creates,
@@ -247,12 +240,10 @@ impl Planner {
             rolling_update,
         }
         .finish(&self.daemon_set);
-        let sketch = Sketch {
-            number,
-            actions,
-            batch: batch_items,
-            copied,
-        };
+        sketch.number = number;
+        sketch.actions = actions;
+        sketch.batch = batch_items;
+        sketch.copied = copied;
         Ok(Made::Sketched(shell, sketch))
     }
 }
@@ -262,5 +253,5 @@ enum Made {
     /// Made whole (from scratch, or a skipped sync).
     Whole(Plan),
     /// Made from the indexes: every field but the lists (empty), and the lists by reference.
-    Sketched(Plan, Sketch),
+    Sketched(Plan, Box<Sketch>),
 }

@@ -92,9 +92,20 @@ pub(super) enum Cut<K> {
 }
 
 impl Low<Name> {
-    fn note_name(&mut self, name: &str) {
-        if self.key.as_deref().is_none_or(|low| name < low) {
-            self.key = Some(Name::from(name));
+    /// Adds or removes a name in `map` (the set this follows), and notes where it changed;
+    /// the name is copied only when added.
+    fn put<V>(&mut self, map: &mut BTreeMap<Name, V>, name: &str, value: V, add: bool) {
+        let lower = self.key.as_deref().is_none_or(|low| name < low);
+        if add {
+            let key = Name::from(name);
+            if lower {
+                self.key = Some(key.clone());
+            }
+            map.insert(key, value);
+        } else if let Some((key, _)) = map.remove_entry(name)
+            && lower
+        {
+            self.key = Some(key);
         }
     }
 }
@@ -352,14 +363,12 @@ impl KruiseClasses {
             RollingKey::Empty => (&mut self.no_pod, no_pod),
             RollingKey::OldOnly { .. } if key.selected => (&mut self.old, old),
             RollingKey::OldOnly { .. } => {
-                put_name(&mut self.not_selected, name, key.key, add);
-                not_selected.note_name(name);
+                not_selected.put(&mut self.not_selected, name, key.key, add);
                 return false;
             }
             _ => (&mut self.updated, updated),
         };
-        put_name(class, name, key.key, add);
-        low.note_name(name);
+        low.put(class, name, key.key, add);
         !self.is_out(key_id)
     }
 
@@ -614,8 +623,8 @@ impl RollingIndex {
                 }
             }
         }
-        put_name(&mut self.candidates, name, value, add);
-        self.low_candidates.note_name(name);
+        self.low_candidates
+            .put(&mut self.candidates, name, value, add);
     }
 
     /// Adds or removes a deletion the budget does not limit.
@@ -624,13 +633,7 @@ impl RollingIndex {
         put(&mut self.deletes, entry, value, add);
     }
 
-    fn apply_no_surge(
-        &mut self,
-        name: &str,
-        key: KeyView<'_>,
-        pods: &Pods,
-        add: bool,
-    ) {
+    fn apply_no_surge(&mut self, name: &str, key: KeyView<'_>, pods: &Pods, add: bool) {
         match key.rolling {
             RollingKey::Skip | RollingKey::NewOnly(NewState::Available) => {}
             RollingKey::Several => self.use_budget(name, key, BudgetUseReason::SeveralPods, add),
@@ -730,6 +733,7 @@ mod tests {
 
     fn view(rolling: &RollingKey, selected: bool) -> KeyView<'_> {
         KeyView {
+            key: Ref::default(),
             placement: RUNS,
             selected,
             domain: None,
@@ -742,7 +746,7 @@ mod tests {
         available: true,
     };
 
-    fn names(map: &BTreeMap<Name, KeyId>) -> Vec<&str> {
+    fn names(map: &BTreeMap<Name, Ref>) -> Vec<&str> {
         map.keys().map(|name| name.as_ref()).collect()
     }
 
@@ -822,5 +826,53 @@ mod tests {
         // A partition beyond the keys keeps every ranked key out.
         assert_eq!(classes.partitioned(100), 5);
         assert_eq!(classes.partitioned(-3), 0);
+    }
+
+    #[test]
+    fn a_partition_read_through_an_empty_class_sees_a_key_enter_it() {
+        // Regression: a partition that reached the updated nodes read the empty class of
+        // nodes without a pod whole; a node entering that class changes the partition.
+        let mut classes = KruiseClasses::default();
+        let at = |id, rolling| KeyView {
+            key: Ref::first(id),
+            ..view(rolling, true)
+        };
+        classes.apply(0, "a", at(0, &OLD), true);
+        let new = RollingKey::Several;
+        classes.apply(1, "c", at(1, &new), true);
+        classes.apply(2, "d", at(2, &new), true);
+        let mut held = Vec::new();
+        let (enter, leave) = classes.repartition((1, 2), &mut held);
+        assert_eq!(enter.len(), 2);
+        assert!(leave.is_empty());
+        assert_eq!(held.len(), 1);
+        assert!(classes.unchanged_since(1, 2));
+        // A change past what the partition read does not matter...
+        classes.apply(3, "e", at(3, &new), true);
+        assert!(classes.unchanged_since(1, 2));
+        // ...one in the empty class it walked through does.
+        classes.apply(4, "b", at(4, &RollingKey::Empty), true);
+        assert!(!classes.unchanged_since(1, 2));
+        let mut held = Vec::new();
+        let (enter, leave) = classes.repartition((2, 2), &mut held);
+        let entered: Vec<&str> = enter.iter().map(|(_, name)| name.as_ref()).collect();
+        assert_eq!(entered, ["b"]);
+        assert_eq!(leave, [1]);
+    }
+
+    #[test]
+    fn a_low_tells_whether_a_read_would_read_the_same() {
+        let mut low: Low<Name> = Low::default();
+        // A new set has changed everywhere.
+        assert!(!low.unchanged_to(&Cut::Upto(Name::from("m"))));
+        assert!(low.unchanged_to(&Cut::Nothing));
+        low.read();
+        assert!(low.unchanged_to(&Cut::All));
+        low.put(&mut BTreeMap::new(), "p", (), true);
+        assert!(low.unchanged_to(&Cut::Upto(Name::from("m"))));
+        assert!(!low.unchanged_to(&Cut::Upto(Name::from("p"))));
+        assert!(!low.unchanged_to(&Cut::All));
+        low.put(&mut BTreeMap::new(), "c", (), true);
+        assert!(!low.unchanged_to(&Cut::Upto(Name::from("m"))));
     }
 }

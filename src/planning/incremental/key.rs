@@ -49,6 +49,14 @@ pub(super) struct Ref {
     version: u64,
 }
 
+#[cfg(test)]
+impl Ref {
+    /// The first version of the object at `id`.
+    pub(super) fn first(id: usize) -> Self {
+        Ref { id, version: 0 }
+    }
+}
+
 impl<M, O: Default> Table<M, O> {
     /// Takes `objects` as they are; `meta` says what to keep of each (`None`: drop it).
     pub(super) fn from_objects(

@@ -43,6 +43,8 @@ pub(super) struct BatchItems {
     pub(super) held: Vec<(Ref, HoldReason)>,
     /// How the deletes were read (maxUnavailable mode), for the next plan to copy them.
     pub(super) deletes_read: Option<DeletesRead>,
+    /// The held nodes were copied from the previous plan's.
+    pub(super) held_copied: bool,
 }
 
 /// A plan's lists by reference: its actions, and its batch's lists when it has a batch.
@@ -68,7 +70,7 @@ pub(super) struct Copied {
 
 impl Sketch {
     /// The sketch emptied, its buffers kept for the next plan's lists.
-    pub(super) fn recycled(mut self) -> Self {
+    pub(super) fn recycled(mut self: Box<Self>) -> Box<Self> {
         self.actions.clear();
         self.copied = None;
         if let Some(batch) = &mut self.batch {
@@ -77,22 +79,9 @@ impl Sketch {
             batch.surged.clear();
             batch.held.clear();
             batch.deletes_read = None;
+            batch.held_copied = false;
         }
         self
-    }
-}
-
-/// The last plan made, with its lists by reference when it was made from the indexes.
-#[derive(Debug)]
-pub(super) struct Last {
-    pub(super) plan: Plan,
-    pub(super) sketch: Option<Sketch>,
-}
-
-impl Last {
-    /// A plan made whole.
-    pub(super) fn whole(plan: Plan) -> Self {
-        Last { plan, sketch: None }
     }
 }
 
@@ -253,36 +242,101 @@ fn edit<S: PartialEq, T: PartialEq>(
 /// How many removed-and-made pairs the delta compares one by one before it hashes instead.
 const PAIRS: usize = 4096;
 
-/// The plan of `shell` (every field but its lists, which are empty) with the lists of
-/// `sketch`, reusing what `last` read; and, when asked, the delta from `last`. Returns the new
-/// last plan, and the previous sketch (to reuse its buffers).
-pub(super) fn settle(
-    shell: Plan,
-    sketch: Sketch,
-    last: Option<Last>,
+/// What the planner keeps of its last plan: the plan, its lists by reference (when it was
+/// made from the indexes), and empty buffers for the next plan's lists.
+///
+/// Sketches are boxed: a plan moves them from one place to the next, which then moves a
+/// pointer rather than their lists' headers.
+#[derive(Debug, Default)]
+pub(super) struct Last {
+    pub(super) plan: Option<Plan>,
+    pub(super) sketch: Option<Box<Sketch>>,
+    pub(super) pool: Option<Box<Sketch>>,
+}
+
+impl Last {
+    /// Keeps a plan made whole; the delta from the previous one when asked.
+    pub(super) fn keep_whole(
+        &mut self,
+        plan: Plan,
+        want_delta: bool,
+    ) -> (&Plan, Option<PlanDelta>) {
+        let delta = want_delta.then(|| PlanDelta::between(self.plan.as_ref(), &plan));
+        if let Some(old) = self.sketch.take() {
+            self.pool = Some(old.recycled());
+        }
+        (self.plan.insert(plan), delta)
+    }
+
+    /// Forgets the last plan (after an error: the next delta starts afresh).
+    pub(super) fn forget(&mut self) {
+        self.plan = None;
+        if let Some(old) = self.sketch.take() {
+            self.pool = Some(old.recycled());
+        }
+    }
+
+    /// Keeps the plan of `shell` (every field but its lists, which are empty, and its
+    /// revision, which is `revision`) with the lists of `sketch`, edited from the last plan's
+    /// in place; the delta from the last plan when asked.
+    pub(super) fn keep(
+        &mut self,
+        (mut plan, revision): (Plan, &str),
+        sketch: Box<Sketch>,
+        source: Source<'_>,
+        want_delta: bool,
+    ) -> (&Plan, Option<PlanDelta>) {
+        let delta = match (self.plan.as_mut(), self.sketch.take()) {
+            (Some(previous), Some(old)) => {
+                // The revision is moved from the previous plan when it is the same; both are
+                // left empty for the comparison of the other fields.
+                let same = previous.revision == revision;
+                let text = if same {
+                    std::mem::take(&mut previous.revision)
+                } else {
+                    previous.revision.clear();
+                    revision.to_owned()
+                };
+                let sketches = (&*old, &*sketch);
+                let mut delta = edit_plan(previous, &mut plan, sketches, source, want_delta);
+                if let Some(delta) = &mut delta {
+                    delta.changed |= !same;
+                }
+                plan.revision = text;
+                self.pool = Some(old.recycled());
+                delta
+            }
+            (_, old) => {
+                if let Some(old) = old {
+                    self.pool = Some(old.recycled());
+                }
+                plan.revision = revision.to_owned();
+                read_all(&mut plan, &sketch, source);
+                want_delta.then(|| PlanDelta::between(self.plan.as_ref(), &plan))
+            }
+        };
+        self.sketch = Some(sketch);
+        (self.plan.insert(plan), delta)
+    }
+}
+
+/// Fills the lists of `plan` by editing the previous plan's (taken out of it) from the
+/// previous sketch into the new one; the delta when asked.
+fn edit_plan(
+    previous: &mut Plan,
+    plan: &mut Plan,
+    (old, sketch): (&Sketch, &Sketch),
     source: Source<'_>,
     want_delta: bool,
-) -> (Last, Option<PlanDelta>, Option<Sketch>) {
-    let (mut previous, old) = match last {
-        Some(Last {
-            plan,
-            sketch: Some(old),
-        }) => (plan, old),
-        last => {
-            let plan = read_all(shell, &sketch, source);
-            let previous = last.map(|l| l.plan);
-            let delta = want_delta.then(|| PlanDelta::between(previous.as_ref(), &plan));
-            let sketch = Some(sketch);
-            return (Last { plan, sketch }, delta, None);
-        }
-    };
-    let mut plan = shell;
+) -> Option<PlanDelta> {
     // The lists out of the previous plan, every other field compares as it is.
     let mut actions = std::mem::take(&mut previous.actions);
     let was_batch = batch_of(&mut previous.rolling_update).map(take_lists);
-    let mut changed = previous != plan;
+    let mut changed = *previous != *plan;
     let lists = (&old.actions[..], &sketch.actions[..]);
-    let edited = edit(&mut actions, lists, sketch.copied, |item| source.action(item));
+    let edited = edit(&mut actions, lists, sketch.copied, |item| {
+        source.action(item)
+    });
     changed |= edited.changed();
     plan.actions = actions;
     if let (Some(batch), Some(new)) = (batch_of(&mut plan.rolling_update), &sketch.batch) {
@@ -294,16 +348,14 @@ pub(super) fn settle(
             _ => read_batch(batch, new, source),
         }
     }
-    let delta = want_delta.then(|| {
+    want_delta.then(|| {
         let (added, removed) = cancel(&plan.actions, &edited.made, edited.removed);
         PlanDelta {
             added,
             removed,
             changed,
         }
-    });
-    let sketch = Some(sketch);
-    (Last { plan, sketch }, delta, Some(old))
+    })
 }
 
 /// The batch of a rolling-update step, if it is one.
@@ -342,11 +394,14 @@ fn edit_batch(
 ) -> bool {
     let deleted = (&old.deleted[..], &new.deleted[..]);
     // Copied deletes come with the batch's deleted pods, whole.
-    let all = deleted_copied.then_some(Copied {
+    let whole = |len| Copied {
         old: 0,
         new: 0,
-        len: new.deleted.len(),
-    });
+        len,
+    };
+    let all = deleted_copied.then_some(whole(new.deleted.len()));
+    let held = (&old.held[..], &new.held[..]);
+    let held_copied = new.held_copied.then_some(whole(new.held.len()));
     let changes = [
         edit(&mut was.used, (&old.used, &new.used), None, |u| {
             source.budget_use(u)
@@ -357,7 +412,7 @@ fn edit_batch(
             source.node(k)
         })
         .changed(),
-        edit(&mut was.held, (&old.held, &new.held), None, |h| source.held(h)).changed(),
+        edit(&mut was.held, held, held_copied, |h| source.held(h)).changed(),
     ];
     batch.used = was.used;
     batch.deleted = was.deleted;
@@ -374,13 +429,12 @@ fn read_batch(batch: &mut UpdateBatch, items: &BatchItems, source: Source<'_>) {
     batch.held = items.held.iter().map(|h| source.held(h)).collect();
 }
 
-/// The plan with every list read anew.
-fn read_all(mut plan: Plan, sketch: &Sketch, source: Source<'_>) -> Plan {
+/// Fills every list of the plan, read anew.
+fn read_all(plan: &mut Plan, sketch: &Sketch, source: Source<'_>) {
     plan.actions = sketch.actions.iter().map(|a| source.action(a)).collect();
     if let (Some(batch), Some(items)) = (batch_of(&mut plan.rolling_update), &sketch.batch) {
         read_batch(batch, items, source);
     }
-    plan
 }
 
 /// The delta's lists: the actions read anew that the previous plan did not have, and the
@@ -404,7 +458,106 @@ fn cancel(actions: &[Action], made: &[usize], removed: Vec<Action>) -> (Vec<Acti
                 *slot = None;
             }
         }
-        kept = removed.iter().filter(|a| !fresh.contains(a)).cloned().collect();
+        kept = removed
+            .iter()
+            .filter(|a| !fresh.contains(a))
+            .cloned()
+            .collect();
     }
     (added.into_iter().flatten().cloned().collect(), kept)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    /// Edits the list read from `old` into the list of `new` (items read as their text).
+    fn run_edit(old: &[u32], new: &[u32]) -> (Vec<String>, Edited<String>) {
+        let mut list: Vec<String> = old.iter().map(u32::to_string).collect();
+        let edited = edit(&mut list, (old, new), None, u32::to_string);
+        (list, edited)
+    }
+
+    #[test]
+    fn an_unchanged_list_reads_nothing() {
+        let (list, edited) = run_edit(&[1, 2, 3], &[1, 2, 3]);
+        assert_eq!(list, ["1", "2", "3"]);
+        assert!(!edited.changed());
+    }
+
+    #[test]
+    fn an_item_in_and_the_last_out_reads_only_the_new_one() {
+        // The usual event under a burst limit: one delete enters, the last one leaves.
+        let (list, edited) = run_edit(&[1, 2, 3, 4], &[1, 9, 2, 3]);
+        assert_eq!(list, ["1", "9", "2", "3"]);
+        assert_eq!(edited.made, [1]);
+        assert_eq!(edited.removed, ["4"]);
+    }
+
+    #[test]
+    fn removed_inserted_and_replaced_items_are_found() {
+        let (list, edited) = run_edit(&[1, 2, 3, 4, 5], &[1, 3, 4, 7, 8]);
+        assert_eq!(list, ["1", "3", "4", "7", "8"]);
+        assert_eq!(edited.removed, ["2", "5"]);
+        assert_eq!(edited.made, [3, 4]);
+        let (list, edited) = run_edit(&[], &[1, 2]);
+        assert_eq!(list, ["1", "2"]);
+        assert_eq!(edited.made, [0, 1]);
+        let (list, edited) = run_edit(&[1, 2], &[]);
+        assert!(list.is_empty());
+        assert_eq!(edited.removed, ["1", "2"]);
+    }
+
+    #[test]
+    fn lists_that_differ_everywhere_are_read_anew() {
+        let old: Vec<u32> = (0..40).collect();
+        let new: Vec<u32> = (100..140).collect();
+        let (list, edited) = run_edit(&old, &new);
+        assert_eq!(list, new.iter().map(u32::to_string).collect::<Vec<_>>());
+        assert_eq!(edited.removed.len(), 40);
+        assert_eq!(edited.made.len(), 40);
+    }
+
+    #[test]
+    fn a_reference_read_again_as_before_is_no_change() {
+        // Another reference (an object changed) that reads the same as the item it replaces.
+        let mut list = vec!["a".to_string()];
+        let edited = edit(&mut list, (&[1], &[2]), None, |_: &u32| "a".to_string());
+        assert_eq!(list, ["a"]);
+        assert!(!edited.changed());
+    }
+
+    #[test]
+    fn a_copied_run_is_not_compared() {
+        // The run says items 1..3 of the new list are the old ones: even references that
+        // differ there are taken as they were.
+        let mut list: Vec<String> = ["0", "1", "2"].map(String::from).to_vec();
+        let run = Copied {
+            old: 1,
+            new: 1,
+            len: 2,
+        };
+        let edited = edit(
+            &mut list,
+            (&[0, 1, 2], &[0, 8, 9]),
+            Some(run),
+            u32::to_string,
+        );
+        assert_eq!(list, ["0", "1", "2"]);
+        assert!(!edited.changed());
+    }
+
+    #[test]
+    fn the_delta_cancels_an_action_removed_and_read_again() {
+        let create = |node: &str| Action::Create {
+            node: node.into(),
+            reason: CreateReason::Missing,
+        };
+        let actions = [create("a"), create("b")];
+        let (added, removed) = cancel(&actions, &[0, 1], vec![create("b"), create("c")]);
+        assert_eq!(added, [create("a")]);
+        assert_eq!(removed, [create("c")]);
+    }
 }

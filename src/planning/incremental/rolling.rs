@@ -4,17 +4,17 @@
 
 use std::collections::BTreeMap;
 
+use super::Engine;
 use super::index::{self, Cut, KeyView};
 use super::key::{self, Contribution, KeyId, Keys, Name, PodId, Pods, Ref, RollingKey};
 use super::output::{ActionItem, BatchItems, Copied};
-use super::Engine;
 use crate::model::DaemonSet;
 use crate::planning::kruise::KruiseScope;
 use crate::planning::rolling::{budget_split, budgets, clamp_budget, sunset_room};
 use crate::planning::selection::{domain_limit, domain_room, merge_domains};
 use crate::planning::types::{
-    BudgetUseReason, CreateReason, DeleteReason, HoldReason, RollingUpdateError,
-    RollingUpdateStep, UpdateBatch, UpdateMode,
+    BudgetUseReason, CreateReason, DeleteReason, HoldReason, RollingUpdateError, RollingUpdateStep,
+    UpdateBatch, UpdateMode,
 };
 
 /// The previous plan's lists by reference, when it had a batch: its number, actions and
@@ -87,7 +87,15 @@ pub(super) fn rolling_step(
     if let Some(scope) = scope {
         let previous = previous.map(|p| (p.number, p.batch));
         let plans = (plan, previous);
-        partition(engine, keys, pods, scope.partition, &fixes, plans, &mut items.held);
+        partition(
+            engine,
+            keys,
+            pods,
+            scope.partition,
+            &fixes,
+            plans,
+            &mut items,
+        );
     }
     let step = if surge {
         surge_batch(engine, pods, desired, max_surge, burst, items, actions)
@@ -138,20 +146,19 @@ fn partition(
     partition: i64,
     fixes: &[(KeyId, RollingKey)],
     (plan, previous): (u64, Option<(u64, &BatchItems)>),
-    held: &mut Vec<(Ref, HoldReason)>,
+    items: &mut BatchItems,
 ) {
+    let held = &mut items.held;
     let rolling = &mut engine.index.rolling;
     let Some(classes) = &mut rolling.kruise else {
         return;
     };
     let count = classes.partitioned(partition);
-    let same = previous.and_then(|(number, old)| {
-        classes
-            .unchanged_since(number, count)
-            .then_some(&old.held)
-    });
+    let same = previous
+        .and_then(|(number, old)| classes.unchanged_since(number, count).then_some(&old.held));
     if let Some(old_held) = same {
         held.extend_from_slice(old_held);
+        items.held_copied = true;
         classes.read_again(plan);
         return;
     }
@@ -335,7 +342,11 @@ fn unavailable_batch(
             let key = (k.as_ref(), PodKey::Held(pods, c.pod.id));
             (key, (c.pod, DeleteReason::Outdated))
         });
-        push_deletes(merge(always_keyed, chosen_keyed).take(burst), &mut items, actions);
+        push_deletes(
+            merge(always_keyed, chosen_keyed).take(burst),
+            &mut items,
+            actions,
+        );
         items.deletes_read = chosen.read().map(|chosen| DeletesRead {
             start,
             len: actions.len().saturating_sub(start),
@@ -390,11 +401,12 @@ fn surge_batch(
     }
 
     let always = always_deletes(rolling);
-    let sunset = rolling
-        .sunset
-        .iter()
-        .take(sunset_count)
-        .map(|(k, &p)| ((k.as_ref(), PodKey::Held(pods, p.id)), (p, DeleteReason::Sunset)));
+    let sunset = rolling.sunset.iter().take(sunset_count).map(|(k, &p)| {
+        (
+            (k.as_ref(), PodKey::Held(pods, p.id)),
+            (p, DeleteReason::Sunset),
+        )
+    });
     let total_deletes = rolling.deletes.len().saturating_add(sunset_count);
     push_deletes(merge(always, sunset).take(burst), &mut items, actions);
     Step {
@@ -635,7 +647,10 @@ impl<'a> Chooser<'a> {
         let Some((zones, rooms)) = &self.zones else {
             return;
         };
-        let after = (name.map_or(Unbounded, |name| Excluded(name.clone())), Unbounded);
+        let after = (
+            name.map_or(Unbounded, |name| Excluded(name.clone())),
+            Unbounded,
+        );
         let mut domains: Vec<(usize, Box<dyn Iterator<Item = _> + 'a>)> = Vec::new();
         domains.push((usize::MAX, Box::new(zones.vanished.range(after.clone()))));
         for (domain, candidates) in &zones.candidates {
