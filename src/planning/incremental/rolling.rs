@@ -824,3 +824,93 @@ fn push_deletes(
         actions.push(ActionItem::Delete(pod, reason));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chosen(cut: Cut<Name>, taken: usize, at_limit: bool, limit: Limit) -> ChosenRead {
+        let (taken_per_domain, full) = match &limit {
+            Limit::Zones { rooms, .. } => (vec![0; rooms.len()], vec![false; rooms.len()]),
+            Limit::Room(_) => (Vec::new(), Vec::new()),
+        };
+        ChosenRead {
+            cut,
+            taken,
+            at_limit,
+            limit,
+            taken_per_domain,
+            full,
+        }
+    }
+
+    #[test]
+    fn chosen_candidates_cut_short_by_their_limit_need_the_same_limit() {
+        // Regression: a room of 0 reads no candidate at all; a room of 1 reads one.
+        let read = chosen(Cut::Nothing, 0, true, Limit::Room(0));
+        assert!(read.holds(&Limit::Room(0)));
+        assert!(!read.holds(&Limit::Room(1)));
+        let read = chosen(Cut::Upto(Name::from("n3")), 3, true, Limit::Room(3));
+        assert!(read.holds(&Limit::Room(3)));
+        assert!(!read.holds(&Limit::Room(4)));
+        assert!(!read.holds(&Limit::Room(2)));
+    }
+
+    #[test]
+    fn chosen_candidates_cut_short_by_the_burst_limit_allow_any_room_above_them() {
+        let read = chosen(Cut::Upto(Name::from("n3")), 3, false, Limit::Room(10));
+        assert!(read.holds(&Limit::Room(3)));
+        assert!(read.holds(&Limit::Room(9_999)));
+        assert!(!read.holds(&Limit::Room(2)));
+        assert!(!read.holds(&Limit::Zones {
+            count: 10,
+            rooms: Vec::new(),
+        }));
+    }
+
+    #[test]
+    fn a_full_domain_needs_the_same_room_and_the_others_room_for_what_they_gave() {
+        let limit = Limit::Zones {
+            count: 5,
+            rooms: vec![1, 4],
+        };
+        let mut read = chosen(Cut::Upto(Name::from("n9")), 3, false, limit);
+        // The first domain let its one candidate through and turned the next away.
+        read.taken_per_domain = vec![1, 2];
+        read.full = vec![true, false];
+        let zones = |count, rooms: Vec<usize>| Limit::Zones { count, rooms };
+        assert!(read.holds(&zones(5, vec![1, 4])));
+        assert!(read.holds(&zones(4, vec![1, 2])));
+        assert!(!read.holds(&zones(5, vec![2, 4])));
+        assert!(!read.holds(&zones(5, vec![1, 1])));
+        assert!(!read.holds(&zones(2, vec![1, 4])));
+        assert!(!read.holds(&zones(5, vec![1, 4, 3])));
+    }
+
+    #[test]
+    fn a_reading_tells_how_far_it_read() {
+        let map: BTreeMap<Name, u32> = [("a", 1), ("b", 2)]
+            .into_iter()
+            .map(|(k, v)| (Name::from(k), v))
+            .collect();
+        let mut reading = Reading::new(map.iter());
+        assert_eq!(reading.cut(), Cut::Nothing);
+        reading.next();
+        assert_eq!(reading.cut(), Cut::Upto(Name::from("a")));
+        reading.next();
+        reading.next();
+        assert_eq!(reading.cut(), Cut::All);
+        let empty: BTreeMap<Name, u32> = BTreeMap::new();
+        let mut reading = Reading::new(empty.iter());
+        reading.next();
+        assert_eq!(reading.cut(), Cut::All);
+    }
+
+    #[test]
+    fn merge_takes_the_lower_key_first_and_the_first_stream_on_ties() {
+        let a = [(1, "a1"), (3, "a3"), (3, "a3'")].into_iter();
+        let b = [(2, "b2"), (3, "b3")].into_iter();
+        let merged: Vec<&str> = merge(a, b).collect();
+        assert_eq!(merged, ["a1", "b2", "a3", "a3'", "b3"]);
+    }
+}
