@@ -91,6 +91,18 @@ pub(super) enum Cut<K> {
     All,
 }
 
+impl<K: Ord + Clone> Cut<K> {
+    /// This read, of which only the keys up to `bound` (if any) mattered.
+    pub(super) fn within(self, bound: Option<&K>) -> Self {
+        match (self, bound) {
+            (cut, None) => cut,
+            (Cut::Nothing, Some(_)) => Cut::Nothing,
+            (Cut::All, Some(bound)) => Cut::Upto(bound.clone()),
+            (Cut::Upto(cut), Some(bound)) => Cut::Upto(cut.min(bound.clone())),
+        }
+    }
+}
+
 impl Low<Name> {
     /// Adds or removes a name in `map` (the set this follows), and notes where it changed;
     /// the name is copied only when added.

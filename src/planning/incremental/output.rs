@@ -68,6 +68,15 @@ pub(super) struct Copied {
     pub(super) len: usize,
 }
 
+impl Copied {
+    /// When old item `i` and new item `j` are the same item of the run, how many items of the
+    /// run are left from there (an edit before the run may shift where it meets it).
+    fn rest(self, i: usize, j: usize) -> Option<usize> {
+        let into = i.checked_sub(self.old)?;
+        (j.checked_sub(self.new)? == into && into < self.len).then(|| self.len.saturating_sub(into))
+    }
+}
+
 impl Sketch {
     /// The sketch emptied, its buffers kept for the next plan's lists.
     pub(super) fn recycled(mut self: Box<Self>) -> Box<Self> {
@@ -185,9 +194,9 @@ fn edit<S: PartialEq, T: PartialEq>(
     let mut j = 0usize;
     let mut edits = 0usize;
     while let (Some(previous), Some(item)) = (old.get(i), new.get(j)) {
-        if let Some(run) = copied.filter(|run| run.old == i && run.new == j && run.len > 0) {
-            i = i.saturating_add(run.len);
-            j = j.saturating_add(run.len);
+        if let Some(rest) = copied.and_then(|run| run.rest(i, j)) {
+            i = i.saturating_add(rest);
+            j = j.saturating_add(rest);
             continue;
         }
         if previous == item {
@@ -547,6 +556,21 @@ mod tests {
         );
         assert_eq!(list, ["0", "1", "2"]);
         assert!(!edited.changed());
+    }
+
+    #[test]
+    fn a_copied_run_shifted_by_an_insert_before_it_is_not_compared() {
+        // A create enters before the copied deletes: they move one place down.
+        let mut list: Vec<String> = ["1", "2"].map(String::from).to_vec();
+        let run = Copied {
+            old: 0,
+            new: 1,
+            len: 2,
+        };
+        let edited = edit(&mut list, (&[1, 2], &[7, 1, 8]), Some(run), u32::to_string);
+        assert_eq!(list, ["7", "1", "2"]);
+        assert_eq!(edited.made, [0]);
+        assert!(edited.removed.is_empty());
     }
 
     #[test]

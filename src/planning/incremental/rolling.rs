@@ -335,24 +335,37 @@ fn unavailable_batch(
         });
     } else {
         let mut always = Reading::new(rolling.deletes.iter());
-        let always_keyed = always
-            .by_ref()
-            .map(|((k, n), &(p, reason))| ((k.as_ref(), PodKey::Named(n)), (p, reason)));
-        let chosen_keyed = chosen.by_ref().map(|(k, c)| {
-            let key = (k.as_ref(), PodKey::Held(pods, c.pod.id));
-            (key, (c.pod, DeleteReason::Outdated))
+        let always_keyed = always.by_ref().map(|((k, n), &(p, reason))| {
+            let key = (k, PodKey::Named(n));
+            ((k.as_ref(), key.1), (key, (p, reason)))
         });
-        push_deletes(
-            merge(always_keyed, chosen_keyed).take(burst),
-            &mut items,
-            actions,
-        );
-        items.deletes_read = chosen.read().map(|chosen| DeletesRead {
-            start,
-            len: actions.len().saturating_sub(start),
-            burst,
-            always: always.cut(),
-            chosen,
+        let chosen_keyed = chosen.by_ref().map(|(k, c)| {
+            let key = (k, PodKey::Held(pods, c.pod.id));
+            ((k.as_ref(), key.1), (key, (c.pod, DeleteReason::Outdated)))
+        });
+        let mut last = None;
+        for (key, (pod, reason)) in merge(always_keyed, chosen_keyed).take(burst) {
+            items.deleted.push(pod);
+            actions.push(ActionItem::Delete(pod, reason));
+            last = Some(key);
+        }
+        let len = actions.len().saturating_sub(start);
+        // When the burst limit cut the deletes, nothing past the last one was needed: a
+        // change there leaves the deletes as they are, whatever each set was read up to.
+        let bound = last
+            .filter(|_| len == burst)
+            .map(|(node, pod)| (node.clone(), Name::from(pod.name())));
+        let always = always.cut().within(bound.as_ref());
+        let node = bound.map(|(node, _)| node);
+        items.deletes_read = chosen.read().map(|mut chosen| {
+            chosen.cut = chosen.cut.within(node.as_ref());
+            DeletesRead {
+                start,
+                len,
+                burst,
+                always,
+                chosen,
+            }
         });
     }
     Step {
