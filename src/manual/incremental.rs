@@ -60,14 +60,17 @@
 //! only by a comparison per action and per listed node, a few nanoseconds each.
 //!
 //! At 100,000 nodes (`examples/scale.rs`, one run on a shared 2-core machine), an event and
-//! its delta cost about a microsecond in a steady cluster, and mid-rollout with a 10% budget
-//! (250 actions a plan, the burst limit) about 4 to 5 µs for an Advanced DaemonSet with a
-//! partition of 100 (100 held nodes) and for a 2% zone budget. Of that, about half is the
-//! event itself (the pod or node replaced and its key worked out again). A DaemonSet change
-//! recomputes what depends on it (the placements for a new template, the pod facts for a new
-//! revision), which costs about as much as a plan. Building the planner costs about 1.5 full
-//! plans at 10,000 nodes and 1.9 to 2.1 at 100,000 and 1,000,000 (see
-//! [`performance`](super::performance)).
+//! its delta cost about 1.4 µs in a steady cluster, and mid-rollout with a 10% budget (250
+//! actions a plan, the burst limit) about 3.7 µs for an Advanced DaemonSet with a partition of
+//! 100 (100 held nodes) and 3.2 µs for a 2% zone budget. About half of that is the event
+//! itself: the pod or node replaced, its key worked out again, and the cache misses of
+//! reaching a random key among 100,000. The cost does grow with the plan where the plan
+//! really changes: when a topology domain's room binds the chosen candidates (a 2% zone
+//! budget at 10,000 nodes lets 201 through) a change of that room reads them again, about
+//! 5 µs. A DaemonSet change recomputes what depends on it (the placements for a new template,
+//! the pod facts for a new revision), which costs about as much as a plan. Building the
+//! planner costs about 1.5 full plans at 10,000 nodes and 1.9 to 2.1 at 100,000 and 1,000,000
+//! (see [`performance`](super::performance)).
 //!
 //! # A watch loop
 //!
