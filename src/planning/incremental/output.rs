@@ -7,6 +7,11 @@
 //! references to objects at a version ([`Ref`]): an item whose reference did not change reads
 //! the same as before, and is moved from the previous plan instead of read again. Only the
 //! items that differ are read, and the delta comes from the same comparison.
+//!
+//! The last plan's lists are edited in place ([`edit`]): a comparison per reference, and a
+//! move of the list's tail per place the lists differ in. Runs the rolling update copied from
+//! the previous plan (its deletes, a partition's held nodes: see
+//! [`DeletesRead`](super::rolling::DeletesRead)) are not even compared.
 
 use std::collections::HashSet;
 

@@ -1,6 +1,12 @@
 //! The rolling update on the indexes: the budget uses and candidates the rolling index keeps,
 //! through the rolling update's rules, with the burst limit, Kruise's partition and a topology
 //! budget; the step's actions and batch lists by reference.
+//!
+//! A plan records how far it read the sets its deletes and held nodes come from, and what
+//! bounded them ([`DeletesRead`], the partition's record in the Kruise classes); the sets
+//! note the lowest name they changed at since ([`index::Low`]). When nothing changed within
+//! what was read and the bounds still hold, the next plan copies those lists instead of
+//! reading them again.
 
 use std::collections::BTreeMap;
 
