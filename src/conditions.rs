@@ -145,7 +145,7 @@ impl ConditionOptions {
 ///
 /// With no node to run the daemon (desired 0) a plan that does nothing is complete. An OnDelete
 /// DaemonSet completes when every old pod has been deleted by hand and replaced; a paused or
-/// frozen one does not complete while old pods remain. Unlike [`crate::rollout_status`] (which
+/// frozen one does not complete while old pods remain. Unlike [`crate::rollout_status()`] (which
 /// judges the stored status as kubectl does), this judges the pods themselves.
 ///
 /// ```

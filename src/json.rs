@@ -1,7 +1,7 @@
 //! How the output types serialize where a derive alone cannot say it: reasons as their words,
 //! condition statuses as `"True"`/`"False"`, durations in seconds. Used through
 //! `#[serde(serialize_with = "...")]` on the output types, so that serializing a [`crate::Plan`],
-//! an [`crate::UpdateBatch`], a [`crate::HistoryPlan`] and the rest gives the JSON that
+//! an [`crate::UpdateBatch`], a [`crate::history::HistoryPlan`] and the rest gives the JSON that
 //! `kubectl-dsplan -o json` prints.
 
 use std::fmt::Display;

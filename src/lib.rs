@@ -42,11 +42,11 @@
 //! | plan one sync | [`plan`] with [`PlanOptions`], giving a [`Plan`] of [`Action`]s |
 //! | plan from watch events | [`Planner`] |
 //! | prepare a manifest as the API server would | [`apply_defaults`], [`validate_daemonset`] |
-//! | say why each node does or does not get a pod | [`explain`] |
+//! | say why each node does or does not get a pod | [`explain()`] |
 //! | keep the ControllerRevisions, roll back | [`plan_history`], [`rollback`] |
-//! | play a rolling update forward, judge it | [`preview_rollout`], [`conditions`], [`rollout_complete`], [`rollout_status`] |
+//! | play a rolling update forward, judge it | [`preview_rollout`], [`conditions()`], [`rollout_complete`], [`rollout_status()`] |
 //! | find likely mistakes | [`lint`] |
-//! | plan a DaemonSet's deletion | [`teardown`] |
+//! | plan a DaemonSet's deletion | [`teardown()`] |
 //! | create a pod the plan asks for | [`render_pod`] |
 //! | read manifests (feature `yaml`, on by default) | [`load_daemonset`], [`load_nodes`], [`load_pods`], [`load_revisions`] |
 //! | load a cluster dump or a mixed stream, streaming, with limits | [`load::load_cluster`], [`load::load`], [`load::LoadOptions`] |

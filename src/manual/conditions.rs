@@ -1,6 +1,6 @@
 //! Rollout conditions, completion, and lints.
 //!
-//! Upstream's DaemonSet controller writes no conditions. [`conditions`](crate::conditions)
+//! Upstream's DaemonSet controller writes no conditions. [`conditions`](crate::conditions())
 //! returns Deployment-style ones, each with a status, a CamelCase reason and a message, so that
 //! dashboards and CI gates read them as they read a Deployment's:
 //!
@@ -22,7 +22,7 @@
 //! to do is complete; OnDelete completes once every old pod was deleted and replaced; a paused
 //! or frozen rollout does not complete while old pods remain.
 //!
-//! It judges the pods themselves. [`rollout_status`](crate::rollout_status) instead judges the
+//! It judges the pods themselves. [`rollout_status`](crate::rollout_status()) instead judges the
 //! stored status as `kubectl rollout status` does (see [`history`](super::history)).
 //!
 //! # Lints

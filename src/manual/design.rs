@@ -9,8 +9,8 @@
 //!    affinity, and the per-node placement built from them.
 //! 3. [`planning`](crate::planning): claiming, manage, the rolling update, status, and the
 //!    incremental [`Planner`](crate::Planner); [`history`](crate::history) and
-//!    [`teardown`](crate::teardown) sit beside it.
-//! 4. Presentation: [`explain`](crate::explain), the [`rollout`](crate::rollout) module
+//!    [`teardown`](crate::teardown()) sit beside it.
+//! 4. Presentation: [`explain`](crate::explain()), the [`rollout`](crate::rollout) module
 //!    (preview, simulator, conditions, `kubectl rollout status`) and [`lints`](crate::lints).
 //!
 //! Manifest loading and the k8s-openapi conversions sit at the edge, behind the `yaml` and

@@ -42,7 +42,7 @@
 //!   kept revision's is relabelled, old pods included (they then count as updated and are never
 //!   rolled). History cleanup counts pods with the labels they had before that relabel.
 //! - Rollout status of an OnDelete DaemonSet: kubectl reports it as an error (and "done");
-//!   [`rollout_status`](crate::rollout_status) says not done, with kubectl's message.
+//!   [`rollout_status`](crate::rollout_status()) says not done, with kubectl's message.
 //! - API server defaulting: [`apply_defaults`](crate::apply_defaults) applies the apps/v1
 //!   DaemonSet defaults and the `restartPolicy: Always` pod default. Like upstream it does not
 //!   default toleration operators (an absent operator means `Equal`).

@@ -32,7 +32,7 @@
 //!
 //! # Teardown
 //!
-//! [`teardown`](crate::teardown) plans what deleting the DaemonSet does to its pods, by
+//! [`teardown`](crate::teardown()) plans what deleting the DaemonSet does to its pods, by
 //! [`PropagationPolicy`](crate::PropagationPolicy): Foreground and Background delete every pod
 //! the DaemonSet owns ([`DeleteReason::Teardown`](crate::DeleteReason::Teardown); with
 //! Foreground the DaemonSet object goes last), Orphan releases them. A DaemonSet being deleted
@@ -41,7 +41,7 @@
 //!
 //! # Rollout status
 //!
-//! [`rollout_status`](crate::rollout_status) gives `kubectl rollout status`'s verdict and
+//! [`rollout_status`](crate::rollout_status()) gives `kubectl rollout status`'s verdict and
 //! message from a DaemonSet's status; pass the DaemonSet with
 //! [`Plan::status`](crate::Plan::status) to judge a plan's outcome. It differs from kubectl in
 //! one place: an OnDelete DaemonSet is reported as not done, with kubectl's message, where

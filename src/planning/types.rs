@@ -261,7 +261,7 @@ pub enum DeleteReason {
     /// Surge: an old pod on a node the new template can no longer use.
     Sunset,
     /// The DaemonSet is deleted with foreground or background propagation: the garbage
-    /// collector deletes its pods ([`crate::teardown`]).
+    /// collector deletes its pods ([`crate::teardown()`]).
     Teardown,
     /// Advanced DaemonSet: the pod's lifecycle state (label
     /// `lifecycle.apps.kruise.io/state`) is `PreparingDelete`, so its pre-delete hook is done.

@@ -66,7 +66,7 @@ impl Planner {
     }
 
     /// The plan for the current objects and time: whole, or (from the indexes) with its lists
-    /// by reference, for [`output::settle`] to read.
+    /// by reference, for [`Last::keep`](super::output::Last::keep) to read.
     fn make_plan(&mut self) -> Result<Made, PlanError> {
         if self.plans_from_scratch() {
             let nodes: Vec<Node> = self.nodes().cloned().collect();

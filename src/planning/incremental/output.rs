@@ -11,7 +11,7 @@
 //! The last plan's lists are edited in place ([`edit`]): a comparison per reference, and a
 //! move of the list's tail per place the lists differ in. Runs the rolling update copied from
 //! the previous plan (its deletes, a partition's held nodes: see
-//! [`DeletesRead`](super::rolling::DeletesRead)) are not even compared.
+//! [`DeletesRead`]) are not even compared.
 
 use std::collections::HashSet;
 
