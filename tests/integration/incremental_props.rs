@@ -867,6 +867,108 @@ fn a_delta_shows_added_and_removed_actions() {
     assert_eq!(planner.plan_delta().unwrap().to_string(), "unchanged");
 }
 
+/// The plan of the planner's objects made from scratch, and the delta from `previous` to it.
+fn scratch_delta(planner: &Planner, previous: &Plan) -> (Plan, PlanDelta) {
+    let nodes: Vec<Node> = planner.nodes().cloned().collect();
+    let pods: Vec<Pod> = planner.pods().cloned().collect();
+    let expected = plan(planner.daemon_set(), &nodes, &pods, &planner.options()).unwrap();
+    let delta = PlanDelta::between(Some(previous), &expected);
+    (expected, delta)
+}
+
+/// Regression: nodes changed in what the plan does not show (a label no one selects) keep
+/// their creates; past 16 such changes the delta once said the plan changed.
+#[test]
+fn many_nodes_changed_where_the_plan_does_not_look_leave_it_unchanged() {
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
+    let node = |i, label: Option<&str>| {
+        let mut node = build_node(
+            i,
+            &NodeGen {
+                zone: 0,
+                disk: None,
+                taints: Vec::new(),
+            },
+        );
+        if let Some(value) = label {
+            node.metadata
+                .labels
+                .insert("example.com/rack".into(), value.into());
+        }
+        node
+    };
+    let nodes: Vec<Node> = (0..24).map(|i| node(i, None)).collect();
+    let mut planner = Planner::new(ds, nodes, Vec::new(), options()).unwrap();
+    let first = planner.plan().unwrap();
+    assert_eq!(first.actions.len(), 24);
+    for i in 0..20 {
+        planner.apply_node(node(i, Some("r1")));
+    }
+    let delta = planner.plan_delta().unwrap();
+    let (expected, wanted) = scratch_delta(&planner, &first);
+    assert_eq!(planner.last_plan(), Some(&expected));
+    assert_eq!(delta, wanted);
+    assert!(!delta.changed);
+}
+
+/// Regression: a new namespace drops the pods; the pods that come after take their places
+/// and must not read as the dropped ones (the plan once still adopted a dropped pod).
+#[test]
+fn pods_after_a_namespace_change_are_not_taken_for_the_dropped_ones() {
+    let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
+    let node = build_node(
+        0,
+        &NodeGen {
+            zone: 0,
+            disk: None,
+            taints: Vec::new(),
+        },
+    );
+    let orphan = PodGen {
+        phase: PodPhase::Running,
+        ready: true,
+        ready_age: 600,
+        terminating: false,
+        new_revision: true,
+        owner: OwnerGen::Orphan,
+        order_key: 0,
+    };
+    let pod = |name: &str, namespace: &str| {
+        let mut pod = build_pod(name.into(), &orphan, Some("node-0"), None, at(-900));
+        pod.metadata.namespace = namespace.into();
+        pod
+    };
+    let mut planner = Planner::new(
+        ds.clone(),
+        vec![node],
+        vec![pod("x1", NAMESPACE)],
+        options(),
+    )
+    .unwrap();
+    let mut changed = pod("x1", NAMESPACE);
+    changed
+        .metadata
+        .annotations
+        .insert("note".into(), "changed".into());
+    planner.apply_pod(changed);
+    let first = planner.plan().unwrap();
+    assert!(first.actions.iter().any(|a| a.to_string().contains("x1")));
+    let mut moved = ds;
+    moved.metadata.namespace = "elsewhere".into();
+    planner.set_daemon_set(moved);
+    planner.apply_pod(pod("y1", "elsewhere"));
+    let delta = planner.plan_delta().unwrap();
+    let (expected, wanted) = scratch_delta(&planner, &first);
+    assert_eq!(planner.last_plan(), Some(&expected));
+    assert_eq!(delta, wanted);
+    assert!(
+        expected
+            .actions
+            .iter()
+            .any(|a| a.to_string().contains("y1"))
+    );
+}
+
 /// Regression: plans of an Advanced DaemonSet (made from scratch) record failed-pod backoffs;
 /// when the DaemonSet turns apps/v1 the planner's indexes must see them (they once deleted the
 /// failed pods again).

@@ -3,7 +3,7 @@
 
 use std::ops::Bound;
 
-use super::key::{KeyId, KeySlot, PodSlot, Table};
+use super::key::{KeyId, KeySlot, PodSlot};
 use super::{Halt, Planner, State, UNPLACED, halt, named_node};
 use crate::model::{DaemonSet, Node, Pod, Time};
 use crate::planning::assembly::revision_text;
@@ -110,7 +110,9 @@ impl Planner {
         let namespace = effective_namespace(&self.daemon_set.metadata.namespace).to_owned();
         if namespace != self.namespace {
             self.namespace = namespace;
-            self.pods = Table::from_objects(Vec::new(), |_, _| None);
+            // Cleared rather than made anew: the last plan refers to pods by place and
+            // version, which a new table would hand out again.
+            self.pods.clear();
             self.pod_index.clear();
             self.restart();
             return;

@@ -108,6 +108,15 @@ impl<M, O: Default> Table<M, O> {
         id
     }
 
+    /// Removes every object; a place used again later gets a newer version than any it had.
+    pub(super) fn clear(&mut self) {
+        for id in 0..self.meta.len() {
+            if self.get(id).is_some() {
+                self.remove(id);
+            }
+        }
+    }
+
     pub(super) fn remove(&mut self, id: usize) -> Option<(M, O)> {
         let meta = self.meta.get_mut(id)?.take()?;
         let object = self

@@ -209,20 +209,21 @@ fn edit<S: PartialEq, T: PartialEq>(
             j = j.saturating_add(1);
             continue;
         }
-        edits = edits.saturating_add(1);
-        if edits > EDITS {
+        if edits >= EDITS {
             break;
         }
         let next_i = i.saturating_add(1);
         let next_j = j.saturating_add(1);
         if let Some(skip) = ahead(old.get(next_i..), item) {
             // Old items were removed before this one.
+            edits = edits.saturating_add(1);
             let end = j.saturating_add(skip).saturating_add(1).min(list.len());
             removed.extend(list.drain(j.min(end)..end));
             i = next_i.saturating_add(skip).saturating_add(1);
             j = next_j;
         } else if let Some(skip) = ahead(new.get(next_j..), previous) {
             // New items were inserted before the old one.
+            edits = edits.saturating_add(1);
             let end = next_j.saturating_add(skip);
             let fresh = new.get(j..end).unwrap_or_default().iter().map(&make);
             let at = j.min(list.len());
@@ -237,6 +238,7 @@ fn edit<S: PartialEq, T: PartialEq>(
             if let Some(slot) = list.get_mut(j)
                 && *slot != fresh
             {
+                edits = edits.saturating_add(1);
                 removed.push(std::mem::replace(slot, fresh));
                 made.push(j);
             }
@@ -244,11 +246,14 @@ fn edit<S: PartialEq, T: PartialEq>(
             j = next_j;
         }
     }
-    // The rest of the old list goes, the rest of the new one is read.
-    removed.extend(list.drain(j.min(list.len())..));
-    for (at, item) in new.iter().enumerate().skip(j) {
-        made.push(at);
-        list.push(make(item));
+    // The rest of the new list is read; it replaces the rest of the old one unless it reads
+    // the same (references that changed in what the plan does not show).
+    let at = j.min(list.len());
+    let rest: Vec<T> = new.get(j..).unwrap_or_default().iter().map(make).collect();
+    if list.get(at..) != Some(&rest[..]) {
+        removed.extend(list.drain(at..));
+        made.extend(at..at.saturating_add(rest.len()));
+        list.extend(rest);
     }
     Edited { removed, made }
 }
@@ -540,6 +545,18 @@ mod tests {
         let mut list = vec!["a".to_string()];
         let edited = edit(&mut list, (&[1], &[2]), None, |_: &u32| "a".to_string());
         assert_eq!(list, ["a"]);
+        assert!(!edited.changed());
+    }
+
+    #[test]
+    fn many_references_that_read_as_before_are_no_change() {
+        // Regression: past the limit of edits the rest of the list was read anew and counted
+        // as changed even where it read the same.
+        let old: Vec<u32> = (0..40).collect();
+        let new: Vec<u32> = (100..140).collect();
+        let mut list = vec!["same".to_string(); 40];
+        let edited = edit(&mut list, (&old, &new), None, |_: &u32| "same".to_string());
+        assert_eq!(list.len(), 40);
         assert!(!edited.changed());
     }
 
