@@ -742,14 +742,7 @@ fn duplicate_names_are_rejected_when_building() {
     let ds = build_daemon_set(&DsGen::plain(StrategyGen::MaxUnavailable(
         IntOrString::Int(1),
     )));
-    let node = build_node(
-        0,
-        &NodeGen {
-            zone: 0,
-            disk: None,
-            taints: Vec::new(),
-        },
-    );
+    let node = bare_node(0);
     let error =
         Planner::new(ds.clone(), vec![node.clone(), node], Vec::new(), options()).unwrap_err();
     assert_eq!(
@@ -778,19 +771,22 @@ fn duplicate_names_are_rejected_when_building() {
     );
 }
 
+/// Node `i` in zone 0, without disk label or taints.
+fn bare_node(i: usize) -> Node {
+    let g = NodeGen {
+        zone: 0,
+        disk: None,
+        taints: Vec::new(),
+    };
+    build_node(i, &g)
+}
+
 /// A node with two Failed pods whose backoff entry runs out, then expires, while no plan is
 /// made: the planner notices both times (the delay doubles before expiry, starts over after).
 #[test]
 fn backoff_windows_and_expiry_follow_the_time() {
     let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
-    let node = build_node(
-        0,
-        &NodeGen {
-            zone: 0,
-            disk: None,
-            taints: Vec::new(),
-        },
-    );
+    let node = bare_node(0);
     let failed = PodGen {
         phase: PodPhase::Failed,
         ready: false,
@@ -841,16 +837,7 @@ fn planner_and_delta_are_send_and_sync() {
 #[test]
 fn a_delta_shows_added_and_removed_actions() {
     let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
-    let node = |i| {
-        build_node(
-            i,
-            &NodeGen {
-                zone: 0,
-                disk: None,
-                taints: Vec::new(),
-            },
-        )
-    };
+    let node = |i| bare_node(i);
     let mut planner = Planner::new(ds, vec![node(0)], Vec::new(), options()).unwrap();
     assert_eq!(
         planner.plan_delta().unwrap().to_string(),
@@ -882,14 +869,7 @@ fn scratch_delta(planner: &Planner, previous: &Plan) -> (Plan, PlanDelta) {
 fn many_nodes_changed_where_the_plan_does_not_look_leave_it_unchanged() {
     let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
     let node = |i, label: Option<&str>| {
-        let mut node = build_node(
-            i,
-            &NodeGen {
-                zone: 0,
-                disk: None,
-                taints: Vec::new(),
-            },
-        );
+        let mut node = bare_node(i);
         if let Some(value) = label {
             node.metadata
                 .labels
@@ -916,14 +896,7 @@ fn many_nodes_changed_where_the_plan_does_not_look_leave_it_unchanged() {
 #[test]
 fn pods_after_a_namespace_change_are_not_taken_for_the_dropped_ones() {
     let ds = build_daemon_set(&DsGen::plain(StrategyGen::OnDelete));
-    let node = build_node(
-        0,
-        &NodeGen {
-            zone: 0,
-            disk: None,
-            taints: Vec::new(),
-        },
-    );
+    let node = bare_node(0);
     let orphan = PodGen {
         phase: PodPhase::Running,
         ready: true,
